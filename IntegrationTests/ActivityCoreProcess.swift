@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs the built `activity-core` executable, which sits beside the test bundle.
+struct ActivityCoreProcess {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "activity-core")
+    }
+
+    /// The environment for a run against the test server in `schema`.
+    static func environment(schema: String, extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = TestDatabase.urlText
+        environment["ACTIVITY_DB_SCHEMA"] = schema
+        environment["LOG_LEVEL"] = "warning"
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    /// Starts the process with output going to temporary files (a full pipe would block it).
+    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = environment
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "activity-core-out-\(UUID().uuidString)")
+        let out = base.appendingPathExtension("stdout")
+        let err = base.appendingPathExtension("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> Outcome {
+        let (process, out, err) = try Self.start(arguments, environment: environment)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        )
+    }
+}

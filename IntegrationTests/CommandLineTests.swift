@@ -1,0 +1,142 @@
+import Definitions
+import Foundation
+import Postgres
+import Testing
+
+/// The `activity-core` executable's commands and exit codes (CONTRACT sections 1 and 2).
+@Suite("activity-core commands")
+struct CommandLineTests {
+    static var examples: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "examples"
+        ).path
+    }
+
+    @Test("validate accepts the examples")
+    func validateExamples() async throws {
+        let outcome = try await ActivityCoreProcess.run(
+            ["validate", Self.examples], environment: ProcessInfo.processInfo.environment)
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("valid"))
+    }
+
+    @Test("validate prints one located line per problem in 50 broken files and exits 1")
+    func validateFiftyBroken() async throws {
+        let folder = try TemporaryFolder()
+        for index in 0..<50 {
+            try folder.write(
+                "broken-\(index).yaml",
+                "id: broken-\(index)\ntrigger:\n  type: cron\n  cron_expression: \"\(index % 2 == 0 ? "0 24 * * *" : "61 * * * *")\"\n"
+            )
+        }
+        let outcome = try await ActivityCoreProcess.run(
+            ["validate", folder.path], environment: ProcessInfo.processInfo.environment)
+        #expect(outcome.status == 1)
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.count == 50)
+        #expect(lines.allSatisfy { $0.contains(".yaml:4:20: invalid cron expression") })
+    }
+
+    @Test("a bad environment value exits 2 with one line naming the variable, never the secret")
+    func badEnvironment() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = "mysql://user:hunter2@db/x"
+        let outcome = try await ActivityCoreProcess.run(["sync", "--definitions"], environment: environment)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("DATABASE_URL"))
+        #expect(!outcome.stderr.contains("hunter2"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("an unknown flag is a usage error: exit 2")
+    func usage() async throws {
+        let outcome = try await ActivityCoreProcess.run(
+            ["sync", "--everything"], environment: ProcessInfo.processInfo.environment)
+        #expect(outcome.status == 2)
+    }
+
+    @Test("sync cannot connect: exit 2")
+    func cannotConnect() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = "postgres://activity:activity@127.0.0.1:1/activity_core"
+        let outcome = try await ActivityCoreProcess.run(["sync", "--definitions"], environment: environment)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("127.0.0.1:1"))
+    }
+
+    @Test("migrate, then sync --definitions --json, then a broken file makes sync exit 1")
+    func syncCommand() async throws {
+        let schema = TestDatabase.newSchemaName()
+        let folder = try TemporaryFolder()
+        try folder.write("a.yaml", "id: alpha\ntrigger: {type: cron, cron_expression: \"@hourly\"}\n")
+        let environment = ActivityCoreProcess.environment(
+            schema: schema, extra: ["ACTIVITY_DEFINITION_DIRS": folder.path])
+        defer { Self.dropSchema(schema) }
+
+        let dry = try await ActivityCoreProcess.run(["sync", "--definitions", "--dry-run"], environment: environment)
+        #expect(dry.status == 1, "a dry run never migrates: an unmigrated database is an error")
+        #expect(dry.stderr.contains("activity-core migrate"))
+
+        let migrate = try await ActivityCoreProcess.run(["migrate"], environment: environment)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+
+        let first = try await ActivityCoreProcess.run(["sync", "--definitions", "--json"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        let json = try JSONValue.parse(Data(first.stdout.utf8))
+        #expect(json["ok"] == .bool(true))
+        #expect(json["definitions"]?["upserted"] == .integer(1))
+        #expect(json["schedules"] == .null)
+        #expect(
+            json["changes"]
+                == .array([
+                    .object(["stage": .string("definitions"), "item": .string("alpha"), "action": .string("create")])
+                ]))
+
+        let repeatRun = try await ActivityCoreProcess.run(
+            ["sync", "--definitions", "--json"], environment: environment)
+        #expect(try JSONValue.parse(Data(repeatRun.stdout.utf8))["definitions"]?["unchanged"] == .integer(1))
+
+        try folder.write("a.yaml", "id: alpha\ntrigger: {type: cron, cron_expression: \"@hourly\", colour: red}\n")
+        let broken = try await ActivityCoreProcess.run(["sync", "--definitions"], environment: environment)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("a.yaml:2:"))
+        #expect(broken.stdout.contains("unknown key 'trigger.colour'"))
+    }
+
+    @Test("the worker migrates, syncs the examples at startup and stops with exit 0 on SIGTERM")
+    func workerBootsAndStops() async throws {
+        let schema = TestDatabase.newSchemaName()
+        defer { Self.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: ["ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "LOG_LEVEL": "info"]
+        )
+        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        defer { try? FileManager.default.removeItem(at: err) }
+        var log = ""
+        for _ in 0..<600 where !log.contains("worker running") && process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+            log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        }
+        #expect(log.contains("worker running"), "\(log)")
+        #expect(log.contains("synced=4"), "\(log)")
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<200 where process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationStatus == 0)
+    }
+
+    static func dropSchema(_ schema: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", TestDatabase.urlText, "-q", "-c", "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Finds and parses definition files under roots (CONTRACT section 3, "Where").
+///
+/// For each root: if it holds `activity-definitions/` and/or `event-types/`, only those
+/// folders are read; otherwise the root itself. Reading is recursive and skips hidden files
+/// and folders. A root may also be a single file.
+public struct DefinitionLoader: Sendable {
+    public static let definitionFolders = ["activity-definitions", "event-types"]
+
+    public init() {}
+
+    /// Loads every root; problems are reported inside the result, never thrown.
+    public func load(roots: [String]) -> LoadResult {
+        LoadResult(roots: roots.map { self.load(root: $0) })
+    }
+
+    public func load(root: String) -> LoadedRoot {
+        let url = URL(fileURLWithPath: root).standardizedFileURL
+        var loaded = LoadedRoot(root: root, identity: url.path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            loaded.issues.append(
+                DefinitionIssue(.missingRoot, at: SourceLocation(path: root), "definition root does not exist"))
+            return loaded
+        }
+        guard isDirectory.boolValue else {
+            let file = DefinitionFileParser.parse(fileAt: url, path: root, relativePath: url.lastPathComponent)
+            loaded.identity = url.deletingLastPathComponent().path
+            loaded.files = [file]
+            return loaded
+        }
+        let folders = Self.definitionFolders.filter { name in
+            var folderIsDirectory: ObjCBool = false
+            return FileManager.default.fileExists(
+                atPath: url.appendingPathComponent(name).path, isDirectory: &folderIsDirectory)
+                && folderIsDirectory.boolValue
+        }
+        var files: [(url: URL, relative: String)] = []
+        var visited: Set<String> = []
+        if folders.isEmpty {
+            self.walk(url, relative: "", into: &files, visited: &visited, loaded: &loaded)
+        } else {
+            for folder in folders {
+                self.walk(
+                    url.appendingPathComponent(folder), relative: folder, into: &files, visited: &visited,
+                    loaded: &loaded)
+            }
+        }
+        loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
+            DefinitionFileParser.parse(
+                fileAt: entry.url, path: Self.join(root, entry.relative), relativePath: entry.relative)
+        }
+        return loaded
+    }
+
+    private func walk(
+        _ directory: URL,
+        relative: String,
+        into files: inout [(url: URL, relative: String)],
+        visited: inout Set<String>,
+        loaded: inout LoadedRoot
+    ) {
+        // Following a symlinked folder twice would loop; the resolved path identifies it.
+        guard visited.insert(directory.resolvingSymlinksInPath().path).inserted else { return }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            let shown = relative.isEmpty ? loaded.root : Self.join(loaded.root, relative)
+            loaded.issues.append(
+                DefinitionIssue(
+                    .unreadable, at: SourceLocation(path: shown), "cannot read folder: \(error.localizedDescription)"))
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let child = directory.appendingPathComponent(name)
+            let childRelative = relative.isEmpty ? name : relative + "/" + name
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                self.walk(child, relative: childRelative, into: &files, visited: &visited, loaded: &loaded)
+            } else if DefinitionFileParser.extensions.contains(child.pathExtension.lowercased()) {
+                files.append((child, childRelative))
+            }
+        }
+    }
+
+    static func join(_ root: String, _ relative: String) -> String {
+        if relative.isEmpty { return root }
+        return root.hasSuffix("/") ? root + relative : root + "/" + relative
+    }
+}

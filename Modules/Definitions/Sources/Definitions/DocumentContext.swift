@@ -1,0 +1,27 @@
+import Yams
+
+/// Collects issues for one document and turns YAML marks into file locations.
+struct DocumentContext {
+    let path: String
+    /// Lines before the YAML text in the file (the opening `---` of markdown front matter).
+    let lineOffset: Int
+    var issues: [DefinitionIssue] = []
+
+    init(path: String, lineOffset: Int) {
+        self.path = path
+        self.lineOffset = lineOffset
+    }
+
+    func location(of node: Node?) -> SourceLocation {
+        guard let mark = node?.mark else { return SourceLocation(path: self.path, line: 1 + self.lineOffset) }
+        return self.location(of: mark)
+    }
+
+    func location(of mark: Mark) -> SourceLocation {
+        SourceLocation(path: self.path, line: mark.line + self.lineOffset, column: mark.column)
+    }
+
+    mutating func report(_ code: DefinitionIssue.Code, at node: Node?, _ message: String) {
+        self.issues.append(DefinitionIssue(code, at: self.location(of: node), message))
+    }
+}

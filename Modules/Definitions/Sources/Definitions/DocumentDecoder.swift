@@ -1,0 +1,139 @@
+import Yams
+
+/// Turns one composed YAML document into a validated definition or event type.
+enum DocumentDecoder {
+    static let activityType = "activity-definition"
+    static let eventTypeType = "event-type"
+
+    /// What a document is, judged from its `type` and the kind of file it is in.
+    enum Kind {
+        case activity
+        case eventType
+        /// Documentation (markdown with another type): skipped silently.
+        case skipped
+    }
+
+    /// Decodes `root`; returns the document when valid. `mentionedID` is the id it names,
+    /// valid or not, so that a failing file can protect what it held.
+    static func decode(
+        _ root: Node,
+        markdownBody: String?,
+        context: inout DocumentContext
+    ) -> (kind: Kind, document: LocatedDocument?, mentionedID: String?) {
+        guard root.mapping != nil else {
+            context.report(.invalidDocument, at: root, "a definition document must be a mapping of keys to values")
+            return (.activity, nil, nil)
+        }
+        let reader = MappingReader(scope: "", node: root, context: &context)
+        let isMarkdown = markdownBody != nil
+        let kind: Kind
+        switch reader.value("type").flatMap({ MappingReader.isNull($0) ? nil : $0 }) {
+        case nil:
+            kind = isMarkdown ? .skipped : .activity
+        case .some(let typeNode):
+            switch typeNode.scalar?.string {
+            case Self.activityType: kind = .activity
+            case Self.eventTypeType: kind = .eventType
+            case let other:
+                if isMarkdown { return (.skipped, nil, nil) }
+                context.report(
+                    .invalidDocument,
+                    at: typeNode,
+                    "unknown document type \"\(other ?? "")\" (expected \(Self.activityType) or \(Self.eventTypeType))"
+                )
+                return (.activity, nil, reader.value("id")?.scalar?.string)
+            }
+        }
+        switch kind {
+        case .skipped:
+            return (.skipped, nil, nil)
+        case .activity:
+            let (document, id) = Self.activity(reader, body: markdownBody, context: &context)
+            return (.activity, document, id)
+        case .eventType:
+            let (document, id) = Self.eventType(reader, context: &context)
+            return (.eventType, document, id)
+        }
+    }
+
+    private static func identifier(_ key: String, _ reader: MappingReader, context: inout DocumentContext) -> String? {
+        guard let node = reader.value(key), !MappingReader.isNull(node) else {
+            context.report(.missingKey, at: reader.node, "missing required key 'id'")
+            return nil
+        }
+        guard let id = node.scalar?.string, Identifier.isValid(id) else {
+            context.report(
+                .invalidValue,
+                at: node,
+                "'\(key)' \"\(node.scalar?.string ?? "")\" must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ (a slug or a UUID)"
+            )
+            return nil
+        }
+        return id
+    }
+
+    private static func activity(
+        _ reader: MappingReader,
+        body: String?,
+        context: inout DocumentContext
+    ) -> (LocatedDocument?, String?) {
+        let before = context.issues.count
+        let id = Self.identifier("id", reader, context: &context)
+        let name = reader.string("name", context: &context)
+        let version = reader.text("version", context: &context)
+        let enabled = reader.bool("enabled", context: &context) ?? true
+        let owner = reader.string("owner", context: &context)
+        let trigger = reader.mapping("trigger", context: &context).flatMap {
+            TriggerDecoder.decode($0, context: &context)
+        }
+        let action = reader.mapping("action", context: &context).flatMap { ActionDecoder.decode($0, context: &context) }
+        let input = reader.value("input").map { JSONValue(yaml: $0) }
+        guard context.issues.count == before, let id else { return (nil, id) }
+        let definition = ActivityDefinition(
+            id: id,
+            name: name,
+            version: version,
+            enabled: enabled,
+            owner: owner,
+            trigger: trigger,
+            action: action,
+            input: input == .null ? nil : input,
+            document: JSONValue(yaml: reader.node),
+            body: body
+        )
+        return (
+            LocatedDocument(document: .activity(definition), location: context.location(of: reader.value("id"))), id
+        )
+    }
+
+    private static func eventType(_ reader: MappingReader, context: inout DocumentContext) -> (
+        LocatedDocument?, String?
+    ) {
+        let before = context.issues.count
+        let idKey = reader.value("id") == nil && reader.value("type_id") != nil ? "type_id" : "id"
+        let id = Self.identifier(idKey, reader, context: &context)
+        let version = reader.text("version", context: &context)
+        let publisher = reader.string("publisher", context: &context)
+        let enabled = reader.bool("enabled", context: &context) ?? true
+        let description = reader.string("description", context: &context)
+        var subject = reader.string("subject", context: &context)
+        if let value = subject, !Identifier.isValidSubject(value, wildcards: true) {
+            context.report(
+                .invalidValue, at: reader.value("subject"), "'subject' \"\(value)\" is not a valid NATS subject")
+            subject = nil
+        }
+        guard context.issues.count == before, let id else { return (nil, id) }
+        let eventType = EventTypeDefinition(
+            id: id,
+            version: version,
+            publisher: publisher,
+            subject: subject,
+            enabled: enabled,
+            description: description,
+            document: JSONValue(yaml: reader.node)
+        )
+        return (
+            LocatedDocument(document: .eventType(eventType), location: context.location(of: reader.value(idKey))), id
+        )
+    }
+}

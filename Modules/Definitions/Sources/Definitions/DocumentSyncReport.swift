@@ -1,0 +1,42 @@
+/// The outcome of syncing one document kind: the contract's counts plus what changed.
+public struct DocumentSyncReport: Sendable, Hashable {
+    public var dryRun: Bool
+    /// Valid documents read this run: upserted + unchanged.
+    public var synced: Int
+    public var upserted: Int
+    public var unchanged: Int
+    public var retired: Int
+    public var invalid: Int
+    public var changes: [DocumentChange]
+    public var issues: [DefinitionIssue]
+    public var warnings: [String]
+    /// The store's generation after the sync (unchanged by a dry run or a no-op).
+    public var generation: Int64
+
+    public init(
+        dryRun: Bool,
+        synced: Int,
+        upserted: Int,
+        unchanged: Int,
+        retired: Int,
+        invalid: Int,
+        changes: [DocumentChange],
+        issues: [DefinitionIssue],
+        warnings: [String],
+        generation: Int64
+    ) {
+        self.dryRun = dryRun
+        self.synced = synced
+        self.upserted = upserted
+        self.unchanged = unchanged
+        self.retired = retired
+        self.invalid = invalid
+        self.changes = changes
+        self.issues = issues
+        self.warnings = warnings
+        self.generation = generation
+    }
+
+    /// True when nothing was (or would be) written.
+    public var isNoOp: Bool { self.changes.isEmpty }
+}

@@ -1,0 +1,41 @@
+import PostgresNIO
+
+/// A database failure an operator can act on: a stable code and a message without secrets.
+public struct DatabaseError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case invalidURL
+        case connectionFailed
+        case queryFailed
+        case notMigrated
+        case lockBusy
+        case corruptRecord
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { self.message }
+
+    /// A readable one-line account of any error PostgresNIO throws. `PSQLError`'s own
+    /// description hides everything; the server's message and SQLSTATE are safe to show
+    /// (they never contain the password), the query's bound values are left out.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message }
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let server = psql.serverInfo {
+            let message = server[.message] ?? "server error"
+            let state = server[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            let detail = server[.detail].map { ": \($0)" } ?? ""
+            return "\(message)\(detail)\(state)"
+        }
+        if let underlying = psql.underlying {
+            return "\(psql.code): \(underlying)"
+        }
+        return "\(psql.code)"
+    }
+}

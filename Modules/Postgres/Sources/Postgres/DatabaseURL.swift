@@ -1,0 +1,150 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// A PostgreSQL connection URL: `postgres://`, `postgresql://` or `postgresql+asyncpg://`,
+/// with `user:password@host:port/database` and the `sslmode` query parameter.
+public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
+    public enum SSLMode: String, Sendable, Hashable, CaseIterable {
+        case disable, allow, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
+
+    public static let schemes: Set<String> = ["postgres", "postgresql", "postgresql+asyncpg"]
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String?
+    public var sslMode: SSLMode
+    /// A folder holding the server's unix socket (`?host=/run/postgresql`).
+    public var socketDirectory: String?
+
+    public init(_ text: String) throws(DatabaseError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            Self.schemes.contains(scheme)
+        else {
+            throw DatabaseError(
+                .invalidURL,
+                "expected postgres://user:password@host:port/database (postgresql:// and postgresql+asyncpg:// accepted)"
+            )
+        }
+        var sslMode = SSLMode.prefer
+        var socketDirectory: String?
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let value = item.value, let mode = SSLMode(rawValue: value) else {
+                    throw DatabaseError(
+                        .invalidURL,
+                        "sslmode must be one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                sslMode = mode
+            case "host":
+                socketDirectory = item.value
+            default:
+                continue
+            }
+        }
+        self.host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        self.port = components.port ?? 5432
+        self.username = components.user?.removingPercentEncoding ?? components.user ?? "postgres"
+        self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.database = path.isEmpty ? nil : path.removingPercentEncoding ?? path
+        self.sslMode = sslMode
+        self.socketDirectory = socketDirectory
+    }
+
+    /// The URL without its password, safe to log.
+    public var description: String {
+        let credentials = self.password == nil ? self.username : "\(self.username):***"
+        return "postgres://\(credentials)@\(self.host):\(self.port)/\(self.database ?? "")"
+    }
+
+    /// The configuration of a single connection (the startup check).
+    public func connectionConfiguration() throws(DatabaseError) -> PostgresConnection.Configuration {
+        let client = self.clientConfiguration()
+        if let socket = client.unixSocketPath {
+            return PostgresConnection.Configuration(
+                unixSocketPath: socket,
+                username: self.username,
+                password: self.password,
+                database: self.database
+            )
+        }
+        return PostgresConnection.Configuration(
+            host: self.host,
+            port: self.port,
+            username: self.username,
+            password: self.password,
+            database: self.database,
+            tls: try self.connectionTLS()
+        )
+    }
+
+    private func connectionTLS() throws(DatabaseError) -> PostgresConnection.Configuration.TLS {
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        let required: Bool
+        switch self.sslMode {
+        case .disable:
+            return .disable
+        case .allow, .prefer:
+            tlsConfiguration.certificateVerification = .none
+            required = false
+        case .require:
+            tlsConfiguration.certificateVerification = .none
+            required = true
+        case .verifyCA:
+            tlsConfiguration.certificateVerification = .noHostnameVerification
+            required = true
+        case .verifyFull:
+            required = true
+        }
+        do {
+            let context = try NIOSSLContext(configuration: tlsConfiguration)
+            return required ? .require(context) : .prefer(context)
+        } catch {
+            throw DatabaseError(.connectionFailed, "cannot set up TLS for sslmode=\(self.sslMode.rawValue): \(error)")
+        }
+    }
+
+    /// The PostgresNIO client configuration for this URL.
+    public func clientConfiguration() -> PostgresClient.Configuration {
+        if let directory = self.socketDirectory, directory.hasPrefix("/") {
+            return PostgresClient.Configuration(
+                unixSocketPath: "\(directory)/.s.PGSQL.\(self.port)",
+                username: self.username,
+                password: self.password,
+                database: self.database
+            )
+        }
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        let tls: PostgresClient.Configuration.TLS
+        switch self.sslMode {
+        case .disable:
+            tls = .disable
+        case .allow, .prefer:
+            tlsConfiguration.certificateVerification = .none
+            tls = .prefer(tlsConfiguration)
+        case .require:
+            tlsConfiguration.certificateVerification = .none
+            tls = .require(tlsConfiguration)
+        case .verifyCA:
+            tlsConfiguration.certificateVerification = .noHostnameVerification
+            tls = .require(tlsConfiguration)
+        case .verifyFull:
+            tls = .require(tlsConfiguration)
+        }
+        return PostgresClient.Configuration(
+            host: self.host,
+            port: self.port,
+            username: self.username,
+            password: self.password,
+            database: self.database,
+            tls: tls
+        )
+    }
+}

@@ -1,0 +1,47 @@
+/// Every migration activity-core has, oldest first. Append only: a released migration is
+/// never edited, a new version is added instead.
+public enum Migrations {
+    public static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "definitions and event types",
+            statements: [
+                """
+                CREATE TABLE {schema}.activity_definitions (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    enabled boolean NOT NULL,
+                    spec jsonb NOT NULL,
+                    source_root text NOT NULL,
+                    source_path text NOT NULL,
+                    content_hash text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    retired_at timestamptz
+                )
+                """,
+                """
+                CREATE TABLE {schema}.event_types (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    enabled boolean NOT NULL,
+                    spec jsonb NOT NULL,
+                    source_root text NOT NULL,
+                    source_path text NOT NULL,
+                    content_hash text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    retired_at timestamptz
+                )
+                """,
+                """
+                CREATE TABLE {schema}.store_generations (
+                    kind text PRIMARY KEY,
+                    generation bigint NOT NULL DEFAULT 0
+                )
+                """,
+                "INSERT INTO {schema}.store_generations (kind) VALUES ('activity'), ('eventType')",
+            ]
+        )
+    ]
+}

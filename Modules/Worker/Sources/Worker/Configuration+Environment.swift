@@ -1,0 +1,156 @@
+import Postgres
+
+extension Configuration {
+    /// Reads the contract's variables (and their aliases) from `environment`.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        self.init()
+        var reader = EnvironmentReader(environment)
+        if let (name, value) = reader.first("DATABASE_URL", "ACTCORE_DB_URL") {
+            do {
+                self.databaseURL = try DatabaseURL(value)
+            } catch {
+                throw ConfigurationError(variable: name, error.message)
+            }
+        }
+        if let (name, value) = reader.first("ACTIVITY_DB_SCHEMA") {
+            guard value.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+                throw ConfigurationError(
+                    variable: name, "expected a lower-case identifier such as public or activity_core")
+            }
+            self.databaseSchema = value
+        }
+        if let (_, value) = reader.first("TEMPORAL_ADDRESS", "TEMPORAL_HOST") { self.temporalAddress = value }
+        try Self.checkHostPort(self.temporalAddress, variable: reader.lastName ?? "TEMPORAL_ADDRESS")
+        if let (_, value) = reader.first("TEMPORAL_NAMESPACE") { self.temporalNamespace = value }
+        self.temporalTLSCertPath = reader.first("TEMPORAL_TLS_CERT")?.1
+        self.temporalTLSKeyPath = reader.first("TEMPORAL_TLS_KEY")?.1
+        self.temporalTLSCAPath = reader.first("TEMPORAL_TLS_CA")?.1
+        self.temporalAPIKey = reader.first("TEMPORAL_API_KEY")?.1
+        if (self.temporalTLSCertPath == nil) != (self.temporalTLSKeyPath == nil) {
+            throw ConfigurationError(
+                variable: "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS)")
+        }
+        if let (name, value) = reader.first("NATS_URL") {
+            let urls = Self.list(value)
+            guard !urls.isEmpty,
+                urls.allSatisfy({ $0.hasPrefix("nats://") || $0.hasPrefix("tls://") || !$0.contains("://") })
+            else {
+                throw ConfigurationError(
+                    variable: name, "expected comma-separated nats://[user:pass@|token@]host:port servers")
+            }
+            self.natsURLs = urls
+        }
+        if let (name, value) = reader.first("ACTIVITY_DEFINITION_DIRS") {
+            let roots = value.split(whereSeparator: { $0 == ":" || $0 == "," }).map(String.init).filter { !$0.isEmpty }
+            guard !roots.isEmpty else {
+                throw ConfigurationError(variable: name, "expected one or more folders separated by : or ,")
+            }
+            self.definitionRoots = roots
+        }
+        if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
+            guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }
+            self.taskQueue = value
+        }
+        if let (name, value) = reader.first("ACTIVITY_SCHEDULE_PREFIX") {
+            guard !value.isEmpty else {
+                throw ConfigurationError(
+                    variable: name, "expected a non-empty prefix (every schedule with it belongs to activity-core)")
+            }
+            self.schedulePrefix = value
+        }
+        if let (name, value) = reader.first("ACTIVITY_ORPHAN_SCHEDULES") {
+            guard let policy = OrphanPolicy(rawValue: value) else {
+                throw ConfigurationError(variable: name, "expected delete or pause")
+            }
+            self.orphanSchedules = policy
+        }
+        if let (name, value) = reader.first("ACTIVITY_EVENT_SUBJECTS") {
+            let subjects = Self.list(value)
+            guard !subjects.isEmpty else {
+                throw ConfigurationError(variable: name, "expected comma-separated NATS subjects")
+            }
+            self.eventSubjects = subjects
+        }
+        if let (_, value) = reader.first("ACTIVITY_EVENT_STREAM") { self.eventStream = value }
+        if let (name, value) = reader.first("ACTIVITY_EVENT_CONSUMER") {
+            guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a durable consumer name") }
+            self.eventConsumer = value
+        }
+        if let (_, value) = reader.first("ACTIVITY_HTTP_HOST") { self.httpHost = value }
+        if let (name, value) = reader.first("ACTIVITY_HTTP_PORT") {
+            guard let port = Int(value), (0...65535).contains(port) else {
+                throw ConfigurationError(variable: name, "expected a port from 0 to 65535")
+            }
+            self.httpPort = port
+        }
+        if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
+        if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {
+            self.syncOnStartup = try Self.bool(value, variable: name)
+        }
+        if let (name, value) = reader.first("ACTIVITY_SYNC_INTERVAL_SECONDS") {
+            guard let seconds = Int(value), seconds == 0 || seconds >= 10 else {
+                throw ConfigurationError(variable: name, "expected 0 (off) or a number of seconds of at least 10")
+            }
+            self.syncIntervalSeconds = seconds
+        }
+        if let (name, value) = reader.first("ACTIVITY_DEFAULT_ACTION_URL"), !value.isEmpty {
+            guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+                throw ConfigurationError(variable: name, "expected an absolute http(s) URL")
+            }
+            self.defaultActionURL = value
+        }
+        if let (name, value) = reader.first("LOG_LEVEL") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(value.lowercased()) else {
+                throw ConfigurationError(variable: name, "expected one of \(levels.joined(separator: ", "))")
+            }
+            self.logLevel = value.lowercased()
+        }
+        if let (name, value) = reader.first("LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: value.lowercased()) else {
+                throw ConfigurationError(variable: name, "expected text or json")
+            }
+            self.logFormat = format
+        }
+    }
+
+    static func list(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func bool(_ value: String, variable: String) throws(ConfigurationError) -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError(variable: variable, "expected true or false")
+        }
+    }
+
+    static func checkHostPort(_ value: String, variable: String) throws(ConfigurationError) {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+            (1...65535).contains(port), colon != value.startIndex
+        else {
+            throw ConfigurationError(variable: variable, "expected host:port")
+        }
+    }
+}
+
+/// Looks variables up by name and aliases; an empty value counts as unset.
+struct EnvironmentReader {
+    let environment: [String: String]
+    private(set) var lastName: String?
+
+    init(_ environment: [String: String]) {
+        self.environment = environment
+    }
+
+    mutating func first(_ names: String...) -> (String, String)? {
+        for name in names {
+            if let value = self.environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
+                self.lastName = name
+                return (name, value)
+            }
+        }
+        return nil
+    }
+}

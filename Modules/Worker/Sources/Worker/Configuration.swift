@@ -1,0 +1,65 @@
+import Postgres
+
+/// Everything activity-core reads from its environment (CONTRACT section 2), with the
+/// contract's defaults. Reading the environment lives in `Configuration+Environment.swift`.
+public struct Configuration: Sendable {
+    public enum OrphanPolicy: String, Sendable, CaseIterable {
+        case delete, pause
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    public var databaseURL: DatabaseURL
+    /// The PostgreSQL schema holding activity-core's tables (`ACTIVITY_DB_SCHEMA`).
+    public var databaseSchema: String
+    public var temporalAddress: String
+    public var temporalNamespace: String
+    public var temporalTLSCertPath: String?
+    public var temporalTLSKeyPath: String?
+    public var temporalTLSCAPath: String?
+    public var temporalAPIKey: String?
+    public var natsURLs: [String]
+    public var definitionRoots: [String]
+    public var taskQueue: String
+    public var schedulePrefix: String
+    public var orphanSchedules: OrphanPolicy
+    public var eventSubjects: [String]
+    public var eventStream: String
+    public var eventConsumer: String
+    public var httpHost: String
+    public var httpPort: Int
+    public var adminToken: String?
+    public var syncOnStartup: Bool
+    public var syncIntervalSeconds: Int
+    public var defaultActionURL: String?
+    public var logLevel: String
+    public var logFormat: LogFormat
+
+    /// The contract's defaults.
+    public init() {
+        // The default URL is a constant that parses; a failure here is a programming error.
+        guard let url = try? DatabaseURL("postgres://activity:activity@127.0.0.1:5432/activity_core") else {
+            preconditionFailure("the built-in default DATABASE_URL must parse")
+        }
+        self.databaseURL = url
+        self.databaseSchema = "public"
+        self.temporalAddress = "127.0.0.1:7233"
+        self.temporalNamespace = "default"
+        self.natsURLs = ["nats://127.0.0.1:4222"]
+        self.definitionRoots = ["./definitions"]
+        self.taskQueue = "orchestrator-tq"
+        self.schedulePrefix = "activity-schedule-"
+        self.orphanSchedules = .delete
+        self.eventSubjects = ["activity.>", "org.>"]
+        self.eventStream = "ACTIVITY_EVENTS"
+        self.eventConsumer = "activity-core-router"
+        self.httpHost = "127.0.0.1"
+        self.httpPort = 8010
+        self.syncOnStartup = true
+        self.syncIntervalSeconds = 0
+        self.logLevel = "info"
+        self.logFormat = .text
+    }
+}

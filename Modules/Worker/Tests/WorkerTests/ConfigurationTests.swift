@@ -1,0 +1,91 @@
+import Testing
+
+@testable import Worker
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test("an empty environment gives the contract's defaults")
+    func defaults() throws {
+        let configuration = try Configuration(environment: [:])
+        #expect(configuration.databaseURL.host == "127.0.0.1")
+        #expect(configuration.databaseURL.database == "activity_core")
+        #expect(configuration.temporalAddress == "127.0.0.1:7233")
+        #expect(configuration.temporalNamespace == "default")
+        #expect(configuration.natsURLs == ["nats://127.0.0.1:4222"])
+        #expect(configuration.definitionRoots == ["./definitions"])
+        #expect(configuration.taskQueue == "orchestrator-tq")
+        #expect(configuration.schedulePrefix == "activity-schedule-")
+        #expect(configuration.orphanSchedules == .delete)
+        #expect(configuration.eventSubjects == ["activity.>", "org.>"])
+        #expect(configuration.eventStream == "ACTIVITY_EVENTS")
+        #expect(configuration.eventConsumer == "activity-core-router")
+        #expect(configuration.httpHost == "127.0.0.1")
+        #expect(configuration.httpPort == 8010)
+        #expect(configuration.adminToken == nil)
+        #expect(configuration.syncOnStartup)
+        #expect(configuration.syncIntervalSeconds == 0)
+        #expect(configuration.defaultActionURL == nil)
+        #expect(configuration.logLevel == "info")
+        #expect(configuration.logFormat == .text)
+    }
+
+    @Test("aliases are honoured and the primary name wins")
+    func aliases() throws {
+        let aliased = try Configuration(environment: [
+            "ACTCORE_DB_URL": "postgresql+asyncpg://a:b@db:5433/x", "TEMPORAL_HOST": "temporal:7233",
+        ])
+        #expect(aliased.databaseURL.host == "db")
+        #expect(aliased.databaseURL.port == 5433)
+        #expect(aliased.temporalAddress == "temporal:7233")
+        let both = try Configuration(environment: [
+            "DATABASE_URL": "postgres://a@primary/x", "ACTCORE_DB_URL": "postgres://a@alias/x",
+        ])
+        #expect(both.databaseURL.host == "primary")
+    }
+
+    @Test("definition roots split on : and ,")
+    func roots() throws {
+        let configuration = try Configuration(environment: ["ACTIVITY_DEFINITION_DIRS": "/a:/b,/c"])
+        #expect(configuration.definitionRoots == ["/a", "/b", "/c"])
+    }
+
+    @Test(
+        "a bad value names the variable",
+        arguments: [
+            ("DATABASE_URL", "mysql://x"),
+            ("ACTIVITY_SYNC_INTERVAL_SECONDS", "5"),
+            ("ACTIVITY_SYNC_INTERVAL_SECONDS", "soon"),
+            ("ACTIVITY_ORPHAN_SCHEDULES", "archive"),
+            ("ACTIVITY_HTTP_PORT", "70000"),
+            ("ACTIVITY_SYNC_ON_STARTUP", "maybe"),
+            ("LOG_LEVEL", "loud"),
+            ("LOG_FORMAT", "xml"),
+            ("TEMPORAL_ADDRESS", "no-port"),
+            ("ACTIVITY_DEFAULT_ACTION_URL", "ftp://x"),
+            ("ACTIVITY_DB_SCHEMA", "Bad-Schema"),
+        ]
+    )
+    func refused(variable: String, value: String) {
+        #expect {
+            try Configuration(environment: [variable: value])
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == variable
+        }
+    }
+
+    @Test("the sync interval accepts 0 and 10 and more")
+    func interval() throws {
+        #expect(try Configuration(environment: ["ACTIVITY_SYNC_INTERVAL_SECONDS": "0"]).syncIntervalSeconds == 0)
+        #expect(try Configuration(environment: ["ACTIVITY_SYNC_INTERVAL_SECONDS": "10"]).syncIntervalSeconds == 10)
+    }
+
+    @Test("an error about a secret never contains its value")
+    func secretsNotPrinted() {
+        do {
+            _ = try Configuration(environment: ["DATABASE_URL": "mysql://user:hunter2@db/x"])
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One settings array for every target, so the whole package builds in one language mode.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "activity-core",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Definitions", targets: ["Definitions"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Worker", targets: ["Worker"]),
+        .executable(name: "activity-core", targets: ["activity-core"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "Definitions",
+            dependencies: [
+                "Postgres",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/Definitions/Sources/Definitions",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DefinitionsTests",
+            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/Definitions/Tests/DefinitionsTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/Postgres/Sources/Postgres",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres"],
+            path: "Modules/Postgres/Tests/PostgresTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Worker",
+            dependencies: [
+                "Definitions",
+                "Postgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/Worker/Sources/Worker",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "activity-core",
+            dependencies: ["Worker"],
+            path: "Modules/Worker/Sources/activity-core",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: ["Worker"],
+            path: "Modules/Worker/Tests/WorkerTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Definitions", "Postgres", "Worker",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "IntegrationTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
