@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Definitions", targets: ["Definitions"]),
         .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Schedules", targets: ["Schedules"]),
+        .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -23,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -40,6 +46,46 @@ let package = Package(
             name: "DefinitionsTests",
             dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
             path: "Modules/Definitions/Tests/DefinitionsTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Schedules",
+            dependencies: [
+                "Definitions",
+                "Postgres",
+                "Temporal",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/Schedules/Sources/Schedules",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulesTests",
+            dependencies: ["Schedules", .product(name: "Logging", package: "swift-log")],
+            path: "Modules/Schedules/Tests/SchedulesTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Temporal",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/Temporal/Sources/Temporal",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TemporalTests",
+            dependencies: ["Temporal", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Modules/Temporal/Tests/TemporalTests",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -62,6 +108,8 @@ let package = Package(
             dependencies: [
                 "Definitions",
                 "Postgres",
+                "Schedules",
+                "Temporal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Definitions", "Postgres", "Worker",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

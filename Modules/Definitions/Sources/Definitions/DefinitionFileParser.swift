@@ -104,6 +104,10 @@ public enum DefinitionFileParser {
             .composer(let detail, let problem, let mark, _):
             let suffix = detail.map { " (\($0.text))" } ?? ""
             return DefinitionIssue(.syntax, at: context.location(of: mark), "YAML syntax error: \(problem)\(suffix)")
+        case .duplicatedKeysInMapping(let duplicates, let detail):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return DefinitionIssue(
+                .syntax, at: context.location(of: detail.mark), "key \(keys) is given more than once in one mapping")
         default:
             return DefinitionIssue(.syntax, at: SourceLocation(path: context.path), "YAML error: \(error)")
         }

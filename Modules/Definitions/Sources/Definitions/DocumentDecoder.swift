@@ -21,6 +21,8 @@ enum DocumentDecoder {
         context: inout DocumentContext
     ) -> (kind: Kind, document: LocatedDocument?, mentionedID: String?) {
         guard root.mapping != nil else {
+            // Front matter that is not a mapping has no type: documentation.
+            if markdownBody != nil { return (.skipped, nil, nil) }
             context.report(.invalidDocument, at: root, "a definition document must be a mapping of keys to values")
             return (.activity, nil, nil)
         }

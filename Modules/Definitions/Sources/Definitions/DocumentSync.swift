@@ -39,6 +39,7 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
             retired: plan.retired,
             invalid: plan.invalid,
             changes: plan.entries,
+            unchangedIDs: plan.unchangedIDs,
             issues: plan.issues,
             warnings: plan.warnings,
             generation: generation

@@ -4,7 +4,9 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
     public var changes: StoreChanges<Document>
     /// What each upsert and retirement is, in id order.
     public var entries: [DocumentChange]
-    public var unchanged: Int
+    public var unchanged: Int { self.unchangedIDs.count }
+    /// Ids found and already stored as they are, in id order.
+    public var unchangedIDs: [String]
     public var invalid: Int
     /// File, duplicate and root problems, located.
     public var issues: [DefinitionIssue]
@@ -78,7 +80,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         let storedByID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var upserts: [StoredRecord<Document>] = []
         var entries: [DocumentChange] = []
-        var unchanged = 0
+        var unchangedIDs: [String] = []
         var seen: Set<String> = []
         for candidate in load.candidates(of: kind) {
             let id = candidate.document.document.id
@@ -98,7 +100,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
                 upserts.append(record)
                 entries.append(DocumentChange(id: id, action: .update))
             case .some:
-                unchanged += 1
+                unchangedIDs.append(id)
             }
         }
 
@@ -125,7 +127,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
 
         self.changes = StoreChanges(upserts: upserts.sorted { $0.id < $1.id }, retirements: retirements.sorted())
         self.entries = entries.sorted { $0.id < $1.id }
-        self.unchanged = unchanged
+        self.unchangedIDs = unchangedIDs.sorted()
         self.invalid = invalid
         self.issues = issues
         self.warnings = warnings

@@ -8,6 +8,8 @@ public struct DocumentSyncReport: Sendable, Hashable {
     public var retired: Int
     public var invalid: Int
     public var changes: [DocumentChange]
+    /// Ids that were found and needed no write, in id order.
+    public var unchangedIDs: [String]
     public var issues: [DefinitionIssue]
     public var warnings: [String]
     /// The store's generation after the sync (unchanged by a dry run or a no-op).
@@ -21,6 +23,7 @@ public struct DocumentSyncReport: Sendable, Hashable {
         retired: Int,
         invalid: Int,
         changes: [DocumentChange],
+        unchangedIDs: [String] = [],
         issues: [DefinitionIssue],
         warnings: [String],
         generation: Int64
@@ -32,6 +35,7 @@ public struct DocumentSyncReport: Sendable, Hashable {
         self.retired = retired
         self.invalid = invalid
         self.changes = changes
+        self.unchangedIDs = unchangedIDs
         self.issues = issues
         self.warnings = warnings
         self.generation = generation

@@ -29,7 +29,7 @@ struct FrontMatter {
         }
         return .found(
             FrontMatter(
-                yaml: lines[1..<end].joined(separator: "\n"), lineOffset: 1,
+                yaml: lines[1..<end].joined(separator: "\n") + "\n", lineOffset: 1,
                 body: lines[(end + 1)...].joined(separator: "\n").trimmingLeadingNewlines()))
     }
 

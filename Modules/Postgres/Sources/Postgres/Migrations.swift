@@ -42,6 +42,19 @@ public enum Migrations {
                 """,
                 "INSERT INTO {schema}.store_generations (kind) VALUES ('activity'), ('eventType')",
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "applied schedule specs",
+            statements: [
+                """
+                CREATE TABLE {schema}.applied_schedules (
+                    schedule_id text PRIMARY KEY,
+                    spec_hash text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 }

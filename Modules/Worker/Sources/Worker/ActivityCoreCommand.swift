@@ -6,7 +6,9 @@ public struct ActivityCoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "activity-core",
         abstract: "Activity definitions in PostgreSQL, cron ones as Temporal schedules, event ones routed from NATS.",
-        subcommands: [WorkerCommand.self, SyncCommand.self, ValidateCommand.self, MigrateCommand.self]
+        subcommands: [
+            WorkerCommand.self, SyncCommand.self, PlanCommand.self, ValidateCommand.self, MigrateCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,4 +1,5 @@
 import Postgres
+import Schedules
 
 extension Configuration {
     /// Reads the contract's variables (and their aliases) from `environment`.

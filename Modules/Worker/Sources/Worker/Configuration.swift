@@ -1,12 +1,9 @@
 import Postgres
+import Schedules
 
 /// Everything activity-core reads from its environment (CONTRACT section 2), with the
 /// contract's defaults. Reading the environment lives in `Configuration+Environment.swift`.
 public struct Configuration: Sendable {
-    public enum OrphanPolicy: String, Sendable, CaseIterable {
-        case delete, pause
-    }
-
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Definitions
 import Foundation
+import Logging
 import Postgres
 
 /// `activity-core sync`: one sync run in-process. Exit 0 ok, 1 ran with errors, 2 usage or
@@ -28,41 +29,41 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
-        let stages = self.stages
-        let dryRun = self.dryRun
-        let report: SyncReport
-        do {
-            report = try await ActivityDatabase.withClient(url: configuration.databaseURL, logger: logger) { client in
-                let database = try ActivityDatabase(
-                    client: client, schema: configuration.databaseSchema, logger: logger)
-                let migrator = Migrator(database: database)
-                if dryRun {
-                    let pending = try await migrator.pending()
-                    guard pending.isEmpty else {
-                        throw DatabaseError(
-                            .notMigrated, "the database has pending migrations \(pending); run activity-core migrate")
-                    }
-                } else {
-                    try await migrator.migrate()
-                }
-                let runner = DefinitionsSyncRunner(
-                    roots: configuration.definitionRoots,
-                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-                    eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database)
-                )
-                return await runner.run(stages: stages, dryRun: dryRun, logger: logger)
-            }
-        } catch {
-            FileHandle.standardError.write(
-                Data(
-                    "activity-core sync: \(DatabaseError.describe(error)) (database \(configuration.databaseURL))\n"
-                        .utf8))
-            // An unmigrated database in a dry run is an error of the run (1); anything else
-            // here means the database could not be reached or used (2).
-            let notMigrated = (error as? DatabaseError)?.code == .notMigrated
-            throw ExitCode(notMigrated ? 1 : 2)
-        }
+        let report = try await Self.runSync(
+            configuration, stages: self.stages, dryRun: self.dryRun, migrate: !self.dryRun, logger: logger)
         print(self.json ? report.json() : report.text())
         if !report.ok { throw ExitCode(1) }
+    }
+
+    /// Runs one sync; prints a one-line reason and exits 2 when it cannot connect, 1 when the
+    /// database is not migrated and `migrate` is false.
+    static func runSync(
+        _ configuration: Configuration,
+        stages: SyncStages,
+        dryRun: Bool,
+        migrate: Bool,
+        logger: Logger
+    ) async throws -> SyncReport {
+        do {
+            return try await CommandRuntime.with(configuration, logger: logger, needsTemporal: stages.schedules) {
+                runtime in
+                if migrate {
+                    try await Migrator(database: runtime.database).migrate()
+                } else {
+                    try await runtime.requireMigrated()
+                }
+                return await runtime.runner.run(stages: stages, dryRun: dryRun, logger: logger)
+            }
+        } catch let error as DatabaseError where error.code == .notMigrated {
+            FileHandle.standardError.write(Data("activity-core: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(
+                Data("activity-core: \(DatabaseError.describe(error)) (database \(configuration.databaseURL))\n".utf8)
+            )
+            throw ExitCode(2)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Schedules
 
 /// The result of one sync run in the contract's JSON shape (CONTRACT section 7): what the
 /// CLI prints with `--json` and, later, what `POST /admin/sync` answers.
@@ -19,10 +20,32 @@ public struct SyncReport: Sendable, Encodable {
         }
     }
 
+    public struct ScheduleCounts: Sendable, Encodable, Hashable {
+        public var upserted, created, updated, unchanged, paused, unpaused: Int
+        public var deletedOrphans: Int
+
+        public init(_ report: ScheduleSyncReport) {
+            self.upserted = report.upserted
+            self.created = report.created
+            self.updated = report.updated
+            self.unchanged = report.unchanged
+            self.paused = report.paused
+            self.unpaused = report.unpaused
+            self.deletedOrphans = report.deletedOrphans
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case upserted, created, updated, unchanged, paused, unpaused
+            case deletedOrphans = "deleted_orphans"
+        }
+    }
+
     public struct Change: Sendable, Encodable, Hashable {
         public var stage: String
         public var item: String
         public var action: String
+        /// Only on schedule creates and updates that leave the schedule paused.
+        public var paused: Bool?
     }
 
     public struct Problem: Sendable, Encodable, Hashable {
@@ -37,8 +60,9 @@ public struct SyncReport: Sendable, Encodable {
     public var durationMilliseconds: Int
     public var definitions: Counts?
     public var eventTypes: Counts?
-    /// Comes with the schedules stage.
-    public var schedules: [String: Int]?
+    public var schedules: ScheduleCounts?
+    /// Items that needed no write, for `plan`'s `=` lines (not part of the JSON).
+    public private(set) var unchanged: [Change] = []
     public private(set) var changes: [Change] = []
     public private(set) var errors: [Problem] = []
     public private(set) var errorsTruncated = 0
@@ -50,9 +74,9 @@ public struct SyncReport: Sendable, Encodable {
         self.durationMilliseconds = 0
     }
 
-    public mutating func addChange(stage: String, item: String, action: String) {
+    public mutating func addChange(stage: String, item: String, action: String, paused: Bool? = nil) {
         guard self.changes.count < Self.maxChanges else { return }
-        self.changes.append(Change(stage: stage, item: item, action: action))
+        self.changes.append(Change(stage: stage, item: item, action: action, paused: paused == true ? true : nil))
     }
 
     public mutating func addError(stage: String, item: String, message: String) {
@@ -63,11 +87,25 @@ public struct SyncReport: Sendable, Encodable {
         self.errors.append(Problem(stage: stage, item: item, message: message))
     }
 
+    /// Adds the schedules stage's outcome.
+    public mutating func add(_ report: ScheduleSyncReport) {
+        self.schedules = ScheduleCounts(report)
+        for change in report.changes {
+            self.addChange(stage: "schedules", item: change.scheduleID, action: change.action, paused: change.paused)
+        }
+        self.unchanged += report.unchangedIDs.map { Change(stage: "schedules", item: $0, action: "unchanged") }
+        for failure in report.errors {
+            self.addError(stage: "schedules", item: failure.scheduleID, message: failure.message)
+        }
+        self.warnings += report.warnings.map(\.description)
+    }
+
     /// Adds one document kind's outcome under `stage`.
     public mutating func add(_ report: DocumentSyncReport, stage: String) {
         for change in report.changes {
             self.addChange(stage: stage, item: change.id, action: change.action.rawValue)
         }
+        self.unchanged += report.unchangedIDs.map { Change(stage: stage, item: $0, action: "unchanged") }
         for issue in report.issues {
             self.addError(stage: stage, item: issue.location.path, message: issue.description)
         }
@@ -118,8 +156,23 @@ public struct SyncReport: Sendable, Encodable {
             )
         }
         for change in self.changes {
-            lines.append("\(Self.symbol(change.action)) \(change.action) \(change.item)")
+            lines.append(Self.diffLine(change))
         }
+        for warning in self.warnings { lines.append("warning: \(warning)") }
+        for error in self.errors { lines.append("error: [\(error.stage)] \(error.message)") }
+        if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `+ create activity-schedule-x (paused)`.
+    static func diffLine(_ change: Change) -> String {
+        "\(Self.symbol(change.action)) \(change.action) \(change.stage == "schedules" ? "" : change.stage + " ")\(change.item)"
+            + (change.paused == true ? " (paused)" : "")
+    }
+
+    /// `plan`'s diff: every change and every unchanged item, then warnings and errors.
+    public func diff() -> String {
+        var lines = (self.changes + self.unchanged).map(Self.diffLine)
         for warning in self.warnings { lines.append("warning: \(warning)") }
         for error in self.errors { lines.append("error: [\(error.stage)] \(error.message)") }
         if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }

@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import PostgresNIO
 import ServiceLifecycle
+import Temporal
 
 /// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT.
 struct WorkerCommand: AsyncParsableCommand {
@@ -12,6 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        let temporalConfiguration = try configuration.temporalConfiguration()
         do {
             try await ActivityDatabase.checkConnection(url: configuration.databaseURL, logger: logger)
         } catch {
@@ -21,14 +23,18 @@ struct WorkerCommand: AsyncParsableCommand {
         let client = PostgresClient(
             configuration: configuration.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
-        let worker = WorkerService(configuration: configuration, database: database, logger: logger)
+        let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
+        let worker = WorkerService(configuration: configuration, database: database, temporal: temporal, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: client),
+                    .init(service: TemporalClientService(client: temporal)),
                     .init(
-                        service: worker, successTerminationBehavior: .gracefullyShutdownGroup,
-                        failureTerminationBehavior: .gracefullyShutdownGroup),
+                        service: worker,
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

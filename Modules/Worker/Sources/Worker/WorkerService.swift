@@ -1,14 +1,17 @@
 import Definitions
 import Logging
 import Postgres
+import Schedules
 import ServiceLifecycle
+import Temporal
 
-/// The worker's own service: migrates, runs the startup sync (best effort), then serves until
-/// graceful shutdown. Later issues add the Temporal pollers, router, HTTP server and loop as
-/// services of their own beside it.
+/// The worker's own service: migrates, runs the startup sync (all three stages, best
+/// effort), then serves until graceful shutdown. The Temporal pollers, router, HTTP server
+/// and loop come as services of their own beside it.
 struct WorkerService: Service {
     let configuration: Configuration
     let database: ActivityDatabase
+    let temporal: TemporalClient
     let logger: Logger
 
     func run() async throws {
@@ -17,21 +20,18 @@ struct WorkerService: Service {
             "database ready",
             metadata: ["db.migrations.applied": "\(applied)", "db.url": "\(self.configuration.databaseURL)"])
         if self.configuration.syncOnStartup {
-            let runner = DefinitionsSyncRunner(
-                roots: self.configuration.definitionRoots,
-                definitions: PostgresDocumentStore<ActivityDefinition>(database: self.database),
-                eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: self.database)
+            let runtime = CommandRuntime(
+                configuration: self.configuration, database: self.database, temporal: self.temporal, logger: self.logger
             )
             // Best effort: a failing startup sync is logged and the worker keeps running.
-            let report = await runner.run(
-                stages: SyncStages(definitions: true, eventTypes: true, schedules: false), dryRun: false,
-                logger: self.logger)
+            let report = await runtime.runner.run(stages: .all, dryRun: false, logger: self.logger)
             for error in report.errors {
                 self.logger.warning(
                     "startup sync error",
                     metadata: [
                         "sync.stage": "\(error.stage)", "sync.item": "\(error.item)", "error": "\(error.message)",
-                    ])
+                    ]
+                )
             }
         }
         self.logger.info("worker running; stop with SIGTERM or SIGINT")

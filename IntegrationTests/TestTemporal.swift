@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import Schedules
+import Temporal
+
+/// The Temporal dev server `Tools/test` started (TEMPORAL_ADDRESS). Tests keep apart by a
+/// schedule prefix of their own: activity-core owns exactly the schedules with its prefix.
+enum TestTemporal {
+    static var address: String {
+        ProcessInfo.processInfo.environment["TEMPORAL_ADDRESS"] ?? "127.0.0.1:7233"
+    }
+
+    static func newPrefix() -> String {
+        "it-\(UUID().uuidString.prefix(8).lowercased())-"
+    }
+
+    static func withClient<Result: Sendable>(
+        counter: RPCCounter = RPCCounter(),
+        _ body: @Sendable (TemporalClient) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try TemporalConfiguration(
+            address: Self.address, namespace: "default", identity: "activity-core-tests")
+        return try await TemporalClient.withClient(
+            configuration: configuration, counter: counter, logger: TestDatabase.logger
+        ) {
+            client in
+            try await body(client)
+        }
+    }
+
+    /// Deletes every schedule with `prefix` (test cleanup).
+    static func deleteAll(prefix: String, service: TemporalScheduleService) async {
+        guard let schedules = try? await service.listSchedules(prefix: prefix) else { return }
+        for schedule in schedules { _ = try? await service.deleteSchedule(id: schedule.scheduleID) }
+    }
+
+    /// Polls the (eventually consistent) list until `condition` holds for the owned
+    /// schedules, for at most 15 s.
+    static func waitForList(
+        _ service: TemporalScheduleService,
+        prefix: String,
+        _ condition: ([ScheduleSummary]) -> Bool
+    ) async throws -> [ScheduleSummary] {
+        var schedules: [ScheduleSummary] = []
+        for _ in 0..<150 {
+            schedules = try await service.listSchedules(prefix: prefix)
+            if condition(schedules) { return schedules }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return schedules
+    }
+}

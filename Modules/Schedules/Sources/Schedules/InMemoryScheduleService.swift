@@ -1,0 +1,128 @@
+import Synchronization
+
+/// Schedules in memory, counting every call, for unit tests of the sync.
+public final class InMemoryScheduleService: ScheduleService {
+    public struct Stored: Sendable, Hashable {
+        public var schedule: DesiredSchedule
+        public var paused: Bool
+        public var notes: String
+        public var memo: [String: String]
+    }
+
+    private struct State {
+        var schedules: [String: Stored] = [:]
+        var calls: [String: Int] = [:]
+        var hiddenFromList: Set<String> = []
+        var failing: [String: ScheduleServiceError] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Adds a schedule as if someone else (or an earlier run) had created it.
+    public func seed(
+        _ schedule: DesiredSchedule, paused: Bool = false, notes: String = "", memo: [String: String]? = nil
+    ) {
+        self.state.withLock {
+            $0.schedules[schedule.scheduleID] = Stored(
+                schedule: schedule, paused: paused, notes: notes, memo: memo ?? schedule.memo)
+        }
+    }
+
+    /// Makes list miss a schedule, as Temporal's eventually consistent list can.
+    public func hideFromList(_ id: String) {
+        _ = self.state.withLock { $0.hiddenFromList.insert(id) }
+    }
+
+    /// Makes every write to `id` fail with `error`.
+    public func fail(_ id: String, with error: ScheduleServiceError) {
+        self.state.withLock { $0.failing[id] = error }
+    }
+
+    public var schedules: [String: Stored] { self.state.withLock { $0.schedules } }
+    public var calls: [String: Int] { self.state.withLock { $0.calls } }
+    /// Calls that change something: create, update, pause, unpause, delete.
+    public var writeCalls: Int {
+        self.state.withLock { state in
+            ["create", "update", "pause", "unpause", "delete"].reduce(0) { $0 + (state.calls[$1] ?? 0) }
+        }
+    }
+
+    public func listSchedules(prefix: String) async throws -> [ScheduleSummary] {
+        self.state.withLock { state in
+            state.calls["list", default: 0] += 1
+            return state.schedules.values
+                .filter {
+                    $0.schedule.scheduleID.hasPrefix(prefix) && !state.hiddenFromList.contains($0.schedule.scheduleID)
+                }
+                .map {
+                    ScheduleSummary(
+                        scheduleID: $0.schedule.scheduleID, paused: $0.paused, notes: $0.notes, memo: $0.memo)
+                }
+                .sorted { $0.scheduleID < $1.scheduleID }
+        }
+    }
+
+    public func describeSchedule(id: String) async throws -> ScheduleSummary? {
+        self.state.withLock { state in
+            state.calls["describe", default: 0] += 1
+            return state.schedules[id].map {
+                ScheduleSummary(scheduleID: id, paused: $0.paused, notes: $0.notes, memo: $0.memo)
+            }
+        }
+    }
+
+    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws {
+        try self.write("create", schedule.scheduleID) { state in
+            guard state.schedules[schedule.scheduleID] == nil else {
+                throw ScheduleServiceError(.alreadyExists, "schedule \(schedule.scheduleID) already exists")
+            }
+            state.schedules[schedule.scheduleID] = Stored(
+                schedule: schedule, paused: schedule.paused, notes: notes, memo: schedule.memo)
+        }
+    }
+
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws {
+        try self.write("update", schedule.scheduleID) { state in
+            guard let existing = state.schedules[schedule.scheduleID] else {
+                throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
+            }
+            state.schedules[schedule.scheduleID] = Stored(
+                schedule: schedule, paused: paused, notes: notes, memo: existing.memo)
+        }
+    }
+
+    public func pauseSchedule(id: String, notes: String) async throws {
+        try self.setPaused("pause", id: id, paused: true, notes: notes)
+    }
+
+    public func unpauseSchedule(id: String, notes: String) async throws {
+        try self.setPaused("unpause", id: id, paused: false, notes: notes)
+    }
+
+    @discardableResult
+    public func deleteSchedule(id: String) async throws -> Bool {
+        var deleted = false
+        try self.write("delete", id) { state in
+            deleted = state.schedules.removeValue(forKey: id) != nil
+        }
+        return deleted
+    }
+
+    private func setPaused(_ call: String, id: String, paused: Bool, notes: String) throws {
+        try self.write(call, id) { state in
+            guard state.schedules[id] != nil else { throw ScheduleServiceError(.notFound, "schedule \(id) not found") }
+            state.schedules[id]?.paused = paused
+            state.schedules[id]?.notes = notes
+        }
+    }
+
+    private func write(_ call: String, _ id: String, _ body: (inout State) throws -> Void) throws {
+        try self.state.withLock { state in
+            state.calls[call, default: 0] += 1
+            if let error = state.failing[id] { throw error }
+            try body(&state)
+        }
+    }
+}

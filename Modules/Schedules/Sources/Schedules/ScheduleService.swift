@@ -1,0 +1,25 @@
+/// The seam to the scheduler. The Temporal implementation talks to WorkflowService; the
+/// in-memory one backs unit tests.
+public protocol ScheduleService: Sendable {
+    /// Every schedule whose ID starts with `prefix`.
+    func listSchedules(prefix: String) async throws -> [ScheduleSummary]
+
+    /// The schedule's current state, or nil when there is none.
+    func describeSchedule(id: String) async throws -> ScheduleSummary?
+
+    /// Creates the schedule (paused with `notes` when `schedule.paused`). Throws
+    /// `alreadyExists` when a schedule with that ID exists.
+    func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws
+
+    /// Replaces spec, action and policies, and sets the pause state and notes; the memo is
+    /// left as it is. Throws `notFound` when there is no such schedule.
+    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws
+
+    func pauseSchedule(id: String, notes: String) async throws
+    func unpauseSchedule(id: String, notes: String) async throws
+
+    /// Deletes the schedule and returns true; a schedule already gone is not an error and
+    /// returns false (the list can still show a schedule that was just deleted).
+    @discardableResult
+    func deleteSchedule(id: String) async throws -> Bool
+}

@@ -1,0 +1,156 @@
+import Definitions
+import Logging
+
+/// Makes the scheduler match the cron definitions: lists the owned schedules, plans one
+/// action per schedule (`SchedulePlan`) and carries the writes out with bounded parallelism.
+/// A repeat sync with nothing changed makes no write call.
+public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleStore>: Sendable {
+    public let service: Service
+    public let applied: Applied
+    public let projection: ScheduleProjection
+    public let orphanPolicy: OrphanPolicy
+    /// Writes in flight at once.
+    public let parallelism: Int
+
+    public init(
+        service: Service,
+        applied: Applied,
+        projection: ScheduleProjection,
+        orphanPolicy: OrphanPolicy = .delete,
+        parallelism: Int = 16
+    ) {
+        self.service = service
+        self.applied = applied
+        self.projection = projection
+        self.orphanPolicy = orphanPolicy
+        self.parallelism = max(1, parallelism)
+    }
+
+    /// Plans against the live (non-retired) definitions and, unless `dryRun`, applies.
+    /// Listing failures are thrown; a failing schedule is an entry in `errors`.
+    public func sync(definitions: [ActivityDefinition], dryRun: Bool = false, logger: Logger) async throws
+        -> ScheduleSyncReport
+    {
+        let desired = self.projection.project(definitions)
+        let actual = try await self.service.listSchedules(prefix: self.projection.prefix)
+        let hashes = try await self.applied.appliedHashes()
+        let plan = SchedulePlan(
+            desired: desired,
+            actual: actual,
+            appliedHashes: hashes,
+            prefix: self.projection.prefix,
+            orphanPolicy: self.orphanPolicy
+        )
+        var report = ScheduleSyncReport(dryRun: dryRun)
+        report.warnings = plan.warnings
+        if dryRun {
+            for action in plan.actions { report.count(action) }
+            return report
+        }
+        for action in plan.actions where !action.isWrite { report.count(action) }
+        let outcomes = await self.execute(plan.writes, hashes: hashes, logger: logger)
+        for outcome in outcomes.sorted(by: { $0.scheduleID < $1.scheduleID }) {
+            switch outcome.result {
+            case .success(let done):
+                report.count(done.action)
+                if let warning = done.warning { report.warnings.append(warning) }
+            case .failure(let error):
+                report.errors.append(ScheduleSyncReport.Failure(scheduleID: outcome.scheduleID, message: "\(error)"))
+                logger.warning(
+                    "schedule write failed", metadata: ["schedule.id": "\(outcome.scheduleID)", "error": "\(error)"])
+            }
+        }
+        report.unchangedIDs.sort()
+        return report
+    }
+
+    struct Done: Sendable {
+        var action: ScheduleAction
+        var warning: ScheduleWarning?
+    }
+
+    struct Outcome: Sendable {
+        var scheduleID: String
+        var result: Result<Done, ScheduleServiceError>
+    }
+
+    private func execute(_ actions: [ScheduleAction], hashes: [String: String], logger: Logger) async -> [Outcome] {
+        await withTaskGroup(of: Outcome.self) { group in
+            var outcomes: [Outcome] = []
+            var pending = actions[...]
+            func startNext() {
+                guard let action = pending.popFirst() else { return }
+                group.addTask { await self.perform(action, hashes: hashes) }
+            }
+            for _ in 0..<self.parallelism { startNext() }
+            for await outcome in group {
+                outcomes.append(outcome)
+                startNext()
+            }
+            return outcomes
+        }
+    }
+
+    private func perform(_ action: ScheduleAction, hashes: [String: String]) async -> Outcome {
+        do {
+            let done = try await self.apply(action, hashes: hashes)
+            return Outcome(scheduleID: action.scheduleID, result: .success(done))
+        } catch let error as ScheduleServiceError {
+            return Outcome(scheduleID: action.scheduleID, result: .failure(error))
+        } catch {
+            return Outcome(scheduleID: action.scheduleID, result: .failure(ScheduleServiceError(.failed, "\(error)")))
+        }
+    }
+
+    private func apply(_ action: ScheduleAction, hashes: [String: String]) async throws -> Done {
+        switch action {
+        case .create(let schedule, let notes):
+            do {
+                try await self.service.createSchedule(schedule, notes: notes)
+            } catch let error as ScheduleServiceError where error.code == .alreadyExists {
+                return try await self.converge(schedule, hashes: hashes)
+            }
+            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+        case .update(let schedule, let paused, let notes):
+            try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
+            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+        case .pause(let id, let notes):
+            try await self.service.pauseSchedule(id: id, notes: notes)
+        case .unpause(let id, let notes):
+            try await self.service.unpauseSchedule(id: id, notes: notes)
+        case .delete(let id):
+            let deleted = try await self.service.deleteSchedule(id: id)
+            try await self.applied.removeApplied(scheduleID: id)
+            // Already gone: the list still showed a schedule deleted a moment ago.
+            if !deleted { return Done(action: .unchanged(scheduleID: id)) }
+        case .unchanged:
+            break
+        }
+        return Done(action: action)
+    }
+
+    /// A create met "already exists" (the list is eventually consistent, or another replica
+    /// was faster): describe it and plan again for that one schedule.
+    private func converge(_ schedule: DesiredSchedule, hashes: [String: String]) async throws -> Done {
+        guard let current = try await self.service.describeSchedule(id: schedule.scheduleID) else {
+            try await self.service.createSchedule(
+                schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : "")
+            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+            return Done(action: .create(schedule, notes: ""))
+        }
+        let plan = SchedulePlan(
+            desired: [schedule.scheduleID: schedule],
+            actual: [current],
+            appliedHashes: hashes,
+            prefix: self.projection.prefix,
+            orphanPolicy: self.orphanPolicy
+        )
+        guard let action = plan.actions.first else { return Done(action: .unchanged(scheduleID: schedule.scheduleID)) }
+        if case .create = action {
+            preconditionFailure("a described schedule cannot plan as a create")
+        }
+        var done = try await self.apply(action, hashes: hashes)
+        done.warning = plan.warnings.first
+        return done
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import SwiftProtobuf
+import Temporal
+
+/// `ScheduleService` over Temporal's WorkflowService.
+///
+/// It lives in Schedules (not in Temporal) because it translates this module's
+/// `DesiredSchedule` into Temporal's messages; the Temporal module stays a plain adapter
+/// that knows nothing of definitions.
+public struct TemporalScheduleService: ScheduleService {
+    public let client: TemporalClient
+
+    public init(client: TemporalClient) {
+        self.client = client
+    }
+
+    var namespace: String { self.client.configuration.namespace }
+    var identity: String { self.client.configuration.identity }
+
+    public func listSchedules(prefix: String) async throws -> [ScheduleSummary] {
+        var summaries: [ScheduleSummary] = []
+        var token = Data()
+        repeat {
+            var request = Temporal_Api_Workflowservice_V1_ListSchedulesRequest()
+            request.namespace = self.namespace
+            request.maximumPageSize = 1000
+            request.nextPageToken = token
+            let response = try await self.call("ListSchedules") { [request] service, metadata, options in
+                try await service.listSchedules(request, metadata: metadata, options: options)
+            }
+            for entry in response.schedules where entry.scheduleID.hasPrefix(prefix) {
+                summaries.append(
+                    ScheduleSummary(
+                        scheduleID: entry.scheduleID,
+                        paused: entry.info.paused,
+                        notes: entry.info.notes,
+                        memo: JSONPayload.strings(of: entry.memo)
+                    )
+                )
+            }
+            token = response.nextPageToken
+        } while !token.isEmpty
+        return summaries
+    }
+
+    public func describeSchedule(id: String) async throws -> ScheduleSummary? {
+        guard let response = try await self.describe(id) else { return nil }
+        return ScheduleSummary(
+            scheduleID: id,
+            paused: response.schedule.state.paused,
+            notes: response.schedule.state.notes,
+            memo: JSONPayload.strings(of: response.memo)
+        )
+    }
+
+    /// The full description, or nil when there is no such schedule.
+    public func describe(_ id: String) async throws -> Temporal_Api_Workflowservice_V1_DescribeScheduleResponse? {
+        var request = Temporal_Api_Workflowservice_V1_DescribeScheduleRequest()
+        request.namespace = self.namespace
+        request.scheduleID = id
+        do {
+            return try await self.call("DescribeSchedule") { [request] service, metadata, options in
+                try await service.describeSchedule(request, metadata: metadata, options: options)
+            }
+        } catch let error as ScheduleServiceError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws {
+        var request = Temporal_Api_Workflowservice_V1_CreateScheduleRequest()
+        request.namespace = self.namespace
+        request.scheduleID = schedule.scheduleID
+        var message = Temporal_Api_Schedule_V1_Schedule()
+        try Self.apply(schedule, to: &message)
+        message.state.paused = schedule.paused
+        message.state.notes = notes
+        request.schedule = message
+        request.memo = try JSONPayload.memo(schedule.memo)
+        request.identity = self.identity
+        request.requestID = UUID().uuidString
+        _ = try await self.call("CreateSchedule") { [request] service, metadata, options in
+            try await service.createSchedule(request, metadata: metadata, options: options)
+        }
+    }
+
+    /// Describe, then update with its conflict token: UpdateSchedule replaces the whole
+    /// schedule, so what activity-core does not own (fields this client does not know
+    /// included, kept by protobuf as unknown fields) is carried over from the description.
+    /// A stale token makes Temporal answer OK and do nothing, so the result is verified.
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws {
+        for _ in 0..<3 {
+            guard let current = try await self.describe(schedule.scheduleID) else {
+                throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
+            }
+            var message = current.schedule
+            try Self.apply(schedule, to: &message)
+            message.state.paused = paused
+            message.state.notes = notes
+            var request = Temporal_Api_Workflowservice_V1_UpdateScheduleRequest()
+            request.namespace = self.namespace
+            request.scheduleID = schedule.scheduleID
+            request.schedule = message
+            request.conflictToken = current.conflictToken
+            request.identity = self.identity
+            request.requestID = UUID().uuidString
+            _ = try await self.call("UpdateSchedule") { [request] service, metadata, options in
+                try await service.updateSchedule(request, metadata: metadata, options: options)
+            }
+            guard let after = try await self.describe(schedule.scheduleID) else {
+                throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) disappeared during its update")
+            }
+            if after.conflictToken != current.conflictToken { return }
+        }
+        throw ScheduleServiceError(
+            .conflict, "schedule \(schedule.scheduleID) kept changing during its update; try again")
+    }
+
+    public func pauseSchedule(id: String, notes: String) async throws {
+        var patch = Temporal_Api_Schedule_V1_SchedulePatch()
+        patch.pause = notes
+        try await self.patch(id, patch)
+    }
+
+    public func unpauseSchedule(id: String, notes: String) async throws {
+        var patch = Temporal_Api_Schedule_V1_SchedulePatch()
+        patch.unpause = notes
+        try await self.patch(id, patch)
+    }
+
+    /// Starts one run of the schedule's action now.
+    public func triggerSchedule(id: String) async throws {
+        var patch = Temporal_Api_Schedule_V1_SchedulePatch()
+        patch.triggerImmediately = Temporal_Api_Schedule_V1_TriggerImmediatelyRequest()
+        try await self.patch(id, patch)
+    }
+
+    @discardableResult
+    public func deleteSchedule(id: String) async throws -> Bool {
+        var request = Temporal_Api_Workflowservice_V1_DeleteScheduleRequest()
+        request.namespace = self.namespace
+        request.scheduleID = id
+        request.identity = self.identity
+        do {
+            _ = try await self.call("DeleteSchedule") { [request] service, metadata, options in
+                try await service.deleteSchedule(request, metadata: metadata, options: options)
+            }
+            return true
+        } catch let error as ScheduleServiceError where error.code == .notFound {
+            return false
+        }
+    }
+
+    private func patch(_ id: String, _ patch: Temporal_Api_Schedule_V1_SchedulePatch) async throws {
+        var request = Temporal_Api_Workflowservice_V1_PatchScheduleRequest()
+        request.namespace = self.namespace
+        request.scheduleID = id
+        request.patch = patch
+        request.identity = self.identity
+        request.requestID = UUID().uuidString
+        _ = try await self.call("PatchSchedule") { [request] service, metadata, options in
+            try await service.patchSchedule(request, metadata: metadata, options: options)
+        }
+    }
+
+    /// Writes what activity-core owns: spec, the start-workflow action and the policies.
+    static func apply(_ schedule: DesiredSchedule, to message: inout Temporal_Api_Schedule_V1_Schedule) throws {
+        var spec = Temporal_Api_Schedule_V1_ScheduleSpec()
+        spec.cronString = [schedule.cronExpression]
+        spec.timezoneName = schedule.timezone
+        if schedule.jitterSeconds > 0 {
+            spec.jitter = Google_Protobuf_Duration(wholeSeconds: schedule.jitterSeconds)
+        }
+        message.spec = spec
+
+        var start = message.action.startWorkflow
+        start.workflowID = schedule.workflowID
+        start.workflowType.name = schedule.workflowType
+        start.taskQueue.name = schedule.taskQueue
+        start.taskQueue.kind = .normal
+        start.input.payloads = [try JSONPayload.encode(schedule.input)]
+        message.action.startWorkflow = start
+
+        message.policies.overlapPolicy =
+            switch schedule.overlap {
+            case .skip: .skip
+            case .bufferOne: .bufferOne
+            case .bufferAll: .bufferAll
+            }
+        message.policies.catchupWindow = Google_Protobuf_Duration(wholeSeconds: schedule.catchupWindowSeconds)
+    }
+
+    private func call<Response: Sendable>(
+        _ method: String,
+        _ body: @Sendable (TemporalClient.Service, GRPCCoreMetadata, GRPCCoreCallOptions) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await self.client.call(method, body)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    static func map(_ error: TemporalError) -> ScheduleServiceError {
+        let code: ScheduleServiceError.Code =
+            switch error.code {
+            case .alreadyExists: .alreadyExists
+            case .notFound: .notFound
+            case .invalidArgument: .invalidArgument
+            case .unavailable, .resourceExhausted, .deadlineExceeded: .unavailable
+            default: .failed
+            }
+        return ScheduleServiceError(code, error.message)
+    }
+}

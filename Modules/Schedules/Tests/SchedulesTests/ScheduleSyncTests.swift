@@ -1,0 +1,104 @@
+import Definitions
+import Logging
+import Testing
+
+@testable import Schedules
+
+@Suite("ScheduleSync with in-memory services")
+struct ScheduleSyncTests {
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    func makeSync(
+        _ service: InMemoryScheduleService, _ applied: InMemoryAppliedScheduleStore, orphans: OrphanPolicy = .delete
+    )
+        -> ScheduleSync<InMemoryScheduleService, InMemoryAppliedScheduleStore>
+    {
+        ScheduleSync(
+            service: service, applied: applied, projection: Fixtures.projection, orphanPolicy: orphans, parallelism: 4)
+    }
+
+    @Test("first sync creates, repeat sync makes no write call")
+    func repeatSync() async throws {
+        let service = InMemoryScheduleService()
+        let sync = self.makeSync(service, InMemoryAppliedScheduleStore())
+        let definitions = (0..<20).map { Fixtures.definition("d\($0)") } + [Fixtures.definition("off", enabled: false)]
+        let first = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(first.created == 21)
+        #expect(first.changes.first { $0.scheduleID == "activity-schedule-off" }?.paused == true)
+        #expect(service.schedules["activity-schedule-off"]?.paused == true)
+        let writes = service.writeCalls
+        let second = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(second.unchanged == 21)
+        #expect(second.changes.isEmpty)
+        #expect(service.writeCalls == writes)
+        #expect(service.calls["list"] == 2)
+    }
+
+    @Test("the Coulomb rename: hourly -> daily creates the new schedule and deletes the old one")
+    func coulombRename() async throws {
+        let service = InMemoryScheduleService()
+        let sync = self.makeSync(service, InMemoryAppliedScheduleStore())
+        _ = try await sync.sync(
+            definitions: [Fixtures.definition("coulomb-hourly-coach-orientation")], logger: self.logger)
+        let renamed = Fixtures.definition(
+            "coulomb-daily-coach-orientation", cron: "0 6 * * *", timezone: "Europe/Berlin")
+        let report = try await sync.sync(definitions: [renamed], logger: self.logger)
+        #expect(report.created == 1)
+        #expect(report.deletedOrphans == 1)
+        #expect(Set(service.schedules.keys) == ["activity-schedule-coulomb-daily-coach-orientation"])
+        #expect(
+            service.schedules["activity-schedule-coulomb-daily-coach-orientation"]?.schedule.timezone == "Europe/Berlin"
+        )
+    }
+
+    @Test("with the pause policy the renamed-away schedule is paused as orphaned")
+    func coulombRenamePause() async throws {
+        let service = InMemoryScheduleService()
+        let sync = self.makeSync(service, InMemoryAppliedScheduleStore(), orphans: .pause)
+        _ = try await sync.sync(
+            definitions: [Fixtures.definition("coulomb-hourly-coach-orientation")], logger: self.logger)
+        let report = try await sync.sync(
+            definitions: [Fixtures.definition("coulomb-daily-coach-orientation")], logger: self.logger)
+        #expect(report.created == 1)
+        #expect(report.paused == 1)
+        let old = try #require(service.schedules["activity-schedule-coulomb-hourly-coach-orientation"])
+        #expect(old.paused)
+        #expect(old.notes == ScheduleNotes.orphaned)
+    }
+
+    @Test("a dry run plans and writes nothing")
+    func dryRun() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let report = try await self.makeSync(service, applied).sync(
+            definitions: [Fixtures.definition("a")], dryRun: true, logger: self.logger)
+        #expect(report.created == 1)
+        #expect(service.writeCalls == 0)
+        #expect(try await applied.appliedHashes().isEmpty)
+    }
+
+    @Test("a create that meets an existing schedule converges instead of failing")
+    func alreadyExistsConverges() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let old = Fixtures.desired("a", cron: "5 * * * *")
+        service.seed(old)
+        service.hideFromList(old.scheduleID)
+        let report = try await self.makeSync(service, applied).sync(
+            definitions: [Fixtures.definition("a")], logger: self.logger)
+        #expect(report.errors.isEmpty)
+        #expect(report.updated == 1)
+        #expect(service.schedules[old.scheduleID]?.schedule.cronExpression == "0 * * * *")
+        #expect(try await applied.appliedHashes()[old.scheduleID] == Fixtures.desired("a").specHash)
+    }
+
+    @Test("one failing schedule is an error entry; the others are applied")
+    func failureIsIsolated() async throws {
+        let service = InMemoryScheduleService()
+        service.fail("activity-schedule-bad", with: ScheduleServiceError(.invalidArgument, "invalid cron"))
+        let report = try await self.makeSync(service, InMemoryAppliedScheduleStore())
+            .sync(definitions: [Fixtures.definition("good"), Fixtures.definition("bad")], logger: self.logger)
+        #expect(report.created == 1)
+        #expect(report.errors.map(\.scheduleID) == ["activity-schedule-bad"])
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SwiftProtobuf
+
+/// The `json/plain` payload codec: metadata `encoding` = `json/plain`, data = UTF-8 JSON.
+public enum JSONPayload {
+    public static let encoding = "json/plain"
+
+    /// Encodes a value as one `json/plain` payload.
+    public static func encode(_ value: some Encodable) throws -> Temporal_Api_Common_V1_Payload {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var payload = Temporal_Api_Common_V1_Payload()
+        payload.metadata = ["encoding": Data(Self.encoding.utf8)]
+        payload.data = try encoder.encode(value)
+        return payload
+    }
+
+    /// Decodes a `json/plain` payload; other encodings are refused with a clear error.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from payload: Temporal_Api_Common_V1_Payload) throws
+        -> Value
+    {
+        let encoding = payload.metadata["encoding"].map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard encoding == Self.encoding else {
+            throw TemporalError(.invalidArgument, "payload encoding \"\(encoding)\" is not \(Self.encoding)")
+        }
+        return try JSONDecoder().decode(type, from: payload.data)
+    }
+
+    /// A memo of strings, each a `json/plain` payload.
+    public static func memo(_ fields: [String: String]) throws -> Temporal_Api_Common_V1_Memo {
+        var memo = Temporal_Api_Common_V1_Memo()
+        for (key, value) in fields { memo.fields[key] = try Self.encode(value) }
+        return memo
+    }
+
+    /// The string fields of a memo; fields that are not JSON strings are left out.
+    public static func strings(of memo: Temporal_Api_Common_V1_Memo) -> [String: String] {
+        memo.fields.compactMapValues { try? Self.decode(String.self, from: $0) }
+    }
+}
+
+extension Google_Protobuf_Duration {
+    /// A duration of whole seconds.
+    public init(wholeSeconds: Int) {
+        self.init(seconds: Int64(wholeSeconds), nanos: 0)
+    }
+}

@@ -1,0 +1,30 @@
+import ServiceLifecycle
+
+/// Runs a `TemporalClient`'s connection as a ServiceLifecycle service: started with the
+/// group, shut down gracefully (calls in flight finish) when the group stops.
+public struct TemporalClientService: Service {
+    public let client: TemporalClient
+
+    public init(client: TemporalClient) {
+        self.client = client
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await self.client.run()
+        } onGracefulShutdown: {
+            self.client.shutdown()
+        }
+    }
+}
+
+extension TemporalClient {
+    /// Asks the server for its capabilities: a cheap call that tells whether Temporal answers
+    /// at this address with these credentials.
+    public func checkConnection(timeout: Duration = .seconds(5)) async throws(TemporalError) {
+        let request = Temporal_Api_Workflowservice_V1_GetSystemInfoRequest()
+        _ = try await self.call("GetSystemInfo", timeout: timeout) { [request] service, metadata, options in
+            try await service.getSystemInfo(request, metadata: metadata, options: options)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import Logging
+
+/// A connection to Temporal's WorkflowService over gRPC, with the namespace, identity and
+/// credentials of a `TemporalConfiguration`, retries with backoff on UNAVAILABLE and
+/// RESOURCE_EXHAUSTED, and a count of every RPC.
+///
+/// Run `run()` in a long-lived task (it is also a ServiceLifecycle service through
+/// `TemporalClient+Service`); calls wait for the connection.
+public final class TemporalClient: Sendable {
+    public typealias Service = Temporal_Api_Workflowservice_V1_WorkflowService.Client<HTTP2ClientTransport.Posix>
+
+    public let configuration: TemporalConfiguration
+    public let counter: RPCCounter
+    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
+    let service: Service
+    let logger: Logger
+
+    public init(configuration: TemporalConfiguration, counter: RPCCounter = RPCCounter(), logger: Logger)
+        throws(TemporalError)
+    {
+        self.configuration = configuration
+        self.counter = counter
+        self.logger = logger
+        let transport: HTTP2ClientTransport.Posix
+        do {
+            transport = try HTTP2ClientTransport.Posix(
+                target: .dns(host: configuration.host, port: configuration.port),
+                transportSecurity: Self.transportSecurity(configuration),
+                config: .defaults { config in
+                    config.backoff.initial = .milliseconds(200)
+                    config.backoff.max = .seconds(5)
+                }
+            )
+        } catch {
+            throw TemporalError(
+                .invalidConfiguration, "cannot set up the connection to \(configuration.address): \(error)")
+        }
+        self.grpc = GRPCClient(transport: transport)
+        self.service = Service(wrapping: self.grpc)
+    }
+
+    /// Maintains the connection until `shutdown()` or cancellation.
+    public func run() async throws {
+        try await self.grpc.runConnections()
+    }
+
+    /// Finishes calls in flight, refuses new ones, and lets `run()` return.
+    public func shutdown() {
+        self.grpc.beginGracefulShutdown()
+    }
+
+    /// Runs `body` with a client whose connection runs beside it, then shuts it down: for
+    /// commands that do one thing and exit.
+    public static func withClient<Result: Sendable>(
+        configuration: TemporalConfiguration,
+        counter: RPCCounter = RPCCounter(),
+        logger: Logger,
+        _ body: @Sendable (TemporalClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try TemporalClient(configuration: configuration, counter: counter, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            defer { client.shutdown() }
+            return try await body(client)
+        }
+    }
+
+    static func transportSecurity(_ configuration: TemporalConfiguration)
+        -> HTTP2ClientTransport.Posix.TransportSecurity
+    {
+        guard configuration.usesTLS else { return .plaintext }
+        return .tls { tls in
+            if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+                tls.certificateChain = [.file(path: certificate, format: .pem)]
+                tls.privateKey = .file(path: key, format: .pem)
+            }
+            if let authority = configuration.tlsCAPath {
+                tls.trustRoots = .certificates([.file(path: authority, format: .pem)])
+            }
+        }
+    }
+
+    /// Metadata every call carries: the namespace and, when configured, the API key.
+    var metadata: Metadata {
+        var metadata = Metadata()
+        metadata.addString(self.configuration.namespace, forKey: "temporal-namespace")
+        if let key = self.configuration.apiKey {
+            metadata.addString("Bearer \(key)", forKey: "authorization")
+        }
+        return metadata
+    }
+
+    /// Calls one RPC with retries on transient failures and maps gRPC errors to
+    /// `TemporalError`. `timeout` is the deadline of one attempt (long polls need ~70 s).
+    public func call<Response: Sendable>(
+        _ method: String,
+        timeout: Duration = .seconds(30),
+        _ body: @Sendable (Service, Metadata, CallOptions) async throws -> Response
+    ) async throws(TemporalError) -> Response {
+        var options = CallOptions.defaults
+        options.timeout = timeout
+        var delay = Duration.milliseconds(100)
+        var attempt = 1
+        while true {
+            self.counter.record(method)
+            do {
+                return try await body(self.service, self.metadata, options)
+            } catch {
+                let mapped = Self.map(error, method: method)
+                guard mapped.isTransient, attempt < self.configuration.maxAttempts, !Task.isCancelled else {
+                    throw mapped
+                }
+                self.logger.debug(
+                    "retrying Temporal call",
+                    metadata: ["temporal.method": "\(method)", "temporal.attempt": "\(attempt)", "error": "\(mapped)"]
+                )
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+                attempt += 1
+            }
+        }
+    }
+
+    static func map(_ error: any Error, method: String) -> TemporalError {
+        if let error = error as? TemporalError { return error }
+        guard let rpc = error as? RPCError else {
+            if error is CancellationError { return TemporalError(.cancelled, "\(method) cancelled") }
+            return TemporalError(.other, "\(method): \(error)")
+        }
+        let code: TemporalError.Code =
+            switch rpc.code {
+            case .unavailable: .unavailable
+            case .alreadyExists: .alreadyExists
+            case .notFound: .notFound
+            case .invalidArgument: .invalidArgument
+            case .resourceExhausted: .resourceExhausted
+            case .deadlineExceeded: .deadlineExceeded
+            case .cancelled: .cancelled
+            case .permissionDenied, .unauthenticated: .permissionDenied
+            case .failedPrecondition: .failedPrecondition
+            default: .other
+            }
+        return TemporalError(code, "\(method): \(rpc.code): \(rpc.message)")
+    }
+}
+
+/// gRPC's metadata type, so that users of `TemporalClient.call` need not import GRPCCore.
+public typealias GRPCCoreMetadata = Metadata
+/// gRPC's call options type, for the same reason.
+public typealias GRPCCoreCallOptions = CallOptions

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import Temporal
+
+@Suite("json/plain payloads")
+struct PayloadTests {
+    @Test("a value round-trips with the json/plain encoding")
+    func roundTrip() throws {
+        let payload = try JSONPayload.encode(["activity_id": "a", "trigger": "cron"])
+        #expect(payload.metadata["encoding"] == Data("json/plain".utf8))
+        #expect(String(decoding: payload.data, as: UTF8.self) == #"{"activity_id":"a","trigger":"cron"}"#)
+        #expect(
+            try JSONPayload.decode([String: String].self, from: payload) == ["activity_id": "a", "trigger": "cron"])
+    }
+
+    @Test("another encoding is refused")
+    func otherEncoding() throws {
+        var payload = try JSONPayload.encode("x")
+        payload.metadata["encoding"] = Data("binary/protobuf".utf8)
+        #expect(throws: TemporalError.self) { try JSONPayload.decode(String.self, from: payload) }
+    }
+
+    @Test("memo fields are json/plain strings")
+    func memo() throws {
+        let memo = try JSONPayload.memo(["managed-by": "activity-core", "activity-id": "x"])
+        #expect(JSONPayload.strings(of: memo) == ["managed-by": "activity-core", "activity-id": "x"])
+    }
+
+    @Test("addresses and TLS settings")
+    func configuration() throws {
+        let plain = try TemporalConfiguration(address: "temporal.internal:7233")
+        #expect(plain.host == "temporal.internal")
+        #expect(plain.port == 7233)
+        #expect(!plain.usesTLS)
+        #expect(plain.identity.hasPrefix("activity-core@"))
+        #expect(try TemporalConfiguration(address: "h:1", apiKey: "k").usesTLS)
+        #expect(throws: TemporalError.self) { try TemporalConfiguration(address: "no-port") }
+    }
+}

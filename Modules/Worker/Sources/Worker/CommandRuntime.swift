@@ -1,0 +1,82 @@
+import Definitions
+import Foundation
+import Logging
+import Postgres
+import Schedules
+import Temporal
+
+/// The PostgreSQL and Temporal connections a one-shot command (sync, plan, trigger) needs,
+/// opened from the configuration and closed when the command is done.
+struct CommandRuntime: Sendable {
+    typealias Runner = SyncRunner<
+        PostgresDocumentStore<ActivityDefinition>,
+        PostgresDocumentStore<EventTypeDefinition>,
+        TemporalScheduleService,
+        PostgresAppliedScheduleStore
+    >
+
+    let configuration: Configuration
+    let database: ActivityDatabase
+    let temporal: TemporalClient
+    let logger: Logger
+
+    /// What went wrong before a command could run: exit 2 (cannot connect).
+    struct ConnectionFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Opens both connections; `needsTemporal` checks that Temporal answers before `body`.
+    static func with<Result: Sendable>(
+        _ configuration: Configuration,
+        logger: Logger,
+        needsTemporal: Bool,
+        _ body: @Sendable (CommandRuntime) async throws -> Result
+    ) async throws -> Result {
+        let temporalConfiguration = try configuration.temporalConfiguration()
+        do {
+            try await ActivityDatabase.checkConnection(url: configuration.databaseURL, logger: logger)
+        } catch {
+            throw ConnectionFailure(description: error.message)
+        }
+        return try await ActivityDatabase.withClient(url: configuration.databaseURL, logger: logger) { client in
+            let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
+            return try await TemporalClient.withClient(configuration: temporalConfiguration, logger: logger) {
+                temporal in
+                if needsTemporal {
+                    do {
+                        try await temporal.checkConnection()
+                    } catch {
+                        throw ConnectionFailure(
+                            description: "cannot reach Temporal at \(temporalConfiguration.address): \(error)")
+                    }
+                }
+                return try await body(
+                    CommandRuntime(configuration: configuration, database: database, temporal: temporal, logger: logger)
+                )
+            }
+        }
+    }
+
+    var runner: Runner {
+        SyncRunner(
+            roots: self.configuration.definitionRoots,
+            definitions: PostgresDocumentStore(database: self.database),
+            eventTypes: PostgresDocumentStore(database: self.database),
+            schedules: ScheduleSync(
+                service: TemporalScheduleService(client: self.temporal),
+                applied: PostgresAppliedScheduleStore(database: self.database),
+                projection: self.configuration.scheduleProjection,
+                orphanPolicy: self.configuration.orphanSchedules
+            )
+        )
+    }
+
+    /// Fails with a message naming `activity-core migrate` when migrations are pending.
+    func requireMigrated() async throws {
+        let pending = try await Migrator(database: self.database).pending()
+        guard pending.isEmpty else {
+            throw DatabaseError(
+                .notMigrated, "the database has pending migrations \(pending); run activity-core migrate")
+        }
+    }
+}

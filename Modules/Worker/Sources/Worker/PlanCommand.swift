@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+
+/// `activity-core plan`: `sync --all --dry-run` printed as a diff. Never migrates. Exit 0
+/// nothing to do, 3 changes pending, 1 errors (errors win over changes).
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what a full sync would change (+ create, ~ update, = unchanged, || pause, > unpause, - delete)."
+    )
+
+    func run() async throws {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        let report = try await SyncCommand.runSync(
+            configuration, stages: .all, dryRun: true, migrate: false, logger: logger)
+        let diff = report.diff()
+        if !diff.isEmpty { print(diff) }
+        if !report.ok { throw ExitCode(1) }
+        if !report.changes.isEmpty { throw ExitCode(3) }
+    }
+}
