@@ -130,6 +130,16 @@ let package = Package(
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "activity-core-bench",
+            dependencies: [
+                "Definitions", "Postgres", "Schedules", "Temporal",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/bench/Sources/activity-core-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import Definitions
 import Foundation
 import Postgres
+import Schedules
 import Testing
 
 /// The `activity-core` executable's commands and exit codes (CONTRACT sections 1 and 2).
@@ -108,10 +109,18 @@ struct CommandLineTests {
     func workerBootsAndStops() async throws {
         let schema = TestDatabase.newSchemaName()
         defer { Self.dropSchema(schema) }
+        let prefix = TestTemporal.newPrefix()
         let environment = ActivityCoreProcess.environment(
             schema: schema,
-            extra: ["ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "LOG_LEVEL": "info"]
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "LOG_LEVEL": "info", "ACTIVITY_SCHEDULE_PREFIX": prefix,
+                "TEMPORAL_ADDRESS": TestTemporal.address,
+            ]
         )
+        try await Self.deletingSchedules(prefix: prefix) { try await Self.bootAndStop(environment: environment) }
+    }
+
+    static func bootAndStop(environment: [String: String]) async throws {
         let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         defer { try? FileManager.default.removeItem(at: err) }
         var log = ""
@@ -121,6 +130,7 @@ struct CommandLineTests {
         }
         #expect(log.contains("worker running"), "\(log)")
         #expect(log.contains("synced=4"), "\(log)")
+        #expect(log.contains("sync.schedules=created=2"), "\(log)")
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<200 where process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
@@ -128,6 +138,57 @@ struct CommandLineTests {
         #expect(!process.isRunning)
         if process.isRunning { process.terminate() }
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test("plan: unmigrated is an error, pending changes exit 3, after sync --all nothing to do")
+    func plan() async throws {
+        let schema = TestDatabase.newSchemaName()
+        let prefix = TestTemporal.newPrefix()
+        defer { Self.dropSchema(schema) }
+        try await Self.deletingSchedules(prefix: prefix) { try await Self.plan(schema: schema, prefix: prefix) }
+    }
+
+    static func plan(schema: String, prefix: String) async throws {
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "ACTIVITY_SCHEDULE_PREFIX": prefix,
+                "TEMPORAL_ADDRESS": TestTemporal.address,
+            ]
+        )
+        let unmigrated = try await ActivityCoreProcess.run(["plan"], environment: environment)
+        #expect(unmigrated.status == 1)
+        #expect(unmigrated.stderr.contains("activity-core migrate"))
+
+        #expect(try await ActivityCoreProcess.run(["migrate"], environment: environment).status == 0)
+        let pending = try await ActivityCoreProcess.run(["plan"], environment: environment)
+        #expect(pending.status == 3, "\(pending.stdout)\(pending.stderr)")
+        #expect(pending.stdout.contains("+ create \(prefix)coulomb-daily-digest"))
+        #expect(pending.stdout.contains("+ create definitions coulomb-push-review"))
+        #expect(pending.stdout.contains("+ create event_types repo.push"))
+
+        let sync = try await ActivityCoreProcess.run(["sync", "--all", "--json"], environment: environment)
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        #expect(try JSONValue.parse(Data(sync.stdout.utf8))["schedules"]?["created"] == .integer(2))
+
+        // The schedule list is eventually consistent; plan again until it shows both.
+        var settled = try await ActivityCoreProcess.run(["plan"], environment: environment)
+        for _ in 0..<50 where settled.status == 3 {
+            try await Task.sleep(for: .milliseconds(200))
+            settled = try await ActivityCoreProcess.run(["plan"], environment: environment)
+        }
+        #expect(settled.status == 0, "\(settled.stdout)\(settled.stderr)")
+        #expect(settled.stdout.contains("= unchanged \(prefix)coulomb-daily-digest"))
+    }
+
+    /// Runs `body`, then deletes the schedules with `prefix`, whatever happened.
+    static func deletingSchedules(prefix: String, _ body: () async throws -> Void) async throws {
+        var failure: (any Error)?
+        do { try await body() } catch { failure = error }
+        _ = try? await TestTemporal.withClient { client in
+            await TestTemporal.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+        }
+        if let failure { throw failure }
     }
 
     static func dropSchema(_ schema: String) {
