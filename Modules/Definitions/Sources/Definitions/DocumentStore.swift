@@ -6,6 +6,9 @@ public protocol DocumentStore<Document>: Sendable {
     /// Every record, retired ones included.
     func records() async throws -> [StoredRecord<Document>]
 
+    /// One record by id, retired or not; nil when there is none.
+    func record(id: String) async throws -> StoredRecord<Document>?
+
     /// Applies upserts and retirements in one transaction and returns the generation after
     /// it. The generation is bumped only when `changes` is not empty.
     func apply(_ changes: StoreChanges<Document>) async throws -> Int64

@@ -21,6 +21,15 @@ public final class InMemoryDocumentStore<Document: StoredDocument>: DocumentStor
         self.state.withLock { Array($0.records.values).sorted { $0.id < $1.id } }
     }
 
+    public func record(id: String) async throws -> StoredRecord<Document>? {
+        self.state.withLock { $0.records[id] }
+    }
+
+    /// Replaces one record as it is (tests: a definition disabled behind the sync's back).
+    public func put(_ record: StoredRecord<Document>) {
+        self.state.withLock { $0.records[record.id] = record }
+    }
+
     public func apply(_ changes: StoreChanges<Document>) async throws -> Int64 {
         let now = Date()
         return self.state.withLock { state in

@@ -21,14 +21,25 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
     }
 
     public func records() async throws -> [StoredRecord<Document>] {
-        let sql = """
-            SELECT id, spec::text, source_root, source_path, content_hash, retired_at, updated_at
-            FROM \(self.database.table(self.tableName)) ORDER BY id
-            """
+        try await self.select(where: nil)
+    }
+
+    public func record(id: String) async throws -> StoredRecord<Document>? {
+        try await self.select(where: id).first
+    }
+
+    private func select(where id: String?) async throws -> [StoredRecord<Document>] {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                SELECT id, spec::text, source_root, source_path, content_hash, retired_at, updated_at
+                FROM \(self.database.table(self.tableName)) \(id == nil ? "" : "WHERE id = $1") ORDER BY id
+                """
+        )
+        if let id { query.binds.append(id) }
         let decoder = JSONDecoder()
         var records: [StoredRecord<Document>] = []
         do {
-            let rows = try await self.database.client.query(PostgresQuery(unsafeSQL: sql), logger: self.database.logger)
+            let rows = try await self.database.client.query(query, logger: self.database.logger)
             for try await (id, spec, root, path, hash, retiredAt, updatedAt) in rows.decode(
                 (String, String, String, String, String, Date?, Date).self)
             {

@@ -56,5 +56,28 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 3,
+            name: "runs",
+            statements: [
+                """
+                CREATE TABLE {schema}.runs (
+                    workflow_id text NOT NULL,
+                    run_id text NOT NULL,
+                    activity_id text NOT NULL,
+                    trigger text NOT NULL,
+                    status text NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    scheduled_time timestamptz,
+                    started_at timestamptz NOT NULL DEFAULT now(),
+                    finished_at timestamptz,
+                    error text,
+                    PRIMARY KEY (workflow_id, run_id)
+                )
+                """,
+                "CREATE INDEX runs_activity_started ON {schema}.runs (activity_id, started_at DESC)",
+                "CREATE INDEX runs_started ON {schema}.runs (started_at DESC)",
+            ]
+        ),
     ]
 }

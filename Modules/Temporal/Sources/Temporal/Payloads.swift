@@ -15,6 +15,14 @@ public enum JSONPayload {
         return payload
     }
 
+    /// A payload of JSON bytes that are already encoded.
+    public static func raw(_ json: Data) -> Temporal_Api_Common_V1_Payload {
+        var payload = Temporal_Api_Common_V1_Payload()
+        payload.metadata = ["encoding": Data(Self.encoding.utf8)]
+        payload.data = json
+        return payload
+    }
+
     /// Decodes a `json/plain` payload; other encodings are refused with a clear error.
     public static func decode<Value: Decodable>(_ type: Value.Type, from payload: Temporal_Api_Common_V1_Payload) throws
         -> Value

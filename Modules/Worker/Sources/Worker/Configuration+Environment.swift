@@ -100,6 +100,12 @@ extension Configuration {
             }
             self.defaultActionURL = value
         }
+        if let (name, value) = reader.first("ACTIVITY_SHUTDOWN_GRACE_SECONDS") {
+            guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
+            }
+            self.shutdownGraceSeconds = seconds
+        }
         if let (name, value) = reader.first("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(value.lowercased()) else {

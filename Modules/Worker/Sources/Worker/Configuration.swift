@@ -33,6 +33,9 @@ public struct Configuration: Sendable {
     public var defaultActionURL: String?
     public var logLevel: String
     public var logFormat: LogFormat
+    /// How long a stopping worker waits for the activities in hand
+    /// (`ACTIVITY_SHUTDOWN_GRACE_SECONDS`, not in the contract).
+    public var shutdownGraceSeconds: Int
 
     /// The contract's defaults.
     public init() {
@@ -58,5 +61,6 @@ public struct Configuration: Sendable {
         self.syncIntervalSeconds = 0
         self.logLevel = "info"
         self.logFormat = .text
+        self.shutdownGraceSeconds = 30
     }
 }

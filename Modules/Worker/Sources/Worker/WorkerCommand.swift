@@ -1,11 +1,14 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Definitions
 import Foundation
 import Postgres
 import PostgresNIO
 import ServiceLifecycle
 import Temporal
 
-/// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT.
+/// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT,
+/// after the activities in hand finished (at most `ACTIVITY_SHUTDOWN_GRACE_SECONDS`).
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Run the worker until SIGTERM or SIGINT.")
@@ -24,27 +27,59 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: configuration.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
         let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
-        let worker = WorkerService(configuration: configuration, database: database, temporal: temporal, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: client),
-                    .init(service: TemporalClientService(client: temporal)),
-                    .init(
-                        service: worker,
-                        successTerminationBehavior: .gracefullyShutdownGroup,
-                        failureTerminationBehavior: .gracefullyShutdownGroup
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let publisher = LoggingEventPublisher(logger: logger)
+        let runs = PostgresRunStore(database: database)
+        let temporalWorker = TemporalWorker(
+            client: temporal,
+            configuration: TemporalWorkerConfiguration(taskQueue: configuration.taskQueue),
+            workflows: [RunActivityWorkflow(taskQueue: configuration.taskQueue)],
+            activities: [
+                PrepareRunActivity(
+                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+                    runs: runs,
+                    defaultActionURL: configuration.defaultActionURL
+                ),
+                ExecuteActionActivity(
+                    actions: ActionRunner(
+                        http: HTTPActionExecutor(client: http),
+                        natsPublish: NATSPublishActionExecutor(publisher: publisher),
+                        echo: EchoActionExecutor(logger: logger)
                     ),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+                    runs: runs
+                ),
+                FinishRunActivity(runs: runs, publisher: publisher),
+            ],
+            logger: logger
         )
+        let worker = WorkerService(
+            configuration: configuration,
+            database: database,
+            temporal: temporal,
+            temporalWorker: temporalWorker,
+            logger: logger
+        )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: client),
+                .init(service: TemporalClientService(client: temporal)),
+                .init(
+                    service: worker, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        var failed = false
         do {
             try await group.run()
         } catch {
             logger.error("worker failed", metadata: ["error": "\(DatabaseError.describe(error))"])
-            throw ExitCode(1)
+            failed = true
         }
+        try? await http.shutdown()
+        if failed { throw ExitCode(1) }
     }
 }

@@ -6,12 +6,14 @@ import ServiceLifecycle
 import Temporal
 
 /// The worker's own service: migrates, runs the startup sync (all three stages, best
-/// effort), then serves until graceful shutdown. The Temporal pollers, router, HTTP server
-/// and loop come as services of their own beside it.
+/// effort), then runs the Temporal worker (RunActivityWorkflow and its activities) until
+/// graceful shutdown, which drains the tasks in hand. The router, HTTP server and loop come
+/// as services of their own beside it.
 struct WorkerService: Service {
     let configuration: Configuration
     let database: ActivityDatabase
     let temporal: TemporalClient
+    let temporalWorker: TemporalWorker
     let logger: Logger
 
     func run() async throws {
@@ -35,7 +37,7 @@ struct WorkerService: Service {
             }
         }
         self.logger.info("worker running; stop with SIGTERM or SIGINT")
-        try? await gracefulShutdown()
+        try await self.temporalWorker.run()
         self.logger.info("worker stopping")
     }
 }

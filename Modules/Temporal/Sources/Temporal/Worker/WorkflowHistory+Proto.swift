@@ -1,0 +1,106 @@
+import Foundation
+import SwiftProtobuf
+
+extension WorkflowHistory {
+    /// Builds the history of a workflow task from its (complete) list of events.
+    init(
+        execution: Temporal_Api_Common_V1_WorkflowExecution,
+        workflowType: String,
+        events protoEvents: [Temporal_Api_History_V1_HistoryEvent]
+    ) {
+        self.init(workflowID: execution.workflowID, runID: execution.runID, workflowType: workflowType)
+        for event in protoEvents {
+            switch event.attributes {
+            case .workflowExecutionStartedEventAttributes(let started):
+                self.input = started.input.payloads.first?.data
+                if let payload = started.searchAttributes.indexedFields["TemporalScheduledStartTime"],
+                    let text = try? JSONDecoder().decode(String.self, from: payload.data)
+                {
+                    self.scheduledTime = try? Date(text, strategy: .iso8601)
+                }
+            case .activityTaskScheduledEventAttributes(let scheduled):
+                self.events.append(
+                    .activityScheduled(
+                        eventID: event.eventID, activityID: scheduled.activityID,
+                        activityType: scheduled.activityType.name)
+                )
+            case .activityTaskCompletedEventAttributes(let completed):
+                self.events.append(
+                    .activityCompleted(
+                        scheduledEventID: completed.scheduledEventID, result: completed.result.payloads.first?.data))
+            case .activityTaskFailedEventAttributes(let failed):
+                let type = failed.failure.applicationFailureInfo.type
+                self.events.append(
+                    .activityFailed(
+                        scheduledEventID: failed.scheduledEventID, message: failed.failure.message,
+                        type: type.isEmpty ? "ActivityError" : type)
+                )
+            case .activityTaskTimedOutEventAttributes(let timedOut):
+                self.events.append(
+                    .activityTimedOut(scheduledEventID: timedOut.scheduledEventID, message: timedOut.failure.message))
+            case .activityTaskCanceledEventAttributes(let canceled):
+                self.events.append(.activityCanceled(scheduledEventID: canceled.scheduledEventID))
+            case .workflowExecutionCancelRequestedEventAttributes:
+                self.events.append(.cancelRequested)
+            default:
+                continue
+            }
+        }
+    }
+}
+
+extension WorkflowCommand {
+    /// The protobuf command; `identity` is not needed here, the namespace is implicit.
+    var proto: Temporal_Api_Command_V1_Command {
+        var command = Temporal_Api_Command_V1_Command()
+        switch self {
+        case .scheduleActivity(let invocation):
+            command.commandType = .scheduleActivityTask
+            var attributes = Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttributes()
+            attributes.activityID = invocation.activityID
+            attributes.activityType.name = invocation.activityType
+            attributes.taskQueue.name = invocation.taskQueue
+            attributes.taskQueue.kind = .normal
+            attributes.input.payloads = [JSONPayload.raw(invocation.input)]
+            attributes.startToCloseTimeout = Google_Protobuf_Duration(wholeSeconds: invocation.startToCloseSeconds)
+            if let heartbeat = invocation.heartbeatSeconds {
+                attributes.heartbeatTimeout = Google_Protobuf_Duration(wholeSeconds: heartbeat)
+            }
+            var retry = Temporal_Api_Common_V1_RetryPolicy()
+            retry.maximumAttempts = Int32(invocation.retry.maxAttempts)
+            retry.initialInterval = Google_Protobuf_Duration(
+                rounding: invocation.retry.initialIntervalSeconds, rule: .toNearestOrAwayFromZero)
+            retry.backoffCoefficient = invocation.retry.backoff
+            retry.maximumInterval = Google_Protobuf_Duration(
+                rounding: invocation.retry.maxIntervalSeconds, rule: .toNearestOrAwayFromZero)
+            retry.nonRetryableErrorTypes = invocation.retry.nonRetryableErrorTypes
+            attributes.retryPolicy = retry
+            command.scheduleActivityTaskCommandAttributes = attributes
+        case .completeWorkflow(let result):
+            command.commandType = .completeWorkflowExecution
+            var attributes = Temporal_Api_Command_V1_CompleteWorkflowExecutionCommandAttributes()
+            attributes.result.payloads = [JSONPayload.raw(result)]
+            command.completeWorkflowExecutionCommandAttributes = attributes
+        case .failWorkflow(let message, let type):
+            command.commandType = .failWorkflowExecution
+            var attributes = Temporal_Api_Command_V1_FailWorkflowExecutionCommandAttributes()
+            attributes.failure = Temporal_Api_Failure_V1_Failure.application(
+                message: message, type: type, nonRetryable: true)
+            command.failWorkflowExecutionCommandAttributes = attributes
+        }
+        return command
+    }
+}
+
+extension Temporal_Api_Failure_V1_Failure {
+    static func application(message: String, type: String, nonRetryable: Bool) -> Self {
+        var failure = Self()
+        failure.message = message
+        failure.source = "activity-core"
+        var info = Temporal_Api_Failure_V1_ApplicationFailureInfo()
+        info.type = type
+        info.nonRetryable = nonRetryable
+        failure.applicationFailureInfo = info
+        return failure
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Polls workflow tasks, rebuilds the full history, asks the workflow for commands and
+/// answers the task.
+struct WorkflowTaskHandler: TaskHandler {
+    let worker: TemporalWorker
+
+    var client: TemporalClient { self.worker.client }
+
+    func poll() async -> Result<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?, TemporalError> {
+        var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
+        request.namespace = self.client.configuration.namespace
+        request.taskQueue.name = self.worker.configuration.taskQueue
+        request.taskQueue.kind = .normal
+        request.identity = self.client.configuration.identity
+        do {
+            let response = try await self.client.call(
+                "PollWorkflowTaskQueue", timeout: self.worker.configuration.pollTimeout
+            ) {
+                [request] service, metadata, options in
+                try await service.pollWorkflowTaskQueue(request, metadata: metadata, options: options)
+            }
+            // An empty long poll answers with an empty token.
+            return .success(response.taskToken.isEmpty ? nil : response)
+        } catch {
+            return error.code == .deadlineExceeded || error.code == .cancelled ? .success(nil) : .failure(error)
+        }
+    }
+
+    func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
+        // Legacy query tasks (from a UI stack-trace query) are not workflow progress; they
+        // time out for the querier rather than being answered as a workflow task.
+        if task.hasQuery { return }
+        let type = task.workflowType.name
+        do {
+            guard let workflow = self.worker.workflows[type] else {
+                try await self.fail(task, message: "no workflow \(type) is registered on this worker")
+                return
+            }
+            let events = try await self.fullHistory(task)
+            let history = WorkflowHistory(execution: task.workflowExecution, workflowType: type, events: events)
+            let commands = workflow.decide(history)
+            var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
+            request.taskToken = task.taskToken
+            request.commands = commands.map(\.proto)
+            request.identity = self.client.configuration.identity
+            request.namespace = self.client.configuration.namespace
+            _ = try await self.client.call("RespondWorkflowTaskCompleted") { [request] service, metadata, options in
+                try await service.respondWorkflowTaskCompleted(request, metadata: metadata, options: options)
+            }
+        } catch {
+            self.worker.logger.error(
+                "workflow task failed",
+                metadata: ["temporal.workflow_id": "\(task.workflowExecution.workflowID)", "error": "\(error)"]
+            )
+            try? await self.fail(task, message: "\(error)")
+        }
+    }
+
+    /// The task's history plus the pages the poll did not carry.
+    private func fullHistory(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async throws
+        -> [Temporal_Api_History_V1_HistoryEvent]
+    {
+        var events = task.history.events
+        var token = task.nextPageToken
+        while !token.isEmpty {
+            var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
+            request.namespace = self.client.configuration.namespace
+            request.execution = task.workflowExecution
+            request.nextPageToken = token
+            let page = try await self.client.call("GetWorkflowExecutionHistory") {
+                [request] service, metadata, options in
+                try await service.getWorkflowExecutionHistory(request, metadata: metadata, options: options)
+            }
+            events += page.history.events
+            token = page.nextPageToken
+        }
+        return events
+    }
+
+    private func fail(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, message: String)
+        async throws
+    {
+        var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedRequest()
+        request.taskToken = task.taskToken
+        request.cause = .workflowWorkerUnhandledFailure
+        request.failure = .application(message: message, type: "WorkflowTaskFailure", nonRetryable: false)
+        request.identity = self.client.configuration.identity
+        request.namespace = self.client.configuration.namespace
+        _ = try await self.client.call("RespondWorkflowTaskFailed") { [request] service, metadata, options in
+            try await service.respondWorkflowTaskFailed(request, metadata: metadata, options: options)
+        }
+    }
+}

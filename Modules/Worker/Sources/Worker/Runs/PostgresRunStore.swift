@@ -1,0 +1,112 @@
+import Foundation
+import Postgres
+import PostgresNIO
+
+/// Runs in the `runs` table.
+public struct PostgresRunStore: RunStore {
+    public let database: ActivityDatabase
+
+    public init(database: ActivityDatabase) {
+        self.database = database
+    }
+
+    var table: String { self.database.table("runs") }
+
+    public func start(_ run: RunRecord) async throws {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO \(self.table)
+                    (workflow_id, run_id, activity_id, trigger, status, attempts, scheduled_time, finished_at, error)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (workflow_id, run_id) DO NOTHING
+                """
+        )
+        query.binds.append(run.workflowID)
+        query.binds.append(run.runID)
+        query.binds.append(run.activityID)
+        query.binds.append(run.trigger)
+        query.binds.append(run.status.rawValue)
+        query.binds.append(run.attempts)
+        query.binds.append(run.scheduledTime)
+        query.binds.append(run.finishedAt)
+        query.binds.append(run.error)
+        try await self.run(query)
+    }
+
+    public func recordAttempt(workflowID: String, runID: String, attempt: Int) async throws {
+        var query = PostgresQuery(
+            unsafeSQL:
+                "UPDATE \(self.table) SET attempts = GREATEST(attempts, $3) WHERE workflow_id = $1 AND run_id = $2"
+        )
+        query.binds.append(workflowID)
+        query.binds.append(runID)
+        query.binds.append(attempt)
+        try await self.run(query)
+    }
+
+    public func recordAttemptError(workflowID: String, runID: String, error: String) async throws {
+        var query = PostgresQuery(
+            unsafeSQL: "UPDATE \(self.table) SET error = $3 WHERE workflow_id = $1 AND run_id = $2")
+        query.binds.append(workflowID)
+        query.binds.append(runID)
+        query.binds.append(error)
+        try await self.run(query)
+    }
+
+    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws {
+        var query = PostgresQuery(
+            unsafeSQL:
+                "UPDATE \(self.table) SET status = $3, error = $4, finished_at = now() WHERE workflow_id = $1 AND run_id = $2"
+        )
+        query.binds.append(workflowID)
+        query.binds.append(runID)
+        query.binds.append(status.rawValue)
+        query.binds.append(error)
+        try await self.run(query)
+    }
+
+    public func recent(activityID: String?, limit: Int) async throws -> [RunRecord] {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                SELECT activity_id, trigger, workflow_id, run_id, status, attempts, scheduled_time, started_at, finished_at, error
+                FROM \(self.table) \(activityID == nil ? "" : "WHERE activity_id = $2")
+                ORDER BY started_at DESC LIMIT $1
+                """
+        )
+        query.binds.append(limit)
+        if let activityID { query.binds.append(activityID) }
+        var records: [RunRecord] = []
+        do {
+            let rows = try await self.database.client.query(query, logger: self.database.logger)
+            for try await row in rows.decode(
+                (String, String, String, String, String, Int, Date?, Date, Date?, String?).self)
+            {
+                records.append(
+                    RunRecord(
+                        activityID: row.0,
+                        trigger: row.1,
+                        workflowID: row.2,
+                        runID: row.3,
+                        status: RunRecord.Status(rawValue: row.4) ?? .failed,
+                        attempts: row.5,
+                        scheduledTime: row.6,
+                        startedAt: row.7,
+                        finishedAt: row.8,
+                        error: row.9
+                    )
+                )
+            }
+        } catch {
+            throw DatabaseError(.queryFailed, "cannot read runs: \(DatabaseError.describe(error))")
+        }
+        return records
+    }
+
+    private func run(_ query: PostgresQuery) async throws {
+        do {
+            try await self.database.client.query(query, logger: self.database.logger)
+        } catch {
+            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// Where runs are recorded. Every write is keyed by (workflow ID, run ID) and idempotent,
+/// because Temporal may deliver an activity attempt twice.
+public protocol RunStore: Sendable {
+    /// Records a run as started (`running`) or, for a run decided at once, in its final
+    /// state (`skipped`, `failed`). An existing row is left as it is.
+    func start(_ run: RunRecord) async throws
+    /// Notes the start of an attempt.
+    func recordAttempt(workflowID: String, runID: String, attempt: Int) async throws
+    /// Notes a failed attempt that will be retried.
+    func recordAttemptError(workflowID: String, runID: String, error: String) async throws
+    /// Sets the final status.
+    func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws
+    /// Recent runs, newest first.
+    func recent(activityID: String?, limit: Int) async throws -> [RunRecord]
+}

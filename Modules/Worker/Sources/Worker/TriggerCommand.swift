@@ -1,0 +1,66 @@
+import ArgumentParser
+import Definitions
+import Foundation
+import Postgres
+import Temporal
+
+/// `activity-core trigger ID`: starts one run now (`trigger` = `manual`, workflow ID
+/// `activity-<id>:manual:<uuid>`) and prints the workflow ID. Exit 1 for an unknown id.
+struct TriggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger", abstract: "Start one run of a definition now.")
+
+    @Argument(help: "The definition's id.") var id: String
+
+    func run() async throws {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        let id = self.id
+        let outcome: String?
+        do {
+            outcome = try await CommandRuntime.with(configuration, logger: logger, needsTemporal: true) { runtime in
+                try await runtime.requireMigrated()
+                guard
+                    try await PostgresDocumentStore<ActivityDefinition>(database: runtime.database).record(id: id)
+                        != nil
+                else {
+                    return nil
+                }
+                return try await ManualTrigger(client: runtime.temporal, taskQueue: configuration.taskQueue).start(
+                    activityID: id)
+            }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("activity-core trigger: \(DatabaseError.describe(error))\n".utf8))
+            throw ExitCode(1)
+        }
+        guard let workflowID = outcome else {
+            FileHandle.standardError.write(Data("activity-core trigger: no definition \(id)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(workflowID)
+    }
+}
+
+/// Starts manual runs: `activity-<id>:manual:<uuid>`, input `{"activity_id", "trigger": "manual"}`.
+public struct ManualTrigger: Sendable {
+    public let client: TemporalClient
+    public let taskQueue: String
+
+    public init(client: TemporalClient, taskQueue: String) {
+        self.client = client
+        self.taskQueue = taskQueue
+    }
+
+    public func start(activityID: String) async throws -> String {
+        let workflowID = "activity-\(activityID):manual:\(UUID().uuidString.lowercased())"
+        _ = try await self.client.startWorkflow(
+            id: workflowID,
+            type: RunActivityWorkflow.name,
+            taskQueue: self.taskQueue,
+            input: RunJSON.encode(RunInput(activityID: activityID, trigger: "manual"))
+        )
+        return workflowID
+    }
+}
