@@ -42,6 +42,17 @@ enum TestDatabase {
     }
 }
 
+extension TestDatabase {
+    /// Runs `body` against a schema another process created (the executable's tests).
+    static func withExistingSchema(_ schema: String, _ body: @Sendable (ActivityDatabase) async throws -> Void)
+        async throws
+    {
+        try await ActivityDatabase.withClient(url: try DatabaseURL(Self.urlText), logger: Self.logger) { client in
+            try await body(try ActivityDatabase(client: client, schema: schema, logger: Self.logger))
+        }
+    }
+}
+
 /// A temporary definitions folder, removed when the test ends.
 struct TemporaryFolder: ~Copyable {
     let url: URL

@@ -29,27 +29,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let publisher = LoggingEventPublisher(logger: logger)
-        let runs = PostgresRunStore(database: database)
-        let temporalWorker = TemporalWorker(
+        let temporalWorker = RunWorkerFactory.make(
             client: temporal,
-            configuration: TemporalWorkerConfiguration(taskQueue: configuration.taskQueue),
-            workflows: [RunActivityWorkflow(taskQueue: configuration.taskQueue)],
-            activities: [
-                PrepareRunActivity(
-                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-                    runs: runs,
-                    defaultActionURL: configuration.defaultActionURL
-                ),
-                ExecuteActionActivity(
-                    actions: ActionRunner(
-                        http: HTTPActionExecutor(client: http),
-                        natsPublish: NATSPublishActionExecutor(publisher: publisher),
-                        echo: EchoActionExecutor(logger: logger)
-                    ),
-                    runs: runs
-                ),
-                FinishRunActivity(runs: runs, publisher: publisher),
-            ],
+            database: database,
+            taskQueue: configuration.taskQueue,
+            defaultActionURL: configuration.defaultActionURL,
+            http: http,
+            publisher: publisher,
             logger: logger
         )
         let worker = WorkerService(

@@ -1,0 +1,267 @@
+import AsyncHTTPClient
+import Definitions
+import Foundation
+import Logging
+import Postgres
+import Schedules
+import Synchronization
+import Temporal
+import Testing
+import Worker
+
+/// RunActivityWorkflow end to end: the real dev server, PostgreSQL, an in-process worker on a
+/// task queue of its own, and a local HTTP receiver.
+@Suite("Worker runtime against Temporal")
+struct WorkerRuntimeIntegrationTests {
+    struct Environment: Sendable {
+        var database: ActivityDatabase
+        var client: TemporalClient
+        var folder: String
+        var taskQueue: String
+        var prefix: String
+        var worker: WorkerHandle
+
+        var runs: PostgresRunStore { PostgresRunStore(database: self.database) }
+    }
+
+    /// Starts the worker when the test says so, stops it (draining) at the end.
+    final class WorkerHandle: Sendable {
+        let worker: TemporalWorker
+        private let task = Mutex<Task<Void, Never>?>(nil)
+
+        init(worker: TemporalWorker) {
+            self.worker = worker
+        }
+
+        func start() {
+            self.task.withLock { task in
+                if task == nil { task = Task { try? await self.worker.run() } }
+            }
+        }
+
+        func stop() async {
+            self.worker.stop()
+            let task = self.task.withLock { $0 }
+            await task?.value
+        }
+    }
+
+    static func definition(_ id: String, url: String, enabled: Bool = true) -> String {
+        """
+        type: activity-definition
+        id: \(id)
+        name: Runtime test \(id)
+        enabled: \(enabled)
+        trigger:
+          type: cron
+          cron_expression: "0 3 * * *"
+        action:
+          type: http
+          url: \(url)
+          headers: {X-Team: it}
+          timeout_seconds: 20
+          retry: {max_attempts: 4, initial_interval_seconds: 1, backoff: 1.0, max_interval_seconds: 1}
+        input: {window: 24h}
+        context_sources: [docs]
+
+        """
+    }
+
+    static func withRuntime(files: [String: String], _ body: @Sendable (Environment) async throws -> Void) async throws
+    {
+        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
+        let prefix = TestTemporal.newPrefix()
+        let folder = try TemporaryFolder()
+        for (path, text) in files { try folder.write(path, text) }
+        let folderPath = folder.path
+        try await TestDatabase.withDatabase { (database: ActivityDatabase) async throws in
+            _ = try await DocumentSync(store: PostgresDefinitionStore(database: database)).sync(
+                roots: [folderPath], logger: TestDatabase.logger)
+            try await TestTemporal.withClient { client in
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                let handle = WorkerHandle(
+                    worker: RunWorkerFactory.make(
+                        client: client,
+                        database: database,
+                        taskQueue: taskQueue,
+                        defaultActionURL: nil,
+                        http: http,
+                        publisher: LoggingEventPublisher(logger: TestDatabase.logger),
+                        logger: TestDatabase.logger,
+                        activityPollers: 2
+                    )
+                )
+                let environment = Environment(
+                    database: database, client: client, folder: folderPath, taskQueue: taskQueue, prefix: prefix,
+                    worker: handle)
+                var failure: (any Error)?
+                do { try await body(environment) } catch { failure = error }
+                await handle.stop()
+                try? await http.shutdown()
+                await TestTemporal.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+                if let failure { throw failure }
+            }
+        }
+    }
+
+    /// Polls the runs table until the run of `activityID` reaches a final status.
+    static func waitForRun(_ runs: PostgresRunStore, activityID: String, timeout: Duration = .seconds(60)) async throws
+        -> RunRecord?
+    {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let run = try await runs.recent(activityID: activityID, limit: 1).first, run.status != .running {
+                return run
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await runs.recent(activityID: activityID, limit: 1).first
+    }
+
+    @Test("a schedule triggered now makes the contract's HTTP call and a succeeded run")
+    func scheduleTriggered() async throws {
+        let receiver = try await TestHTTPReceiver()
+        defer { Task { await receiver.close() } }
+        try await Self.withRuntime(files: ["digest.yaml": Self.definition("digest", url: receiver.url)]) {
+            environment in
+            let service = TemporalScheduleService(client: environment.client)
+            let sync = ScheduleSync(
+                service: service,
+                applied: PostgresAppliedScheduleStore(database: environment.database),
+                projection: ScheduleProjection(prefix: environment.prefix, taskQueue: environment.taskQueue)
+            )
+            let definitions = try await PostgresDefinitionStore(database: environment.database).records().map(
+                \.document)
+            let report = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
+            #expect(report.created == 1)
+            environment.worker.start()
+            try await service.triggerSchedule(id: environment.prefix + "digest")
+
+            let request = try #require(try await receiver.waitForRequests(1).first)
+            #expect(request.method == "POST")
+            #expect(request.uri == "/hook")
+            #expect(request.headers["content-type"] == "application/json")
+            #expect(request.headers["x-team"] == "it")
+            let body = try JSONValue.parse(request.body)
+            let workflowID = try #require(body["workflow_id"]?.stringValue)
+            #expect(workflowID.hasPrefix("activity-digest-"))
+            #expect(request.headers["idempotency-key"] == workflowID)
+            #expect(body["activity_id"] == .string("digest"))
+            #expect(body["name"] == .string("Runtime test digest"))
+            #expect(body["trigger"] == .string("cron"))
+            #expect(body["event"] == .null)
+            #expect(body["input"] == .object(["window": .string("24h")]))
+            #expect(body["definition"]?["context_sources"] == .array([.string("docs")]))
+            #expect(body["attempt"] == .integer(1))
+            #expect(body["run_id"]?.stringValue?.isEmpty == false)
+            #expect(body["scheduled_time"] != nil)
+
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "digest"))
+            #expect(run.status == .succeeded)
+            #expect(run.trigger == "cron")
+            #expect(run.workflowID == workflowID)
+            #expect(run.attempts == 1)
+            #expect(run.finishedAt != nil)
+        }
+    }
+
+    @Test("a receiver answering 500 twice then 200 gives attempt 3 and succeeded")
+    func retries() async throws {
+        let receiver = try await TestHTTPReceiver(statuses: [500, 500, 200])
+        defer { Task { await receiver.close() } }
+        try await Self.withRuntime(files: ["flaky.yaml": Self.definition("flaky", url: receiver.url)]) { environment in
+            environment.worker.start()
+            let workflowID = try await ManualTrigger(client: environment.client, taskQueue: environment.taskQueue)
+                .start(activityID: "flaky")
+            #expect(workflowID.hasPrefix("activity-flaky:manual:"))
+            let requests = try await receiver.waitForRequests(3)
+            #expect(requests.count == 3)
+            #expect(requests.map { $0.headers["idempotency-key"] } == [workflowID, workflowID, workflowID])
+            #expect(
+                try requests.map { try JSONValue.parse($0.body)["attempt"] } == [.integer(1), .integer(2), .integer(3)])
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "flaky"))
+            #expect(run.status == .succeeded)
+            #expect(run.attempts == 3)
+            #expect(run.trigger == "manual")
+        }
+    }
+
+    @Test("a definition disabled after the run was started completes as skipped")
+    func disabledAfterFiring() async throws {
+        let receiver = try await TestHTTPReceiver()
+        defer { Task { await receiver.close() } }
+        try await Self.withRuntime(files: ["late.yaml": Self.definition("late", url: receiver.url)]) { environment in
+            // Fired while no worker runs, then disabled, then the worker picks the run up.
+            _ = try await ManualTrigger(client: environment.client, taskQueue: environment.taskQueue).start(
+                activityID: "late")
+            try Self.definition("late", url: receiver.url, enabled: false).write(
+                toFile: environment.folder + "/late.yaml",
+                atomically: true,
+                encoding: .utf8
+            )
+            let report = try await DocumentSync(store: PostgresDefinitionStore(database: environment.database))
+                .sync(roots: [environment.folder], logger: TestDatabase.logger)
+            #expect(report.upserted == 1)
+            environment.worker.start()
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "late"))
+            #expect(run.status == .skipped)
+            #expect(receiver.requests.isEmpty)
+        }
+    }
+
+    @Test("the worker process stops on SIGTERM during a slow action, exits 0 and the action finishes")
+    func sigtermDrains() async throws {
+        let receiver = try await TestHTTPReceiver(delay: .seconds(3))
+        defer { Task { await receiver.close() } }
+        let folder = try TemporaryFolder()
+        try folder.write("slow.yaml", Self.definition("slow", url: receiver.url))
+        let schema = TestDatabase.newSchemaName()
+        let prefix = TestTemporal.newPrefix()
+        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
+                "ACTIVITY_TASK_QUEUE": taskQueue,
+                "TEMPORAL_ADDRESS": TestTemporal.address, "LOG_LEVEL": "info", "ACTIVITY_SHUTDOWN_GRACE_SECONDS": "20",
+            ]
+        )
+        try await CommandLineTests.deletingSchedules(prefix: prefix) {
+            let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+            defer { try? FileManager.default.removeItem(at: err) }
+            var log = ""
+            for _ in 0..<600 where !log.contains("worker running") && process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+            }
+            #expect(log.contains("worker running"), "\(log)")
+            let trigger = try await ActivityCoreProcess.run(["trigger", "slow"], environment: environment)
+            #expect(trigger.status == 0, "\(trigger.stderr)")
+            #expect(trigger.stdout.hasPrefix("activity-slow:manual:"))
+            _ = try await receiver.waitForRequests(1)
+            #expect(receiver.requests.count == 1)
+
+            let stopping = ContinuousClock.now
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<400 where process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let stopped = ContinuousClock.now - stopping
+            #expect(!process.isRunning)
+            if process.isRunning { process.terminate() }
+            #expect(process.terminationStatus == 0)
+            #expect(stopped < .seconds(20))
+            let unknown = try await ActivityCoreProcess.run(
+                ["trigger", "no-such-definition"], environment: environment)
+            #expect(unknown.status == 1)
+
+            try await TestDatabase.withExistingSchema(schema) { database in
+                let run = try await PostgresRunStore(database: database).recent(activityID: "slow", limit: 1).first
+                #expect(run?.attempts == 1)
+                // The drained attempt answered Temporal before the process exited.
+                #expect(run?.error == nil)
+            }
+        }
+    }
+}

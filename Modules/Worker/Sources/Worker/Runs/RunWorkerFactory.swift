@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Definitions
+import Logging
+import Postgres
+import Temporal
+
+/// Builds the Temporal worker that runs `RunActivityWorkflow` and its activities from the
+/// real stores and executors: one place for the worker command and the tests.
+public enum RunWorkerFactory {
+    public static func make(
+        client: TemporalClient,
+        database: ActivityDatabase,
+        taskQueue: String,
+        defaultActionURL: String?,
+        http: HTTPClient,
+        publisher: any EventPublisher,
+        logger: Logger,
+        activityPollers: Int = 8
+    ) -> TemporalWorker {
+        let runs = PostgresRunStore(database: database)
+        return TemporalWorker(
+            client: client,
+            configuration: TemporalWorkerConfiguration(taskQueue: taskQueue, activityPollers: activityPollers),
+            workflows: [RunActivityWorkflow(taskQueue: taskQueue)],
+            activities: [
+                PrepareRunActivity(
+                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+                    runs: runs,
+                    defaultActionURL: defaultActionURL
+                ),
+                ExecuteActionActivity(
+                    actions: ActionRunner(
+                        http: HTTPActionExecutor(client: http),
+                        natsPublish: NATSPublishActionExecutor(publisher: publisher),
+                        echo: EchoActionExecutor(logger: logger)
+                    ),
+                    runs: runs
+                ),
+                FinishRunActivity(runs: runs, publisher: publisher),
+            ],
+            logger: logger
+        )
+    }
+}
