@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         .target(
@@ -77,6 +78,8 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -85,7 +88,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TemporalTests",
-            dependencies: ["Temporal", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "Temporal",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             path: "Modules/Temporal/Tests/TemporalTests",
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -135,11 +143,22 @@ let package = Package(
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Modules/TestSupport/Sources/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "activity-core-bench",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/bench/Sources/activity-core-bench",
@@ -148,12 +167,10 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal", "Worker",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "IntegrationTests",
             swiftSettings: swiftSettings

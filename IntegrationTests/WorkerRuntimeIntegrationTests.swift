@@ -6,6 +6,7 @@ import Postgres
 import Schedules
 import Synchronization
 import Temporal
+import TestSupport
 import Testing
 import Worker
 
@@ -120,7 +121,7 @@ struct WorkerRuntimeIntegrationTests {
 
     @Test("a schedule triggered now makes the contract's HTTP call and a succeeded run")
     func scheduleTriggered() async throws {
-        let receiver = try await TestHTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { Task { await receiver.close() } }
         try await Self.withRuntime(files: ["digest.yaml": Self.definition("digest", url: receiver.url)]) {
             environment in
@@ -167,7 +168,7 @@ struct WorkerRuntimeIntegrationTests {
 
     @Test("a receiver answering 500 twice then 200 gives attempt 3 and succeeded")
     func retries() async throws {
-        let receiver = try await TestHTTPReceiver(statuses: [500, 500, 200])
+        let receiver = try await HTTPReceiver(statuses: [500, 500, 200])
         defer { Task { await receiver.close() } }
         try await Self.withRuntime(files: ["flaky.yaml": Self.definition("flaky", url: receiver.url)]) { environment in
             environment.worker.start()
@@ -188,7 +189,7 @@ struct WorkerRuntimeIntegrationTests {
 
     @Test("a definition disabled after the run was started completes as skipped")
     func disabledAfterFiring() async throws {
-        let receiver = try await TestHTTPReceiver()
+        let receiver = try await HTTPReceiver()
         defer { Task { await receiver.close() } }
         try await Self.withRuntime(files: ["late.yaml": Self.definition("late", url: receiver.url)]) { environment in
             // Fired while no worker runs, then disabled, then the worker picks the run up.
@@ -211,7 +212,7 @@ struct WorkerRuntimeIntegrationTests {
 
     @Test("the worker process stops on SIGTERM during a slow action, exits 0 and the action finishes")
     func sigtermDrains() async throws {
-        let receiver = try await TestHTTPReceiver(delay: .seconds(3))
+        let receiver = try await HTTPReceiver(delay: .seconds(3))
         defer { Task { await receiver.close() } }
         let folder = try TemporaryFolder()
         try folder.write("slow.yaml", Self.definition("slow", url: receiver.url))

@@ -2,6 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Logging
+import NIOCore
+import NIOHTTP2
 
 /// A connection to Temporal's WorkflowService over gRPC, with the namespace, identity and
 /// credentials of a `TemporalConfiguration`, retries with backoff on UNAVAILABLE and
@@ -32,6 +34,9 @@ public final class TemporalClient: Sendable {
                 config: .defaults { config in
                     config.backoff.initial = .milliseconds(200)
                     config.backoff.max = .seconds(5)
+                    config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+                        Self.installPingAnswering(on: channel)
+                    }
                 }
             )
         } catch {
@@ -65,6 +70,14 @@ public final class TemporalClient: Sendable {
             group.addTask { try await client.run() }
             defer { client.shutdown() }
             return try await body(client)
+        }
+    }
+
+    /// Puts a `PingAnsweringHandler` right before the HTTP/2 handler (after TLS, if any).
+    static func installPingAnswering(on channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            let http2 = try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self)
+            try channel.pipeline.syncOperations.addHandler(PingAnsweringHandler(), position: .before(http2))
         }
     }
 

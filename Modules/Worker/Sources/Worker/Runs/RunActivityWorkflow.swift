@@ -23,6 +23,14 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         self.taskQueue = taskQueue
     }
 
+    /// Start-to-close of the bookkeeping activities: short, because a task lost on its way to
+    /// a worker (a dropped connection) is only retried once this runs out.
+    static let bookkeepingTimeout = 20
+
+    /// An attempt of an action longer than this also heartbeats, so that a lost task or a
+    /// dead worker is noticed after `heartbeatTimeout`, not after the whole timeout.
+    static let heartbeatTimeout = 30
+
     /// The policy of the bookkeeping activities: they only touch PostgreSQL (and NATS), so
     /// they retry for a long while before the run is given up.
     static let bookkeepingRetry = ActivityRetry(
@@ -95,7 +103,11 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             let input = FinishInput(
                 activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID, status: status,
                 error: error)
-            return [self.schedule(Self.finish, input: RunJSON.encode(input), timeout: 60, retry: Self.bookkeepingRetry)]
+            return [
+                self.schedule(
+                    Self.finish, input: RunJSON.encode(input), timeout: Self.bookkeepingTimeout,
+                    retry: Self.bookkeepingRetry)
+            ]
         }
         switch finish.outcome {
         case nil:
@@ -125,7 +137,7 @@ public struct RunActivityWorkflow: TemporalWorkflow {
                 input: input,
                 taskQueue: self.taskQueue,
                 startToCloseSeconds: timeout,
-                heartbeatSeconds: timeout > 60 ? 30 : nil,
+                heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
                 retry: retry
             )
         )

@@ -15,12 +15,17 @@ public enum RunWorkerFactory {
         http: HTTPClient,
         publisher: any EventPublisher,
         logger: Logger,
+        workflowPollers: Int = 2,
         activityPollers: Int = 8
     ) -> TemporalWorker {
         let runs = PostgresRunStore(database: database)
         return TemporalWorker(
             client: client,
-            configuration: TemporalWorkerConfiguration(taskQueue: taskQueue, activityPollers: activityPollers),
+            configuration: TemporalWorkerConfiguration(
+                taskQueue: taskQueue,
+                workflowPollers: workflowPollers,
+                activityPollers: activityPollers
+            ),
             workflows: [RunActivityWorkflow(taskQueue: taskQueue)],
             activities: [
                 PrepareRunActivity(

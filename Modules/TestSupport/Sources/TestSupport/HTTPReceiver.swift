@@ -5,13 +5,16 @@ import NIOPosix
 import Synchronization
 
 /// A local HTTP server that records every request and answers with scripted statuses (the
-/// last one repeats), optionally after a delay: the receiving end of `http` actions.
-final class TestHTTPReceiver: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [String: String]
-        var body: Data
+/// last one repeats), optionally after a delay: the receiving end of `http` actions in
+/// integration tests and benchmarks.
+public final class HTTPReceiver: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [String: String]
+        public var body: Data
+        /// When the request's end arrived.
+        public var receivedAt: ContinuousClock.Instant
     }
 
     struct State {
@@ -31,9 +34,9 @@ final class TestHTTPReceiver: Sendable {
 
     private let recorder: Recorder
     private let channel: any Channel
-    let port: Int
+    public let port: Int
 
-    init(statuses: [Int] = [200], delay: Duration = .zero) async throws {
+    public init(statuses: [Int] = [200], delay: Duration = .zero) async throws {
         let recorder = Recorder(State(statuses: statuses, delay: delay))
         self.recorder = recorder
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,15 +50,16 @@ final class TestHTTPReceiver: Sendable {
         self.port = self.channel.localAddress?.port ?? 0
     }
 
-    var url: String { "http://127.0.0.1:\(self.port)/hook" }
-    var requests: [Request] { self.recorder.state.withLock { $0.requests } }
+    public var url: String { "http://127.0.0.1:\(self.port)/hook" }
+    public var requests: [Request] { self.recorder.state.withLock { $0.requests } }
+    public var count: Int { self.recorder.state.withLock { $0.requests.count } }
 
-    func close() async {
+    public func close() async {
         try? await self.channel.close()
     }
 
     /// Waits until `count` requests arrived, for at most `timeout`.
-    func waitForRequests(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Request] {
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Request] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let requests = self.requests
@@ -89,7 +93,13 @@ final class TestHTTPReceiver: Sendable {
                 guard let head = self.head else { return }
                 var headers: [String: String] = [:]
                 for (name, value) in head.headers { headers[name.lowercased()] = value }
-                let request = Request(method: "\(head.method)", uri: head.uri, headers: headers, body: self.body)
+                let request = Request(
+                    method: "\(head.method)",
+                    uri: head.uri,
+                    headers: headers,
+                    body: self.body,
+                    receivedAt: ContinuousClock.now
+                )
                 let (status, delay) = self.recorder.state.withLock { state -> (Int, Duration) in
                     let index = min(state.requests.count, state.statuses.count - 1)
                     state.requests.append(request)
