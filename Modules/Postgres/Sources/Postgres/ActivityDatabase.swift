@@ -59,7 +59,11 @@ public struct ActivityDatabase: Sendable {
         try await Self.checkConnection(url: url, logger: logger)
         var configuration = url.clientConfiguration()
         configuration.options.maximumConnections = 8
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool warns when a lease races the start of `run()` below; that race is harmless
+        // here (the lease waits), so a one-shot command's background log starts at errors.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

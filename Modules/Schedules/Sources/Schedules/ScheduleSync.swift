@@ -32,8 +32,11 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         -> ScheduleSyncReport
     {
         let desired = self.projection.project(definitions)
-        let actual = try await self.service.listSchedules(prefix: self.projection.prefix)
-        let hashes = try await self.applied.appliedHashes()
+        // Both reads are independent: the list is the slow one, the hashes come alongside.
+        async let listed = self.service.listSchedules(prefix: self.projection.prefix)
+        async let applied = self.applied.appliedHashes()
+        let actual = try await listed
+        let hashes = try await applied
         let plan = SchedulePlan(
             desired: desired,
             actual: actual,
