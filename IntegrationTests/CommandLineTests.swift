@@ -113,8 +113,8 @@ struct CommandLineTests {
         let environment = ActivityCoreProcess.environment(
             schema: schema,
             extra: [
-                "ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "LOG_LEVEL": "info", "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "TEMPORAL_ADDRESS": TestTemporal.address,
+                "ACTIVITY_DEFINITION_DIRS": Self.examples + "/coulomb", "LOG_LEVEL": "info",
+                "ACTIVITY_SCHEDULE_PREFIX": prefix, "TEMPORAL_ADDRESS": TestTemporal.address,
             ]
         )
         try await Self.deletingSchedules(prefix: prefix) { try await Self.bootAndStop(environment: environment) }
