@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Schedules", targets: ["Schedules"]),
         .library(name: "Temporal", targets: ["Temporal"]),
+        .library(name: "NATS", targets: ["NATS"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -120,6 +121,7 @@ let package = Package(
                 "Postgres",
                 "Schedules",
                 "Temporal",
+                "NATS",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -141,6 +143,22 @@ let package = Package(
             name: "WorkerTests",
             dependencies: ["Worker"],
             path: "Modules/Worker/Tests/WorkerTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NATS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/NATS/Sources/NATS",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NATSTests",
+            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Modules/NATS/Tests/NATSTests",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -167,10 +185,11 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "IntegrationTests",
             swiftSettings: swiftSettings

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Definitions
 import Foundation
 import Logging
+import NATS
+import NIOCore
 import Postgres
 import Schedules
 import Synchronization
@@ -68,8 +70,11 @@ struct WorkerRuntimeIntegrationTests {
         """
     }
 
-    static func withRuntime(files: [String: String], _ body: @Sendable (Environment) async throws -> Void) async throws
-    {
+    static func withRuntime(
+        files: [String: String],
+        publisher: any EventPublisher = LoggingEventPublisher(logger: TestDatabase.logger),
+        _ body: @Sendable (Environment) async throws -> Void
+    ) async throws {
         let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
         let prefix = TestTemporal.newPrefix()
         let folder = try TemporaryFolder()
@@ -87,7 +92,7 @@ struct WorkerRuntimeIntegrationTests {
                         taskQueue: taskQueue,
                         defaultActionURL: nil,
                         http: http,
-                        publisher: LoggingEventPublisher(logger: TestDatabase.logger),
+                        publisher: publisher,
                         logger: TestDatabase.logger,
                         activityPollers: 2
                     )
@@ -208,6 +213,44 @@ struct WorkerRuntimeIntegrationTests {
             #expect(run.status == .skipped)
             #expect(receiver.requests.isEmpty)
         }
+    }
+
+    @Test("a nats.publish action publishes the run document and the run's completion envelope follows")
+    func natsPublish() async throws {
+        let subject = "it.report.\(UUID().uuidString.prefix(8).lowercased())"
+        let nats = try NATSConfiguration(urls: NATSClientIntegrationTests.urls)
+        let listener = try await NATSClient.connect(configuration: nats, logger: TestDatabase.logger)
+        let reports = try await listener.subscribe(subject)
+        let completions = try await listener.subscribe("org.activity.run.completed")
+        try await listener.flush()
+        let publisher = NATSEventPublisher(configuration: nats, logger: TestDatabase.logger)
+        let file = """
+            id: reporter
+            action: {type: nats.publish, subject: \(subject)}
+            input: {kind: report}
+            """
+        try await Self.withRuntime(files: ["reporter.yaml": file], publisher: publisher) { environment in
+            environment.worker.start()
+            let workflowID = try await ManualTrigger(client: environment.client, taskQueue: environment.taskQueue)
+                .start(activityID: "reporter")
+            var iterator = reports.makeAsyncIterator()
+            let report = try #require(await iterator.next())
+            let document = try JSONValue.parse(Data(buffer: report.payload))
+            #expect(document["workflow_id"] == .string(workflowID))
+            #expect(document["input"] == .object(["kind": .string("report")]))
+            #expect(report.header("Nats-Msg-Id") == workflowID)
+            for await completion in completions {
+                let envelope = try JSONValue.parse(Data(buffer: completion.payload))
+                guard envelope["attributes"]?["workflow_id"] == .string(workflowID) else { continue }
+                #expect(envelope["type"] == .string("org.activity.run.completed"))
+                #expect(envelope["attributes"]?["status"] == .string("succeeded"))
+                break
+            }
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "reporter"))
+            #expect(run.status == .succeeded)
+        }
+        await publisher.close()
+        await listener.close()
     }
 
     @Test("the worker process stops on SIGTERM during a slow action, exits 0 and the action finishes")

@@ -1,3 +1,4 @@
+import NATS
 import Schedules
 import Temporal
 
@@ -15,6 +16,15 @@ extension Configuration {
             )
         } catch {
             throw ConfigurationError(variable: "TEMPORAL_ADDRESS", error.message)
+        }
+    }
+
+    /// The NATS connection settings.
+    public func natsConfiguration() throws(ConfigurationError) -> NATSConfiguration {
+        do {
+            return try NATSConfiguration(urls: self.natsURLs)
+        } catch {
+            throw ConfigurationError(variable: "NATS_URL", error.message)
         }
     }
 

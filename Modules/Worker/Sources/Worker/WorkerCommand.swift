@@ -28,7 +28,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
         let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let publisher = LoggingEventPublisher(logger: logger)
+        let publisher = NATSEventPublisher(configuration: try configuration.natsConfiguration(), logger: logger)
+        do {
+            try await publisher.connect()
+        } catch {
+            // Not fatal: publishing connects again on use, and the activity retries until then.
+            logger.warning("NATS not reachable at startup", metadata: ["error": "\(error)"])
+        }
         let temporalWorker = RunWorkerFactory.make(
             client: temporal,
             database: database,
@@ -66,6 +72,7 @@ struct WorkerCommand: AsyncParsableCommand {
             failed = true
         }
         try? await http.shutdown()
+        await publisher.close()
         if failed { throw ExitCode(1) }
     }
 }

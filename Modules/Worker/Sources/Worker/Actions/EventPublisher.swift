@@ -1,15 +1,15 @@
 import Foundation
 import Logging
 
-/// Publishes a message on a NATS subject. The NATS module provides the real one; until it
-/// exists the worker uses `LoggingEventPublisher`.
+/// Publishes a message on a NATS subject: `NATSEventPublisher` in the worker,
+/// `LoggingEventPublisher` where no NATS is wanted (tests of other parts).
 public protocol EventPublisher: Sendable {
     func publish(subject: String, payload: Data, messageID: String?) async throws
 }
 
-/// Logs what would be published. Stands in for NATS until the NATS adapter lands: a
-/// `nats.publish` action fails (non-retryable, with a message saying so) rather than
-/// pretending to publish, and completion envelopes are logged.
+/// Logs what would be published, for runs without NATS: a `nats.publish` action then fails
+/// (non-retryable, with a message saying so) rather than pretending to publish, and
+/// completion envelopes are only logged.
 public struct LoggingEventPublisher: EventPublisher {
     public let logger: Logger
 
@@ -19,7 +19,7 @@ public struct LoggingEventPublisher: EventPublisher {
 
     public func publish(subject: String, payload: Data, messageID: String?) async throws {
         self.logger.info(
-            "event (NATS publishing not available in this build)",
+            "event (not published: no NATS configured)",
             metadata: [
                 "nats.subject": "\(subject)", "nats.msg_id": "\(messageID ?? "")",
                 "event": "\(String(decoding: payload, as: UTF8.self))",

@@ -14,7 +14,7 @@ public struct NATSPublishActionExecutor: ActionExecutor {
         }
         if self.publisher is LoggingEventPublisher {
             throw ActionError(
-                "nats.publish needs the NATS adapter, which this build does not have yet", retryable: false)
+                "nats.publish needs a NATS connection, and this worker runs without one", retryable: false)
         }
         do {
             try await self.publisher.publish(subject: subject, payload: document.canonicalJSON(), messageID: workflowID)

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import NATS
+import NIOCore
+import Testing
+
+/// The SwiftNIO NATS client against the real `nats-server -js` (NATS_URL).
+@Suite("NATS client against nats-server")
+struct NATSClientIntegrationTests {
+    static var urls: [String] {
+        (ProcessInfo.processInfo.environment["NATS_URL"] ?? "nats://127.0.0.1:4222").split(separator: ",").map(
+            String.init)
+    }
+
+    static func connect() async throws -> NATSClient {
+        try await NATSClient.connect(configuration: try NATSConfiguration(urls: Self.urls), logger: TestDatabase.logger)
+    }
+
+    @Test("publish and subscribe, with headers")
+    func pubSub() async throws {
+        let client = try await Self.connect()
+        let subject = "it.\(UUID().uuidString.prefix(8).lowercased())"
+        let subscription = try await client.subscribe(subject + ".>")
+        try await client.flush()
+        try await client.publish(subject + ".one", payload: ByteBuffer(string: #"{"n":1}"#))
+        try await client.publish(subject + ".two", payload: ByteBuffer(string: "two"), headers: ["Nats-Msg-Id": "m-2"])
+        var received: [NATSMessage] = []
+        for await message in subscription {
+            received.append(message)
+            if received.count == 2 { break }
+        }
+        #expect(received.map(\.subject) == [subject + ".one", subject + ".two"])
+        #expect(received[0].payload == ByteBuffer(string: #"{"n":1}"#))
+        #expect(received[1].header("Nats-Msg-Id") == "m-2")
+        try await subscription.unsubscribe()
+        await client.close()
+    }
+
+    @Test("request and reply; no responders is an error")
+    func requestReply() async throws {
+        let client = try await Self.connect()
+        let subject = "it.svc.\(UUID().uuidString.prefix(8).lowercased())"
+        let service = try await client.subscribe(subject)
+        try await client.flush()
+        let responder = Task {
+            for await message in service {
+                if let reply = message.replyTo {
+                    try await client.publish(
+                        reply, payload: ByteBuffer(string: "echo:" + String(buffer: message.payload)))
+                }
+            }
+        }
+        let reply = try await client.request(subject, payload: ByteBuffer(string: "hi"), timeout: .seconds(5))
+        #expect(String(buffer: reply.payload) == "echo:hi")
+        await #expect(throws: NATSError.self) {
+            _ = try await client.request(
+                "it.nobody.\(UUID().uuidString.prefix(8))", payload: ByteBuffer(), timeout: .seconds(5))
+        }
+        try await service.unsubscribe()
+        responder.cancel()
+        await client.close()
+    }
+
+    @Test("a server that is not there fails with a message naming it")
+    func unreachable() async throws {
+        do {
+            _ = try await NATSClient.connect(
+                configuration: try NATSConfiguration(urls: ["nats://127.0.0.1:1"]), logger: TestDatabase.logger)
+            Issue.record("expected a connection failure")
+        } catch let error as NATSError {
+            #expect(error.code == .connectionFailed)
+            #expect(error.message.contains("127.0.0.1:1"))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import NIOCore
+import Testing
+
+@testable import NATS
+
+@Suite("NATS protocol parser")
+struct NATSProtocolParserTests {
+    static func parse(_ chunks: [String]) throws -> [NATSInbound] {
+        var parser = NATSProtocolParser()
+        var operations: [NATSInbound] = []
+        for chunk in chunks {
+            parser.feed(ByteBuffer(string: chunk))
+            while let operation = try parser.next() { operations.append(operation) }
+        }
+        return operations
+    }
+
+    @Test("control operations")
+    func control() throws {
+        let operations = try Self.parse([
+            "INFO {\"server_id\":\"x\"}\r\nPING\r\nPONG\r\n+OK\r\n-ERR 'Authorization Violation'\r\n"
+        ])
+        #expect(operations == [.info("{\"server_id\":\"x\"}"), .ping, .pong, .ok, .error("Authorization Violation")])
+    }
+
+    @Test("MSG with and without reply subject, payload with CRLF inside")
+    func messages() throws {
+        let operations = try Self.parse(["MSG a.b 7 5\r\nhello\r\nMSG a.c 8 _INBOX.x 4\r\nx\r\ny\r\n"])
+        #expect(
+            operations == [
+                .message(sid: 7, NATSMessage(subject: "a.b", payload: ByteBuffer(string: "hello"))),
+                .message(
+                    sid: 8, NATSMessage(subject: "a.c", replyTo: "_INBOX.x", payload: ByteBuffer(string: "x\r\ny"))),
+            ])
+    }
+
+    @Test("HMSG headers and status")
+    func headers() throws {
+        let header = "NATS/1.0\r\nNats-Msg-Id: abc\r\nX-Two: 1\r\nX-Two: 2\r\n\r\n"
+        let operations = try Self.parse(["HMSG s 3 \(header.utf8.count) \(header.utf8.count + 2)\r\n\(header){}\r\n"])
+        guard case .message(3, let message)? = operations.first else {
+            Issue.record("expected a message, got \(operations)")
+            return
+        }
+        #expect(message.header("nats-msg-id") == "abc")
+        #expect(message.headers["X-Two"] == ["1", "2"])
+        #expect(message.payload == ByteBuffer(string: "{}"))
+        let noResponders = "NATS/1.0 503\r\n\r\n"
+        let status = try Self.parse([
+            "HMSG _INBOX.a.1 1 \(noResponders.utf8.count) \(noResponders.utf8.count)\r\n\(noResponders)\r\n"
+        ])
+        guard case .message(1, let reply)? = status.first else {
+            Issue.record("expected a status message, got \(status)")
+            return
+        }
+        #expect(reply.header("Status") == "503")
+    }
+
+    @Test("operations split at every byte are reassembled")
+    func split() throws {
+        let text = "PING\r\nMSG a 1 3\r\nabc\r\nPONG\r\n"
+        let operations = try Self.parse(text.map { String($0) })
+        #expect(
+            operations == [
+                .ping, .message(sid: 1, NATSMessage(subject: "a", payload: ByteBuffer(string: "abc"))), .pong,
+            ])
+    }
+
+    @Test("a malformed MSG line is a protocol error")
+    func malformed() {
+        #expect(throws: NATSProtocolParser.ProtocolError.self) { try Self.parse(["MSG only-subject\r\n"]) }
+        #expect(throws: NATSProtocolParser.ProtocolError.self) { try Self.parse(["WHAT\r\n"]) }
+    }
+
+    @Test("NATS_URL forms: servers, user/password, token; credentials never in messages")
+    func configuration() throws {
+        let configuration = try NATSConfiguration(urls: ["nats://u:p%40ss@h1:4223", "token123@h2", "nats://h3"])
+        #expect(configuration.servers.map(\.description) == ["h1:4223", "h2:4222", "h3:4222"])
+        #expect(configuration.servers[0].user == "u")
+        #expect(configuration.servers[0].password == "p@ss")
+        #expect(configuration.servers[1].token == "token123")
+        #expect(NATSConfiguration.redacted("nats://u:secret@h:1") == "nats://***@h:1")
+        #expect(throws: NATSError.self) { try NATSConfiguration(urls: ["http://h"]) }
+    }
+}
