@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Schedules", targets: ["Schedules"]),
         .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "NATS", targets: ["NATS"]),
+        .library(name: "EventTypes", targets: ["EventTypes"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -143,6 +144,18 @@ let package = Package(
             name: "WorkerTests",
             dependencies: ["Worker"],
             path: "Modules/Worker/Tests/WorkerTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EventTypes",
+            dependencies: ["Definitions"],
+            path: "Modules/EventTypes/Sources/EventTypes",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventTypesTests",
+            dependencies: ["EventTypes", "Definitions"],
+            path: "Modules/EventTypes/Tests/EventTypesTests",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,0 +1,84 @@
+import Definitions
+import Foundation
+
+/// Which definitions an event starts, built once from the stored definitions and event
+/// types and consulted for every message without touching the database.
+public struct RoutingIndex: Sendable {
+    public static let runCompletedType = "org.activity.run.completed"
+
+    /// A workflow start the router makes for one event.
+    public struct Start: Sendable, Hashable {
+        public var activityID: String
+        /// `activity-<id>:<event id>`: redelivery of the same event cannot run it twice.
+        public var workflowID: String
+        /// `{"activity_id", "trigger": "event", "event": <envelope>}`.
+        public var input: JSONValue
+    }
+
+    /// What the router does with one message.
+    public enum Decision: Sendable, Hashable {
+        /// Start these workflows (possibly none: a known type no definition matched).
+        case start([Start])
+        /// The event type is unknown or disabled.
+        case unmatched(String)
+    }
+
+    /// Enabled event types by ID.
+    let eventTypes: [String: EventTypeDefinition]
+    /// Enabled event type IDs by their extra `subject`.
+    let typesBySubject: [String: String]
+    /// Enabled, non-retired event definitions by event type.
+    let definitionsByType: [String: [ActivityDefinition]]
+
+    public init(definitions: [StoredRecord<ActivityDefinition>], eventTypes: [StoredRecord<EventTypeDefinition>]) {
+        var types: [String: EventTypeDefinition] = [:]
+        var bySubject: [String: String] = [:]
+        for record in eventTypes where !record.isRetired && record.document.enabled {
+            types[record.id] = record.document
+            if let subject = record.document.subject { bySubject[subject] = record.id }
+        }
+        var byType: [String: [ActivityDefinition]] = [:]
+        for record in definitions where !record.isRetired && record.document.enabled {
+            if case .event(let trigger) = record.document.trigger {
+                byType[trigger.eventType, default: []].append(record.document)
+            }
+        }
+        self.eventTypes = types
+        self.typesBySubject = bySubject
+        self.definitionsByType = byType.mapValues { $0.sorted { $0.id < $1.id } }
+    }
+
+    /// Every subject the stream must carry besides the configured ones.
+    public var subjects: [String] { self.typesBySubject.keys.sorted() }
+
+    public var definitionCount: Int { self.definitionsByType.values.reduce(0) { $0 + $1.count } }
+
+    /// Routes one event that arrived on `subject`.
+    public func route(_ envelope: EventEnvelope, subject: String) -> Decision {
+        guard let type = envelope.type ?? self.typesBySubject[subject] else {
+            return .unmatched("no event type: the envelope has no type and no event type has subject \(subject)")
+        }
+        guard self.eventTypes[type] != nil else {
+            return .unmatched("event type \(type) is unknown or disabled")
+        }
+        let ownRun = type == Self.runCompletedType ? envelope.body["attributes"]?["activity_id"]?.stringValue : nil
+        var event = envelope.body
+        if case .object(var members) = event, members["id"] == nil || members["id"] == .null {
+            members["id"] = .string(envelope.id)
+            event = .object(members)
+        }
+        let starts = (self.definitionsByType[type] ?? []).filter { definition in
+            // No self-loops: a definition never fires for the completion of its own runs.
+            guard definition.id != ownRun else { return false }
+            guard case .event(let trigger) = definition.trigger else { return false }
+            return EventFilter.matches(trigger.filters, envelope: envelope.body)
+        }.map { definition in
+            Start(
+                activityID: definition.id,
+                workflowID: "activity-\(definition.id):\(envelope.id)",
+                input: .object(["activity_id": .string(definition.id), "trigger": .string("event"), "event": event])
+            )
+        }
+        return .start(starts)
+    }
+}
