@@ -98,8 +98,13 @@ struct NATSProtocolParser {
     static func headers(_ text: String) -> [String: [String]] {
         var headers: [String: [String]] = [:]
         let lines = text.components(separatedBy: "\r\n")
+        // `NATS/1.0 408 Request Timeout`: the code goes to `Status`, the words to `Description`.
         if let status = lines.first, status.count > 9 {
-            headers["Status"] = [String(status.dropFirst(9)).trimmingCharacters(in: .whitespaces)]
+            let rest = String(status.dropFirst(9)).trimmingCharacters(in: .whitespaces)
+            let code = rest.prefix(while: { $0 != " " })
+            headers["Status"] = [String(code)]
+            let description = rest.dropFirst(code.count).trimmingCharacters(in: .whitespaces)
+            if !description.isEmpty { headers["Description"] = [description] }
         }
         for line in lines.dropFirst() where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }

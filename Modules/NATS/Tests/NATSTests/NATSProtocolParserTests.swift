@@ -54,6 +54,14 @@ struct NATSProtocolParserTests {
             return
         }
         #expect(reply.header("Status") == "503")
+        let timeout = "NATS/1.0 408 Request Timeout\r\n\r\n"
+        let timedOut = try Self.parse(["HMSG i 1 \(timeout.utf8.count) \(timeout.utf8.count)\r\n\(timeout)\r\n"])
+        guard case .message(1, let status408)? = timedOut.first else {
+            Issue.record("expected a status message, got \(timedOut)")
+            return
+        }
+        #expect(status408.header("Status") == "408")
+        #expect(status408.header("Description") == "Request Timeout")
     }
 
     @Test("operations split at every byte are reassembled")

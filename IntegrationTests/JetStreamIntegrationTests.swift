@@ -1,0 +1,55 @@
+import Foundation
+import NATS
+import NIOCore
+import Testing
+
+/// The JetStream calls against the real `nats-server -js`.
+@Suite("JetStream against nats-server")
+struct JetStreamIntegrationTests {
+    @Test("stream created when missing, subjects added, durable pull consumer, fetch, ack and nak")
+    func pullConsumer() async throws {
+        let client = try await NATSClientIntegrationTests.connect()
+        let js = JetStream(client: client)
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let stream = "IT_\(tag.uppercased())"
+        let subject = "it.js.\(tag)"
+        #expect(try await js.streamSubjects(stream) == nil)
+        #expect(try await js.ensureStream(stream, subjects: ["\(subject).a.>"]) == ["\(subject).a.>"])
+        #expect(
+            try await js.ensureStream(stream, subjects: ["\(subject).a.>", "\(subject).b"]) == [
+                "\(subject).a.>", "\(subject).b",
+            ])
+        #expect(try await js.streamSubjects(stream) == ["\(subject).a.>", "\(subject).b"])
+
+        // Published before the consumer exists: kept by the stream, delivered later.
+        for index in 0..<3 {
+            try await client.publish(
+                "\(subject).a.x", payload: ByteBuffer(string: "m\(index)"), headers: ["Nats-Msg-Id": "\(tag)-\(index)"])
+        }
+        try await client.flush()
+        try await js.ensureConsumer(stream: stream, durable: "router", ackWait: .seconds(30))
+        #expect(try await js.consumerExists(stream: stream, durable: "router"))
+        let first = try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .seconds(1))
+        #expect(first.map { String(buffer: $0.message.payload) } == ["m0", "m1", "m2"])
+        try await first[0].ack()
+        try await first[1].ack()
+        try await first[2].nak()
+        try await client.flush()
+        let again = try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .seconds(1))
+        #expect(again.map { String(buffer: $0.message.payload) } == ["m2"])
+        try await again.first?.ack()
+        try await client.flush()
+        #expect(try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .milliseconds(500)).isEmpty)
+
+        // Another stream over the same subjects is refused with a message naming this one.
+        do {
+            try await js.ensureStream("IT_OTHER_\(tag.uppercased())", subjects: ["\(subject).b"])
+            Issue.record("expected an overlap refusal")
+        } catch let error as NATSError {
+            #expect(error.message.contains(stream), "\(error)")
+            #expect(error.message.contains("ACTIVITY_EVENT_STREAM"))
+        }
+        _ = try? await client.request("$JS.API.STREAM.DELETE.\(stream)", payload: ByteBuffer(), timeout: .seconds(5))
+        await client.close()
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+/// The JetStream calls the router uses, as request/reply JSON on `$JS.API.*`: stream
+/// info/create/update, durable pull consumers, fetch, and acknowledgements.
+public struct JetStream: Sendable {
+    public let client: NATSClient
+    /// Deadline of one API request.
+    public var timeout: Duration
+
+    public init(client: NATSClient, timeout: Duration = .seconds(5)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// A stream's subjects, or nil when there is no such stream.
+    public func streamSubjects(_ name: String) async throws -> [String]? {
+        let reply = try await self.api("STREAM.INFO.\(name)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return nil }
+            throw Self.error(error, doing: "stream info \(name)")
+        }
+        return (reply["config"] as? [String: Any])?["subjects"] as? [String] ?? []
+    }
+
+    /// Creates the stream with `subjects`, or adds the missing ones to an existing stream
+    /// (its other settings are left as they are). Returns the stream's subjects.
+    @discardableResult
+    public func ensureStream(_ name: String, subjects: [String]) async throws -> [String] {
+        guard let existing = try await self.streamSubjects(name) else {
+            let reply = try await self.api(
+                "STREAM.CREATE.\(name)",
+                ["name": name, "subjects": subjects, "retention": "limits", "storage": "file", "discard": "old"]
+            )
+            if let error = reply["error"] as? [String: Any] {
+                throw try await self.overlapError(error, stream: name, subjects: subjects)
+            }
+            return subjects
+        }
+        let missing = subjects.filter { !existing.contains($0) }
+        guard !missing.isEmpty else { return existing }
+        let info = try await self.api("STREAM.INFO.\(name)", [:])
+        guard var config = info["config"] as? [String: Any] else {
+            throw NATSError(.serverError, "stream \(name) has no configuration")
+        }
+        config["subjects"] = existing + missing
+        let reply = try await self.api("STREAM.UPDATE.\(name)", config)
+        if let error = reply["error"] as? [String: Any] {
+            throw try await self.overlapError(error, stream: name, subjects: missing)
+        }
+        return existing + missing
+    }
+
+    /// Creates (or keeps) a durable pull consumer with explicit acks.
+    public func ensureConsumer(stream: String, durable: String, ackWait: Duration = .seconds(30)) async throws {
+        let config: [String: Any] = [
+            "durable_name": durable, "ack_policy": "explicit", "deliver_policy": "all",
+            "ack_wait": Int64(ackWait.components.seconds) * 1_000_000_000, "max_deliver": -1,
+        ]
+        let reply = try await self.api(
+            "CONSUMER.CREATE.\(stream).\(durable)", ["stream_name": stream, "config": config])
+        if let error = reply["error"] as? [String: Any] {
+            throw Self.error(error, doing: "create consumer \(durable) on \(stream)")
+        }
+    }
+
+    /// Whether the durable consumer exists.
+    public func consumerExists(stream: String, durable: String) async throws -> Bool {
+        let reply = try await self.api("CONSUMER.INFO.\(stream).\(durable)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return false }
+            throw Self.error(error, doing: "consumer info \(durable)")
+        }
+        return true
+    }
+
+    /// Pulls up to `batch` messages, waiting at most `expires` for the first.
+    public func fetch(stream: String, durable: String, batch: Int, expires: Duration) async throws -> [JetStreamMessage]
+    {
+        let inbox = "_INBOX.js.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let subscription = try await self.client.subscribe(inbox)
+        let request: [String: Any] = [
+            "batch": batch,
+            "expires": Int64(expires.components.seconds) * 1_000_000_000 + expires.components.attoseconds
+                / 1_000_000_000,
+        ]
+        try await self.client.publish(
+            "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)",
+            payload: ByteBuffer(data: try JSONSerialization.data(withJSONObject: request)),
+            replyTo: inbox
+        )
+        var messages: [JetStreamMessage] = []
+        let deadline = ContinuousClock.now + expires + .seconds(2)
+        let collector = Task { () -> [JetStreamMessage] in
+            var collected: [JetStreamMessage] = []
+            for await message in subscription {
+                if let status = message.header("Status"), ["404", "408", "409"].contains(status) { break }
+                collected.append(JetStreamMessage(message: message, client: self.client))
+                if collected.count >= batch { break }
+            }
+            return collected
+        }
+        let timer = Task {
+            try await Task.sleep(until: deadline)
+            try? await subscription.unsubscribe()
+        }
+        messages = await collector.value
+        timer.cancel()
+        try? await subscription.unsubscribe()
+        return messages
+    }
+
+    private func api(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let reply: NATSMessage
+        do {
+            reply = try await self.client.request(
+                "$JS.API.\(operation)", payload: ByteBuffer(data: data), timeout: self.timeout)
+        } catch let error as NATSError where error.code == .noResponders {
+            throw NATSError(
+                .serverError, "JetStream is not enabled on this NATS server (no responder for $JS.API.\(operation))")
+        }
+        guard let object = try JSONSerialization.jsonObject(with: Data(buffer: reply.payload)) as? [String: Any] else {
+            throw NATSError(.protocolError, "JetStream answered \(operation) with something that is not a JSON object")
+        }
+        return object
+    }
+
+    /// An overlap refusal names the stream that already covers the subjects.
+    private func overlapError(_ error: [String: Any], stream: String, subjects: [String]) async throws -> NATSError {
+        let description = error["description"] as? String ?? "\(error)"
+        guard description.contains("overlap") else { return Self.error(error, doing: "create stream \(stream)") }
+        var owners: [String] = []
+        for subject in subjects {
+            let reply = try await self.api("STREAM.NAMES", ["subject": subject])
+            owners += (reply["streams"] as? [String] ?? []).filter { $0 != stream }
+        }
+        let named = Set(owners).sorted().joined(separator: ", ")
+        return NATSError(
+            .serverError,
+            "JetStream refused stream \(stream): its subjects overlap stream \(named.isEmpty ? "(unknown)" : named); set ACTIVITY_EVENT_STREAM to that stream or remove the overlap"
+        )
+    }
+
+    static func error(_ error: [String: Any], doing what: String) -> NATSError {
+        NATSError(
+            .serverError,
+            "JetStream refused to \(what): \(error["description"] as? String ?? "\(error)") (code \(error["err_code"] ?? error["code"] ?? "?"))"
+        )
+    }
+}
+
+/// A message pulled from a consumer, with its acknowledgements.
+public struct JetStreamMessage: Sendable {
+    public let message: NATSMessage
+    let client: NATSClient
+
+    /// The message was handled: it will not be delivered again.
+    public func ack() async throws { try await self.reply("+ACK") }
+
+    /// The message failed: deliver it again after `delay`.
+    public func nak(delay: Duration? = nil) async throws {
+        if let delay {
+            try await self.reply("-NAK {\"delay\": \(Int64(delay.components.seconds) * 1_000_000_000)}")
+        } else {
+            try await self.reply("-NAK")
+        }
+    }
+
+    /// Still working on it: restart the ack wait.
+    public func inProgress() async throws { try await self.reply("+WPI") }
+
+    private func reply(_ body: String) async throws {
+        guard let subject = self.message.replyTo else { throw NATSError(.protocolError, "message has no ack subject") }
+        try await self.client.publish(subject, payload: ByteBuffer(string: body))
+    }
+}
