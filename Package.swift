@@ -148,13 +148,13 @@ let package = Package(
         ),
         .target(
             name: "EventTypes",
-            dependencies: ["Definitions"],
+            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
             path: "Modules/EventTypes/Sources/EventTypes",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EventTypesTests",
-            dependencies: ["EventTypes", "Definitions"],
+            dependencies: ["EventTypes", "Definitions", .product(name: "Logging", package: "swift-log")],
             path: "Modules/EventTypes/Tests/EventTypesTests",
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,42 @@
+import Foundation
+
+/// One message from the event stream, with its acknowledgements.
+public struct ReceivedEvent: Sendable {
+    public var subject: String
+    public var body: Data
+    /// The `Nats-Msg-Id` header, if any.
+    public var messageID: String?
+    public var ack: @Sendable () async throws -> Void
+    public var nak: @Sendable (_ delay: Duration) async throws -> Void
+
+    public init(
+        subject: String,
+        body: Data,
+        messageID: String?,
+        ack: @escaping @Sendable () async throws -> Void,
+        nak: @escaping @Sendable (_ delay: Duration) async throws -> Void
+    ) {
+        self.subject = subject
+        self.body = body
+        self.messageID = messageID
+        self.ack = ack
+        self.nak = nak
+    }
+}
+
+/// Where events come from: the JetStream durable consumer in production.
+public protocol EventSource: Sendable {
+    /// Up to `batch` events, waiting at most `expires` for the first.
+    func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent]
+}
+
+/// Starts `RunActivityWorkflow`: Temporal in production.
+public protocol WorkflowStarter: Sendable {
+    /// Starts the workflow with reject-duplicate ID reuse; false when it already ran.
+    func start(workflowID: String, input: Data) async throws -> Bool
+}
+
+/// Supplies the current routing index; refreshed when definitions or event types change.
+public protocol RoutingIndexProvider: Sendable {
+    func currentIndex() async throws -> RoutingIndex
+}
