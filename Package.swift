@@ -123,6 +123,8 @@ let package = Package(
                 "Schedules",
                 "Temporal",
                 "NATS",
+                "EventTypes",
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -19,6 +19,9 @@ struct ActivityCoreProcess {
         environment["DATABASE_URL"] = TestDatabase.urlText
         environment["ACTIVITY_DB_SCHEMA"] = schema
         environment["LOG_LEVEL"] = "warning"
+        // A stream and subjects of its own, so that workers of parallel tests never share events.
+        environment["ACTIVITY_EVENT_STREAM"] = "IT_" + schema.uppercased()
+        environment["ACTIVITY_EVENT_SUBJECTS"] = "it.\(schema).>"
         for (key, value) in extra { environment[key] = value }
         return environment
     }

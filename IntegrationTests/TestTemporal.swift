@@ -34,6 +34,13 @@ enum TestTemporal {
         for schedule in schedules { _ = try? await service.deleteSchedule(id: schedule.scheduleID) }
     }
 
+    /// Deletes every schedule with `prefix` through a client of its own.
+    static func deleteAllSchedules(prefix: String) async {
+        _ = try? await Self.withClient { client in
+            await Self.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+        }
+    }
+
     /// Polls the (eventually consistent) list until `condition` holds for the owned
     /// schedules, for at most 15 s.
     static func waitForList(

@@ -54,7 +54,12 @@ public final class EventRouter: Sendable {
     @discardableResult
     public func pollOnce(batch: Int = 64, expires: Duration = .seconds(5)) async throws -> Int {
         let events = try await self.source.fetch(batch: batch, expires: expires)
-        for event in events { _ = await self.handle(event) }
+        if !events.isEmpty { self.logger.debug("events fetched", metadata: ["events.count": "\(events.count)"]) }
+        for event in events {
+            let outcome = await self.handle(event)
+            self.logger.debug(
+                "event handled", metadata: ["event.subject": "\(event.subject)", "event.outcome": "\(outcome)"])
+        }
         return events.count
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Definitions
+import EventTypes
 import Foundation
+import Logging
 import Postgres
 import PostgresNIO
 import ServiceLifecycle
@@ -10,6 +12,18 @@ import Temporal
 /// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT,
 /// after the activities in hand finished (at most `ACTIVITY_SHUTDOWN_GRACE_SECONDS`).
 struct WorkerCommand: AsyncParsableCommand {
+    /// The JetStream source of the router, or nil when no stream is configured.
+    static func eventSource(_ configuration: Configuration, logger: Logger) throws -> JetStreamEventSource? {
+        guard !configuration.eventStream.isEmpty else { return nil }
+        return JetStreamEventSource(
+            configuration: try configuration.natsConfiguration(),
+            stream: configuration.eventStream,
+            consumer: configuration.eventConsumer,
+            subjects: configuration.eventSubjects,
+            logger: logger
+        )
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Run the worker until SIGTERM or SIGINT.")
 
@@ -51,14 +65,39 @@ struct WorkerCommand: AsyncParsableCommand {
             temporalWorker: temporalWorker,
             logger: logger
         )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: client),
+            .init(service: TemporalClientService(client: temporal)),
+            .init(
+                service: worker,
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup
+            ),
+        ]
+        let source = try Self.eventSource(configuration, logger: logger)
+        if let source {
+            let router = EventRouter(
+                source: source,
+                starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
+                index: StoreRoutingIndexProvider(
+                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+                    eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
+                    onRebuild: { index in
+                        await source.require(
+                            subjects: SubjectPattern.streamSubjects(
+                                configured: configuration.eventSubjects, extra: index.subjects)
+                        )
+                    }
+                ),
+                logger: logger
+            )
+            services.append(.init(service: EventRouterService(router: router, logger: logger)))
+        } else {
+            logger.warning(
+                "ACTIVITY_EVENT_STREAM is empty: routing over core NATS is not implemented yet, no events are routed")
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [
-                .init(service: client),
-                .init(service: TemporalClientService(client: temporal)),
-                .init(
-                    service: worker, successTerminationBehavior: .gracefullyShutdownGroup,
-                    failureTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -73,6 +112,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         try? await http.shutdown()
         await publisher.close()
+        await source?.close()
         if failed { throw ExitCode(1) }
     }
 }

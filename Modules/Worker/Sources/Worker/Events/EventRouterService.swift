@@ -1,0 +1,35 @@
+import EventTypes
+import Logging
+import ServiceLifecycle
+
+/// Runs the event router until graceful shutdown: fetch a batch, route it, again. A failure
+/// (NATS away, stream missing) is logged and retried with backoff; the durable consumer
+/// keeps the position, so nothing published meanwhile is lost.
+public struct EventRouterService: Service {
+    public let router: EventRouter
+    let logger: Logger
+
+    public init(router: EventRouter, logger: Logger) {
+        self.router = router
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var delay = Duration.milliseconds(500)
+            self.logger.info("event router running")
+            while !Task.isCancelled {
+                do {
+                    try await self.router.pollOnce(batch: 64, expires: .seconds(5))
+                    delay = .milliseconds(500)
+                } catch {
+                    if Task.isCancelled { break }
+                    self.logger.warning(
+                        "event router: fetch failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(30))
+                }
+            }
+        }
+    }
+}
