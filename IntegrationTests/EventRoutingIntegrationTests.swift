@@ -89,6 +89,30 @@ struct EventRoutingIntegrationTests {
         }
         #expect(try await js.streamSubjects(stream)?.contains(gitea) == true)
 
+        // A new event type and a definition on it, synced by another process while the
+        // worker runs: the next event fires it, no restart.
+        try folder.write("event-types/deploy.yaml", "type: event-type\nid: deploy.done\n")
+        try folder.write(
+            "activity-definitions/deploy.yaml",
+            "id: after-deploy\ntrigger: {type: event, event_type: deploy.done}\naction: {type: http, url: \"\(receiver.url)\"}\n"
+        )
+        let sync = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        try await Task.sleep(for: .seconds(3))
+        let thirdID = "evt-3-\(schema)"
+        try await nats.publish(
+            "it.\(schema).activity.deploy",
+            payload: ByteBuffer(string: #"{"id":"\#(thirdID)","type":"deploy.done"}"#)
+        )
+        try await nats.flush()
+        let third = try await receiver.waitForRequests(3, timeout: .seconds(60))
+        #expect(third.count == 3)
+        if third.count >= 3 {
+            let body = try JSONValue.parse(third[2].body)
+            #expect(body["activity_id"] == .string("after-deploy"))
+            #expect(body["event"]?["id"] == .string(thirdID))
+        }
+
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning { process.terminate() }
