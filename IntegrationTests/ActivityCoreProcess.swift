@@ -44,6 +44,34 @@ struct ActivityCoreProcess {
         return (process, out, err)
     }
 
+    /// Waits (at most `timeout`) until the log file at `log` contains `text` or the process
+    /// ended; returns the log.
+    static func waitForLog(_ text: String, in log: URL, of process: Process, timeout: Duration = .seconds(30))
+        async throws -> String
+    {
+        var contents = ""
+        let deadline = ContinuousClock.now + timeout
+        while !contents.contains(text) && process.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            contents = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        }
+        return contents
+    }
+
+    /// Sends SIGTERM and waits (at most `timeout`) for the process to end; a process still
+    /// running then is killed. Returns how long it took.
+    @discardableResult
+    static func terminate(_ process: Process, timeout: Duration = .seconds(10)) async throws -> Duration {
+        let start = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        while process.isRunning && ContinuousClock.now - start < timeout {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let elapsed = ContinuousClock.now - start
+        if process.isRunning { process.terminate() }
+        return elapsed
+    }
+
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Outcome {
         let (process, out, err) = try Self.start(arguments, environment: environment)
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }

@@ -123,20 +123,12 @@ struct CommandLineTests {
     static func bootAndStop(environment: [String: String]) async throws {
         let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         defer { try? FileManager.default.removeItem(at: err) }
-        var log = ""
-        for _ in 0..<600 where !log.contains("worker running") && process.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
-            log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        }
+        let log = try await ActivityCoreProcess.waitForLog("worker running", in: err, of: process)
         #expect(log.contains("worker running"), "\(log)")
         #expect(log.contains("synced=4"), "\(log)")
         #expect(log.contains("sync.schedules=created=2"), "\(log)")
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<200 where process.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await ActivityCoreProcess.terminate(process)
         #expect(!process.isRunning)
-        if process.isRunning { process.terminate() }
         #expect(process.terminationStatus == 0)
     }
 

@@ -113,9 +113,7 @@ struct EventRoutingIntegrationTests {
             #expect(body["event"]?["id"] == .string(thirdID))
         }
 
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<200 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { process.terminate() }
+        try await ActivityCoreProcess.terminate(process)
         #expect(process.terminationStatus == 0)
         _ = try? await nats.request("$JS.API.STREAM.DELETE.\(stream)", payload: ByteBuffer(), timeout: .seconds(5))
         await nats.close()

@@ -274,11 +274,7 @@ struct WorkerRuntimeIntegrationTests {
         try await CommandLineTests.deletingSchedules(prefix: prefix) {
             let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
             defer { try? FileManager.default.removeItem(at: err) }
-            var log = ""
-            for _ in 0..<600 where !log.contains("worker running") && process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
-                log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-            }
+            let log = try await ActivityCoreProcess.waitForLog("worker running", in: err, of: process)
             #expect(log.contains("worker running"), "\(log)")
             let trigger = try await ActivityCoreProcess.run(["trigger", "slow"], environment: environment)
             #expect(trigger.status == 0, "\(trigger.stderr)")
@@ -286,14 +282,8 @@ struct WorkerRuntimeIntegrationTests {
             _ = try await receiver.waitForRequests(1)
             #expect(receiver.requests.count == 1)
 
-            let stopping = ContinuousClock.now
-            kill(process.processIdentifier, SIGTERM)
-            for _ in 0..<400 where process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let stopped = ContinuousClock.now - stopping
+            let stopped = try await ActivityCoreProcess.terminate(process, timeout: .seconds(20))
             #expect(!process.isRunning)
-            if process.isRunning { process.terminate() }
             #expect(process.terminationStatus == 0)
             #expect(stopped < .seconds(20))
             let unknown = try await ActivityCoreProcess.run(

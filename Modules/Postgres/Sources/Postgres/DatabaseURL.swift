@@ -85,27 +85,32 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         )
     }
 
-    private func connectionTLS() throws(DatabaseError) -> PostgresConnection.Configuration.TLS {
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        let required: Bool
+    /// What `sslmode` asks for: nil for no TLS, else the TLS settings and whether TLS is
+    /// required (`prefer`/`allow` fall back to plaintext).
+    var tlsSettings: (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch self.sslMode {
         case .disable:
-            return .disable
+            return nil
         case .allow, .prefer:
-            tlsConfiguration.certificateVerification = .none
-            required = false
+            configuration.certificateVerification = .none
+            return (configuration, false)
         case .require:
-            tlsConfiguration.certificateVerification = .none
-            required = true
+            configuration.certificateVerification = .none
+            return (configuration, true)
         case .verifyCA:
-            tlsConfiguration.certificateVerification = .noHostnameVerification
-            required = true
+            configuration.certificateVerification = .noHostnameVerification
+            return (configuration, true)
         case .verifyFull:
-            required = true
+            return (configuration, true)
         }
+    }
+
+    private func connectionTLS() throws(DatabaseError) -> PostgresConnection.Configuration.TLS {
+        guard let settings = self.tlsSettings else { return .disable }
         do {
-            let context = try NIOSSLContext(configuration: tlsConfiguration)
-            return required ? .require(context) : .prefer(context)
+            let context = try NIOSSLContext(configuration: settings.configuration)
+            return settings.required ? .require(context) : .prefer(context)
         } catch {
             throw DatabaseError(.connectionFailed, "cannot set up TLS for sslmode=\(self.sslMode.rawValue): \(error)")
         }
@@ -121,23 +126,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
                 database: self.database
             )
         }
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        let tls: PostgresClient.Configuration.TLS
-        switch self.sslMode {
-        case .disable:
-            tls = .disable
-        case .allow, .prefer:
-            tlsConfiguration.certificateVerification = .none
-            tls = .prefer(tlsConfiguration)
-        case .require:
-            tlsConfiguration.certificateVerification = .none
-            tls = .require(tlsConfiguration)
-        case .verifyCA:
-            tlsConfiguration.certificateVerification = .noHostnameVerification
-            tls = .require(tlsConfiguration)
-        case .verifyFull:
-            tls = .require(tlsConfiguration)
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            switch self.tlsSettings {
+            case nil: .disable
+            case .some(let settings):
+                settings.required ? .require(settings.configuration) : .prefer(settings.configuration)
+            }
         return PostgresClient.Configuration(
             host: self.host,
             port: self.port,

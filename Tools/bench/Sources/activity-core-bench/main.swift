@@ -17,8 +17,6 @@ let count = arguments.count > 1 ? Int(arguments[1]) : nil
 switch arguments.first {
 case "schedules":
     try await SchedulesBench.run(count: count ?? 1000, environment: environment, logger: logger)
-case "probe":
-    try await PollProbe.run(count: count ?? 40, environment: environment, logger: logger)
 case "runs":
     try await RunsBench.run(count: count ?? 500, environment: environment, logger: logger)
 default:

@@ -9,20 +9,15 @@ struct ActivityTaskHandler: TaskHandler {
     func poll() async -> Result<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse?, TemporalError> {
         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
         request.namespace = self.client.configuration.namespace
-        request.taskQueue.name = self.worker.configuration.taskQueue
-        request.taskQueue.kind = .normal
+        request.taskQueue = self.worker.pollQueue
         request.identity = self.client.configuration.identity
-        do {
-            let response = try await self.client.call(
-                "PollActivityTaskQueue", timeout: self.worker.configuration.pollTimeout
-            ) {
-                [request] service, metadata, options in
+        return await self.worker.longPoll(
+            "PollActivityTaskQueue",
+            taskToken: { $0.taskToken },
+            body: { [request] service, metadata, options in
                 try await service.pollActivityTaskQueue(request, metadata: metadata, options: options)
             }
-            return .success(response.taskToken.isEmpty ? nil : response)
-        } catch {
-            return error.code == .deadlineExceeded || error.code == .cancelled ? .success(nil) : .failure(error)
-        }
+        )
     }
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {

@@ -126,6 +126,31 @@ public final class TemporalWorker: Service {
     }
 }
 
+extension TemporalWorker {
+    /// One long poll: an empty answer (no task before the server's timeout), our deadline
+    /// or a cancellation (shutdown) all mean "no task"; other failures are errors.
+    func longPoll<Response: Sendable>(
+        _ method: String,
+        taskToken: @Sendable (Response) -> Data,
+        body: @Sendable (TemporalClient.Service, GRPCCoreMetadata, GRPCCoreCallOptions) async throws -> Response
+    ) async -> Result<Response?, TemporalError> {
+        do {
+            let response = try await self.client.call(method, timeout: self.configuration.pollTimeout, body)
+            return .success(taskToken(response).isEmpty ? nil : response)
+        } catch {
+            return error.code == .deadlineExceeded || error.code == .cancelled ? .success(nil) : .failure(error)
+        }
+    }
+
+    /// The task queue every poll names.
+    var pollQueue: Temporal_Api_Taskqueue_V1_TaskQueue {
+        var queue = Temporal_Api_Taskqueue_V1_TaskQueue()
+        queue.name = self.configuration.taskQueue
+        queue.kind = .normal
+        return queue
+    }
+}
+
 /// One kind of task: how to poll for it and how to handle it.
 protocol TaskHandler: Sendable {
     associatedtype Polled: Sendable

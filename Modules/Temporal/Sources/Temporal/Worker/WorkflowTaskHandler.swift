@@ -10,21 +10,15 @@ struct WorkflowTaskHandler: TaskHandler {
     func poll() async -> Result<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?, TemporalError> {
         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
         request.namespace = self.client.configuration.namespace
-        request.taskQueue.name = self.worker.configuration.taskQueue
-        request.taskQueue.kind = .normal
+        request.taskQueue = self.worker.pollQueue
         request.identity = self.client.configuration.identity
-        do {
-            let response = try await self.client.call(
-                "PollWorkflowTaskQueue", timeout: self.worker.configuration.pollTimeout
-            ) {
-                [request] service, metadata, options in
+        return await self.worker.longPoll(
+            "PollWorkflowTaskQueue",
+            taskToken: { $0.taskToken },
+            body: { [request] service, metadata, options in
                 try await service.pollWorkflowTaskQueue(request, metadata: metadata, options: options)
             }
-            // An empty long poll answers with an empty token.
-            return .success(response.taskToken.isEmpty ? nil : response)
-        } catch {
-            return error.code == .deadlineExceeded || error.code == .cancelled ? .success(nil) : .failure(error)
-        }
+        )
     }
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse) async {
