@@ -44,6 +44,8 @@ struct EventRoutingIntegrationTests {
                 "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
                 "ACTIVITY_TASK_QUEUE": taskQueue,
                 "TEMPORAL_ADDRESS": TestTemporal.address, "LOG_LEVEL": "info",
+                // No fallback check during the test: only a notification can refresh the index.
+                "ACTIVITY_ROUTER_REFRESH_SECONDS": "3600",
             ]
         )
         let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
@@ -89,21 +91,28 @@ struct EventRoutingIntegrationTests {
         }
         #expect(try await js.streamSubjects(stream)?.contains(gitea) == true)
 
-        // A new event type and a definition on it, synced by another process while the
-        // worker runs: the next event fires it, no restart.
-        try folder.write("event-types/deploy.yaml", "type: event-type\nid: deploy.done\n")
+        // A new event type on a subject the stream does not carry yet, and a definition on it,
+        // synced by another process while the worker runs: the NOTIFY of that sync rebuilds
+        // the index and extends the stream; the next event fires it, no restart.
+        let deploy = "deploy.\(schema).done"
+        try folder.write("event-types/deploy.yaml", "type: event-type\nid: deploy.done\nsubject: \(deploy)\n")
         try folder.write(
             "activity-definitions/deploy.yaml",
             "id: after-deploy\ntrigger: {type: event, event_type: deploy.done}\naction: {type: http, url: \"\(receiver.url)\"}\n"
         )
         let sync = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
-        try await Task.sleep(for: .seconds(3))
+        var extended = false
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !extended && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            extended = try await js.streamSubjects(stream)?.contains(deploy) == true
+        }
+        let workerLog = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(extended, "\(workerLog)")
+        #expect(workerLog.contains("notified"), "\(workerLog)")
         let thirdID = "evt-3-\(schema)"
-        try await nats.publish(
-            "it.\(schema).activity.deploy",
-            payload: ByteBuffer(string: #"{"id":"\#(thirdID)","type":"deploy.done"}"#)
-        )
+        try await nats.publish(deploy, payload: ByteBuffer(string: #"{"id":"\#(thirdID)"}"#))
         try await nats.flush()
         let third = try await receiver.waitForRequests(3, timeout: .seconds(60))
         #expect(third.count == 3)
@@ -118,5 +127,113 @@ struct EventRoutingIntegrationTests {
         _ = try? await nats.request("$JS.API.STREAM.DELETE.\(stream)", payload: ByteBuffer(), timeout: .seconds(5))
         await nats.close()
         await TestTemporal.deleteAllSchedules(prefix: prefix)
+    }
+
+    @Test("routing resumes after NATS restarts, without restarting the worker")
+    func natsRestart() async throws {
+        let server = try await PrivateNATSServer()
+        let receiver = try await HTTPReceiver()
+        defer { Task { await receiver.close() } }
+        let schema = TestDatabase.newSchemaName()
+        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
+        let folder = try TemporaryFolder()
+        try folder.write(
+            "activity-definitions/on-push.yaml",
+            "id: on-push\ntrigger: {type: event, event_type: repo.push}\naction: {type: http, url: \"\(receiver.url)\"}\n"
+        )
+        try folder.write("event-types/push.yaml", "type: event-type\nid: repo.push\n")
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_TASK_QUEUE": taskQueue,
+                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
+                "NATS_URL": server.url, "LOG_LEVEL": "info",
+            ]
+        )
+        let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
+        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        defer { try? FileManager.default.removeItem(at: err) }
+        let ready = try await ActivityCoreProcess.waitForLog("event stream ready", in: err, of: process)
+        #expect(ready.contains("event stream ready"), "\(ready)")
+
+        var configuration = try NATSConfiguration(urls: [server.url])
+        configuration.reconnectWait = .milliseconds(50)
+        configuration.maxReconnectWait = .milliseconds(500)
+        let nats = try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
+        let js = JetStream(client: nats)
+        func publish(_ id: String) async throws {
+            let body = #"{"id":"\#(id)","type":"repo.push"}"#
+            try await nats.publish("it.\(schema).push", payload: ByteBuffer(string: body))
+            try await nats.flush()
+        }
+        try await publish("before-\(schema)")
+        #expect(try await receiver.waitForRequests(1, timeout: .seconds(60)).count == 1)
+
+        try await server.stop()
+        try await Task.sleep(for: .seconds(1))
+        try await server.start()
+        // The stream survives in the server's storage; wait until JetStream serves it again.
+        var recovered = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !recovered && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            recovered = (try? await js.streamSubjects(stream)) != nil
+        }
+        #expect(recovered)
+        try await publish("after-\(schema)")
+        let arrived = try await receiver.waitForRequests(2, timeout: .seconds(60))
+        let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(arrived.count == 2, "\(log)")
+        if arrived.count == 2 {
+            #expect(try JSONValue.parse(arrived[1].body)["event"]?["id"] == .string("after-\(schema)"))
+        }
+        #expect(log.contains("NATS reconnected"), "\(log)")
+        #expect(process.isRunning)
+
+        try await ActivityCoreProcess.terminate(process)
+        #expect(process.terminationStatus == 0)
+        await nats.close()
+        try await server.stop()
+    }
+
+    @Test("with an empty ACTIVITY_EVENT_STREAM events are routed over core NATS")
+    func coreNATS() async throws {
+        let receiver = try await HTTPReceiver()
+        defer { Task { await receiver.close() } }
+        let schema = TestDatabase.newSchemaName()
+        let folder = try TemporaryFolder()
+        try folder.write(
+            "activity-definitions/on-ping.yaml",
+            "id: on-ping\ntrigger: {type: event, event_type: core.ping}\naction: {type: http, url: \"\(receiver.url)\"}\n"
+        )
+        try folder.write("event-types/ping.yaml", "type: event-type\nid: core.ping\nsubject: core.\(schema).ping\n")
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": folder.path,
+                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
+                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
+                "ACTIVITY_EVENT_STREAM": "", "LOG_LEVEL": "info",
+            ]
+        )
+        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        defer { try? FileManager.default.removeItem(at: err) }
+        // The event type's own subject is subscribed once the index is built from the store.
+        let log = try await ActivityCoreProcess.waitForLog("core.\(schema).ping", in: err, of: process)
+        #expect(log.contains("core NATS, at most once"), "\(log)")
+
+        let nats = try await NATSClientIntegrationTests.connect()
+        try await nats.publish("core.\(schema).ping", payload: ByteBuffer(string: #"{"id":"ping-\#(schema)"}"#))
+        try await nats.flush()
+        let arrived = try await receiver.waitForRequests(1, timeout: .seconds(60))
+        #expect(arrived.count == 1, "\((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
+        if let first = arrived.first {
+            #expect(try JSONValue.parse(first.body)["activity_id"] == .string("on-ping"))
+        }
+        try await ActivityCoreProcess.terminate(process)
+        #expect(process.terminationStatus == 0)
+        await nats.close()
     }
 }

@@ -79,7 +79,7 @@ public struct JetStream: Sendable {
     public func fetch(stream: String, durable: String, batch: Int, expires: Duration) async throws -> [JetStreamMessage]
     {
         let inbox = "_INBOX.js.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-        let subscription = try await self.client.subscribe(inbox)
+        let subscription = try await self.client.subscribe(inbox, persistent: false)
         let request: [String: Any] = [
             "batch": batch,
             "expires": Int64(expires.components.seconds) * 1_000_000_000 + expires.components.attoseconds

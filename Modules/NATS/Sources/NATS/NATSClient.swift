@@ -1,91 +1,78 @@
 import Foundation
 import Logging
 import NIOCore
-import NIOPosix
+import Synchronization
 
 /// A small NATS client over SwiftNIO: connect (servers in order, user/password or token),
-/// publish with headers, subscribe, request/reply, flush. Reconnection is not automatic
-/// yet: a closed connection fails every call, and the owner connects again.
+/// publish with headers, subscribe, request/reply, flush, drain. When the connection is lost
+/// it reconnects with backoff (servers in turn) and subscribes again; calls made meanwhile
+/// fail at once with `.closed`, and subscriptions keep their streams.
 public final class NATSClient: Sendable {
-    public let server: NATSConfiguration.Server
-    let channel: any Channel
-    let state: NATSConnectionState
+    enum Connection: Sendable {
+        case connecting
+        case connected(NATSLink)
+        case reconnecting(since: ContinuousClock.Instant)
+        case closed(NATSError)
+    }
+
+    public let configuration: NATSConfiguration
+    let logger: Logger
+    let subscriptions = NATSSubscriptions()
     let inbox: String
     let inboxSID: UInt64
+    private let connection = Mutex(Connection.connecting)
+    private let reconnects = Atomic<Int>(0)
 
-    private init(server: NATSConfiguration.Server, channel: any Channel, state: NATSConnectionState) {
-        self.server = server
-        self.channel = channel
-        self.state = state
+    private init(configuration: NATSConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
         self.inbox = "_INBOX.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-        self.inboxSID = state.nextID()
+        self.inboxSID = self.subscriptions.nextID()
     }
 
     /// Connects to the first server that answers and completes the handshake.
     public static func connect(configuration: NATSConfiguration, logger: Logger) async throws -> NATSClient {
+        let client = NATSClient(configuration: configuration, logger: logger)
         var failures: [String] = []
         for server in configuration.servers {
             do {
-                return try await Self.connect(to: server, configuration: configuration)
+                let link = try await client.open(server)
+                client.connection.withLock { $0 = .connected(link) }
+                return client
             } catch {
                 logger.warning("NATS server unavailable", metadata: ["nats.server": "\(server)", "error": "\(error)"])
                 failures.append("\(server): \(error)")
             }
         }
-        throw NATSError(.connectionFailed, "cannot connect to NATS (\(failures.joined(separator: "; ")))")
+        let error = NATSError(.connectionFailed, "cannot connect to NATS (\(failures.joined(separator: "; ")))")
+        client.connection.withLock { $0 = .closed(error) }
+        throw error
     }
 
-    static func connect(to server: NATSConfiguration.Server, configuration: NATSConfiguration) async throws
-        -> NATSClient
-    {
-        let state = NATSConnectionState()
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(timeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NATSChannelHandler(state: state))
-                }
-            }
-            .connect(host: server.host, port: server.port)
-            .get()
-        let client = NATSClient(server: server, channel: channel, state: state)
-        do {
-            _ = try await client.withTimeout(configuration.connectTimeout, "waiting for INFO") {
-                try await state.waitForInfo()
-            }
-            try await client.write(client.connectLine(name: configuration.name))
-            try await client.write("SUB \(client.inbox).* \(client.inboxSID)\r\n")
-            try await client.flush(timeout: configuration.connectTimeout)
-        } catch {
-            try? await channel.close()
-            if let refused = state.lastServerError {
-                throw NATSError(.connectionFailed, "NATS refused the connection: \(refused)")
-            }
-            throw error
-        }
-        return client
+    /// The server of the current connection, if connected.
+    public var server: NATSConfiguration.Server? {
+        if case .connected(let link) = self.connection.withLock({ $0 }) { return link.server }
+        return nil
     }
 
-    func connectLine(name: String) -> String {
-        var options: [String: any Sendable] = [
-            "verbose": false, "pedantic": false, "lang": "swift", "version": "0.1", "protocol": 1,
-            "headers": true, "no_responders": true, "name": name,
-        ]
-        if let user = self.server.user, let password = self.server.password {
-            options["user"] = user
-            options["pass"] = password
-        }
-        if let token = self.server.token { options["auth_token"] = token }
-        // The options are strings, numbers and booleans: serialisable by construction.
-        let json = (try? JSONSerialization.data(withJSONObject: options, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return "CONNECT \(String(decoding: json, as: UTF8.self))\r\n"
+    /// Closed by `close()`/`drain()` or after giving up reconnecting; not while reconnecting.
+    public var isClosed: Bool {
+        if case .closed = self.connection.withLock({ $0 }) { return true }
+        return false
     }
+
+    /// How many times the client connected again after losing the connection.
+    public var reconnectCount: Int { self.reconnects.load(ordering: .relaxed) }
 
     /// Publishes `payload` on `subject`, with headers (HPUB) when given.
     public func publish(_ subject: String, payload: ByteBuffer, headers: [String: String] = [:], replyTo: String? = nil)
         async throws
+    {
+        try await self.link().write(Self.publication(subject, payload: payload, headers: headers, replyTo: replyTo))
+    }
+
+    static func publication(_ subject: String, payload: ByteBuffer, headers: [String: String], replyTo: String?)
+        -> ByteBuffer
     {
         var buffer = ByteBuffer()
         let reply = replyTo.map { " \($0)" } ?? ""
@@ -102,21 +89,32 @@ public final class NATSClient: Sendable {
         var body = payload
         buffer.writeBuffer(&body)
         buffer.writeString("\r\n")
-        try await self.write(buffer)
+        return buffer
     }
 
     /// Subscribes to `subject` (wildcards allowed), in a queue group when `queue` is given.
-    public func subscribe(_ subject: String, queue: String? = nil) async throws -> NATSSubscription {
-        let sid = self.state.nextID()
+    /// A persistent subscription is renewed after a reconnect; otherwise its stream ends when
+    /// the connection is lost (reply inboxes of a single request).
+    public func subscribe(_ subject: String, queue: String? = nil, persistent: Bool = true) async throws
+        -> NATSSubscription
+    {
+        let link = try self.link()
+        let sid = self.subscriptions.nextID()
         let (stream, continuation) = AsyncStream<NATSMessage>.makeStream(bufferingPolicy: .unbounded)
-        self.state.addSubscription(sid: sid, continuation)
-        try await self.write("SUB \(subject)\(queue.map { " \($0)" } ?? "") \(sid)\r\n")
+        self.subscriptions.add(
+            sid: sid, .init(subject: subject, queue: queue, persistent: persistent, continuation: continuation))
+        do {
+            try await link.write("SUB \(subject)\(queue.map { " \($0)" } ?? "") \(sid)\r\n")
+        } catch {
+            self.subscriptions.remove(sid: sid)
+            throw error
+        }
         return NATSSubscription(sid: sid, messages: stream, client: self)
     }
 
     func unsubscribe(sid: UInt64) async throws {
-        self.state.removeSubscription(sid: sid)
-        try await self.write("UNSUB \(sid)\r\n")
+        self.subscriptions.remove(sid: sid)
+        try await self.link().write("UNSUB \(sid)\r\n")
     }
 
     /// Sends a request and waits for the first reply.
@@ -126,23 +124,25 @@ public final class NATSClient: Sendable {
         headers: [String: String] = [:],
         timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
-        let replySubject = "\(self.inbox).\(self.state.nextID())"
-        let reply: NATSMessage = try await self.withTimeout(timeout, "waiting for a reply on \(subject)") {
+        let link = try self.link()
+        let replySubject = "\(self.inbox).\(self.subscriptions.nextID())"
+        let reply: NATSMessage = try await withDeadline(timeout, link.state, "waiting for a reply on \(subject)") {
             try await withCheckedThrowingContinuation { continuation in
-                if let error = self.state.expectReply(on: replySubject, continuation) {
+                if let error = link.state.expectReply(on: replySubject, continuation) {
                     continuation.resume(throwing: error)
                     return
                 }
                 Task {
                     do {
-                        try await self.publish(subject, payload: payload, headers: headers, replyTo: replySubject)
+                        try await link.write(
+                            Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject))
                     } catch {
-                        self.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)"))
+                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)"))
                     }
                 }
             }
         } onTimeout: {
-            self.state.cancelReply(
+            link.state.cancelReply(
                 on: replySubject, error: NATSError(.timeout, "no reply on \(subject) within \(timeout)"))
         }
         if reply.header("Status") == "503" {
@@ -153,62 +153,115 @@ public final class NATSClient: Sendable {
 
     /// Round-trips a PING: everything written before it has reached the server.
     public func flush(timeout: Duration = .seconds(5)) async throws {
-        let id = self.state.nextID()
-        try await self.withTimeout(timeout, "waiting for PONG") {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                if let error = self.state.expectPong(id: id, continuation) {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                self.channel.writeAndFlush(ByteBuffer(string: "PING\r\n"), promise: nil)
-            }
-        } onTimeout: {
-            self.state.cancelPong(id: id, error: NATSError(.timeout, "no PONG from NATS within \(timeout)"))
-        }
+        try await self.link().flush(timeout: timeout)
     }
 
-    /// Flushes what was written and closes the connection.
+    /// Flushes what was written and closes the connection; subscriptions end.
     public func close() async {
-        try? await self.flush(timeout: .seconds(2))
-        try? await self.channel.close()
-    }
-
-    public var isClosed: Bool { self.state.closedError != nil }
-
-    private func write(_ text: String) async throws {
-        try await self.write(ByteBuffer(string: text))
-    }
-
-    private func write(_ buffer: ByteBuffer) async throws {
-        if let error = self.state.closedError { throw error }
-        do {
-            try await self.channel.writeAndFlush(buffer)
-        } catch {
-            throw NATSError(.closed, "cannot write to NATS: \(error)")
+        let link = self.connection.withLock { connection -> NATSLink? in
+            defer { connection = .closed(NATSError(.closed, "the NATS client was closed")) }
+            if case .connected(let link) = connection { return link }
+            return nil
+        }
+        self.subscriptions.finishAll()
+        if let link {
+            try? await link.flush(timeout: .seconds(2))
+            await link.close()
         }
     }
 
-    /// Runs `body`; after `timeout` calls `onTimeout` (which must make `body` finish).
-    private func withTimeout<T: Sendable>(
-        _ timeout: Duration,
-        _ what: String,
-        _ body: @escaping @Sendable () async throws -> T,
-        onTimeout: (@Sendable () -> Void)? = nil
-    ) async throws -> T {
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            if let onTimeout {
-                onTimeout()
-            } else {
-                self.state.fail(NATSError(.timeout, "NATS timeout \(what)"))
+    /// Unsubscribes everything, waits until the server has processed what was published, then
+    /// closes: nothing this client sent is lost and no new message is delivered.
+    public func drain(timeout: Duration = .seconds(5)) async {
+        if let link = try? self.link() {
+            let unsubscribe = self.subscriptions.activeSIDs.map { "UNSUB \($0)\r\n" }.joined()
+            if !unsubscribe.isEmpty { try? await link.write(unsubscribe) }
+            try? await link.flush(timeout: timeout)
+        }
+        await self.close()
+    }
+
+    // MARK: Connection
+
+    private func link() throws -> NATSLink {
+        switch self.connection.withLock({ $0 }) {
+        case .connected(let link): return link
+        case .connecting: throw NATSError(.closed, "NATS is not connected yet")
+        case .reconnecting: throw NATSError(.closed, "the NATS connection was lost; reconnecting")
+        case .closed(let error): throw error
+        }
+    }
+
+    private func open(_ server: NATSConfiguration.Server) async throws -> NATSLink {
+        try await NATSLink.open(
+            to: server,
+            configuration: self.configuration,
+            subscriptions: self.subscriptions,
+            inboxLine: "SUB \(self.inbox).* \(self.inboxSID)\r\n"
+        ) { [weak self] link, error in
+            self?.lost(link, error)
+        }
+    }
+
+    /// The current connection ended: reconnect unless the client was closed.
+    private func lost(_ link: NATSLink, _ error: NATSError) {
+        let reconnect = self.connection.withLock { connection in
+            guard case .connected(let current) = connection, current === link else { return false }
+            connection = .reconnecting(since: .now)
+            return true
+        }
+        guard reconnect else { return }
+        self.subscriptions.connectionLost()
+        self.logger.warning(
+            "NATS connection lost; reconnecting", metadata: ["nats.server": "\(link.server)", "error": "\(error)"])
+        Task { await self.reconnect() }
+    }
+
+    private func reconnect() async {
+        var wait = self.configuration.reconnectWait
+        var attempt = 0
+        while true {
+            for server in self.configuration.servers {
+                guard case .reconnecting = self.connection.withLock({ $0 }) else { return }
+                do {
+                    let link = try await self.open(server)
+                    let installed = self.connection.withLock { connection in
+                        guard case .reconnecting = connection else { return false }
+                        connection = .connected(link)
+                        return true
+                    }
+                    guard installed else {
+                        await link.close()
+                        return
+                    }
+                    self.reconnects.add(1, ordering: .relaxed)
+                    self.logger.info(
+                        "NATS reconnected", metadata: ["nats.server": "\(server)", "attempts": "\(attempt + 1)"])
+                    return
+                } catch {
+                    self.logger.debug(
+                        "NATS reconnect attempt failed", metadata: ["nats.server": "\(server)", "error": "\(error)"])
+                }
             }
+            attempt += 1
+            if let limit = self.configuration.maxReconnectAttempts, attempt >= limit {
+                let error = NATSError(.connectionFailed, "gave up reconnecting to NATS after \(attempt) attempts")
+                self.connection.withLock { connection in
+                    if case .reconnecting = connection { connection = .closed(error) }
+                }
+                self.subscriptions.finishAll()
+                self.logger.error("\(error)")
+                return
+            }
+            // Full jitter between half the wait and the wait, so replicas do not reconnect in step.
+            let jittered = wait * Double.random(in: 0.5...1.0)
+            try? await Task.sleep(for: jittered)
+            wait = min(wait * 2, self.configuration.maxReconnectWait)
         }
-        defer { timer.cancel() }
-        return try await body()
     }
 }
 
-/// The messages of one subscription, until it is unsubscribed or the connection closes.
+/// The messages of one subscription, until it is unsubscribed or the client closes.
 public struct NATSSubscription: AsyncSequence, Sendable {
     public typealias Element = NATSMessage
 

@@ -19,6 +19,11 @@ public struct NATSConfiguration: Sendable, Hashable {
     public var name: String
     /// How long connecting to one server may take.
     public var connectTimeout: Duration
+    /// The first wait between reconnect rounds; doubles up to `maxReconnectWait`.
+    public var reconnectWait: Duration = .milliseconds(250)
+    public var maxReconnectWait: Duration = .seconds(5)
+    /// Rounds over all servers before giving up; `nil` reconnects for as long as the process runs.
+    public var maxReconnectAttempts: Int?
 
     public init(urls: [String], name: String = "activity-core", connectTimeout: Duration = .seconds(5))
         throws(NATSError)

@@ -1,27 +1,27 @@
 import NIOCore
 import Synchronization
 
-/// What the channel handler and the client share: subscriptions and the callers waiting for
-/// the server (INFO, PONG, replies). Every waiter is resumed exactly once.
+/// What the channel handler and the client share for one connection: the callers waiting for
+/// the server (INFO, PONG, replies). Every waiter is resumed exactly once; messages go to the
+/// client's subscriptions, which outlive the connection.
 final class NATSConnectionState: Sendable {
     private struct State {
-        var subscriptions: [UInt64: AsyncStream<NATSMessage>.Continuation] = [:]
         var infoWaiter: CheckedContinuation<String, any Error>?
         var info: String?
         var pongWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var replies: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
-        var nextID: UInt64 = 1
         var closedError: NATSError?
         var lastServerError: String?
     }
 
     private let state = Mutex(State())
+    let subscriptions: NATSSubscriptions
+    /// Called once, when the connection ends (the client reconnects or gives up).
+    private let onClose: @Sendable (NATSError) -> Void
 
-    func nextID() -> UInt64 {
-        self.state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
+    init(subscriptions: NATSSubscriptions, onClose: @escaping @Sendable (NATSError) -> Void = { _ in }) {
+        self.subscriptions = subscriptions
+        self.onClose = onClose
     }
 
     // MARK: Inbound, from the channel handler
@@ -41,13 +41,11 @@ final class NATSConnectionState: Sendable {
             }
             waiter?.continuation.resume()
         case .message(let sid, let message):
-            let (subscription, reply) = self.state.withLock { state in
-                (state.subscriptions[sid], state.replies.removeValue(forKey: message.subject))
-            }
+            let reply = self.state.withLock { $0.replies.removeValue(forKey: message.subject) }
             if let reply {
                 reply.resume(returning: message)
             } else {
-                subscription?.yield(message)
+                self.subscriptions.deliver(sid: sid, message)
             }
         case .error(let message):
             self.state.withLock { $0.lastServerError = message }
@@ -60,22 +58,22 @@ final class NATSConnectionState: Sendable {
         }
     }
 
-    /// Fails every waiter and ends every subscription.
+    /// Fails every waiter of this connection; the first failure reports the connection closed.
     func fail(_ error: NATSError) {
-        let (info, pongs, replies, subscriptions) = self.state.withLock { state in
-            if state.closedError == nil { state.closedError = error }
+        let (first, info, pongs, replies) = self.state.withLock { state in
+            let first = state.closedError == nil
+            if first { state.closedError = error }
             defer {
                 state.infoWaiter = nil
                 state.pongWaiters = []
                 state.replies = [:]
-                state.subscriptions = [:]
             }
-            return (state.infoWaiter, state.pongWaiters, state.replies, state.subscriptions)
+            return (first, state.infoWaiter, state.pongWaiters, state.replies)
         }
         info?.resume(throwing: error)
         for waiter in pongs { waiter.continuation.resume(throwing: error) }
         for reply in replies.values { reply.resume(throwing: error) }
-        for subscription in subscriptions.values { subscription.finish() }
+        if first { self.onClose(error) }
     }
 
     var closedError: NATSError? { self.state.withLock { $0.closedError } }
@@ -123,14 +121,5 @@ final class NATSConnectionState: Sendable {
     func cancelReply(on subject: String, error: NATSError) {
         let waiter = self.state.withLock { $0.replies.removeValue(forKey: subject) }
         waiter?.resume(throwing: error)
-    }
-
-    func addSubscription(sid: UInt64, _ continuation: AsyncStream<NATSMessage>.Continuation) {
-        self.state.withLock { $0.subscriptions[sid] = continuation }
-    }
-
-    func removeSubscription(sid: UInt64) {
-        let continuation = self.state.withLock { $0.subscriptions.removeValue(forKey: sid) }
-        continuation?.finish()
     }
 }

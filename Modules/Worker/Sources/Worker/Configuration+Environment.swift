@@ -72,7 +72,10 @@ extension Configuration {
             }
             self.eventSubjects = subjects
         }
-        if let (_, value) = reader.first("ACTIVITY_EVENT_STREAM") { self.eventStream = value }
+        // Set but empty means core NATS (contract), unlike the other variables.
+        if let value = environment["ACTIVITY_EVENT_STREAM"] {
+            self.eventStream = value.trimmingCharacters(in: .whitespaces)
+        }
         if let (name, value) = reader.first("ACTIVITY_EVENT_CONSUMER") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a durable consumer name") }
             self.eventConsumer = value
@@ -105,6 +108,12 @@ extension Configuration {
                 throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
             }
             self.shutdownGraceSeconds = seconds
+        }
+        if let (name, value) = reader.first("ACTIVITY_ROUTER_REFRESH_SECONDS") {
+            guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
+            }
+            self.routerRefreshSeconds = seconds
         }
         if let (name, value) = reader.first("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

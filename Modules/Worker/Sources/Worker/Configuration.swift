@@ -36,6 +36,9 @@ public struct Configuration: Sendable {
     /// How long a stopping worker waits for the activities in hand
     /// (`ACTIVITY_SHUTDOWN_GRACE_SECONDS`, not in the contract).
     public var shutdownGraceSeconds: Int
+    /// How often the router checks the store generations even without a notification
+    /// (`ACTIVITY_ROUTER_REFRESH_SECONDS`, not in the contract).
+    public var routerRefreshSeconds: Int
 
     /// The contract's defaults.
     public init() {
@@ -62,5 +65,6 @@ public struct Configuration: Sendable {
         self.logLevel = "info"
         self.logFormat = .text
         self.shutdownGraceSeconds = 30
+        self.routerRefreshSeconds = 30
     }
 }

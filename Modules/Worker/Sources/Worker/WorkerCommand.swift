@@ -12,9 +12,17 @@ import Temporal
 /// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT,
 /// after the activities in hand finished (at most `ACTIVITY_SHUTDOWN_GRACE_SECONDS`).
 struct WorkerCommand: AsyncParsableCommand {
-    /// The JetStream source of the router, or nil when no stream is configured.
-    static func eventSource(_ configuration: Configuration, logger: Logger) throws -> JetStreamEventSource? {
-        guard !configuration.eventStream.isEmpty else { return nil }
+    /// The router's source: the JetStream durable consumer, or core NATS subscriptions in a
+    /// queue group when `ACTIVITY_EVENT_STREAM` is empty.
+    static func eventSource(_ configuration: Configuration, logger: Logger) throws -> any RouterEventSource {
+        if configuration.eventStream.isEmpty {
+            return CoreNATSEventSource(
+                configuration: try configuration.natsConfiguration(),
+                queue: configuration.eventConsumer,
+                subjects: configuration.eventSubjects,
+                logger: logger
+            )
+        }
         return JetStreamEventSource(
             configuration: try configuration.natsConfiguration(),
             stream: configuration.eventStream,
@@ -75,26 +83,36 @@ struct WorkerCommand: AsyncParsableCommand {
             ),
         ]
         let source = try Self.eventSource(configuration, logger: logger)
-        if let source {
-            let router = EventRouter(
-                source: source,
-                starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
-                index: StoreRoutingIndexProvider(
-                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-                    eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
-                    onRebuild: { index in
-                        await source.require(
-                            subjects: SubjectPattern.streamSubjects(
-                                configured: configuration.eventSubjects, extra: index.subjects)
-                        )
-                    }
-                ),
-                logger: logger
-            )
-            services.append(.init(service: EventRouterService(router: router, logger: logger)))
-        } else {
+        let index = StoreRoutingIndexProvider(
+            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+            eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
+            onRebuild: { index in
+                await source.require(
+                    subjects: SubjectPattern.streamSubjects(
+                        configured: configuration.eventSubjects, extra: index.subjects)
+                )
+            }
+        )
+        let router = EventRouter(
+            source: source,
+            starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
+            index: index,
+            logger: logger
+        )
+        services.append(.init(service: EventRouterService(router: router, source: source, logger: logger)))
+        services.append(
+            .init(
+                service: RoutingIndexRefresher(
+                    provider: index,
+                    listener: NotificationListener(
+                        url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
+                    fallbackInterval: .seconds(configuration.routerRefreshSeconds),
+                    logger: logger
+                )))
+        if configuration.eventStream.isEmpty {
             logger.warning(
-                "ACTIVITY_EVENT_STREAM is empty: routing over core NATS is not implemented yet, no events are routed")
+                "ACTIVITY_EVENT_STREAM is empty: events are routed over core NATS, at most once",
+                metadata: ["nats.queue": "\(configuration.eventConsumer)"])
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
@@ -112,7 +130,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         try? await http.shutdown()
         await publisher.close()
-        await source?.close()
+        await source.close()
         if failed { throw ExitCode(1) }
     }
 }

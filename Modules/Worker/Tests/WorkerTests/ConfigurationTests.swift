@@ -29,6 +29,17 @@ struct ConfigurationTests {
         #expect(configuration.logFormat == .text)
     }
 
+    @Test("an empty ACTIVITY_EVENT_STREAM selects core NATS; unset keeps the default stream")
+    func emptyEventStream() throws {
+        #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": ""]).eventStream == "")
+        #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": "  "]).eventStream == "")
+        #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": "EVENTS"]).eventStream == "EVENTS")
+        #expect(try Configuration(environment: ["ACTIVITY_ROUTER_REFRESH_SECONDS": "5"]).routerRefreshSeconds == 5)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["ACTIVITY_ROUTER_REFRESH_SECONDS": "0"])
+        }
+    }
+
     @Test("aliases are honoured and the primary name wins")
     func aliases() throws {
         let aliased = try Configuration(environment: [

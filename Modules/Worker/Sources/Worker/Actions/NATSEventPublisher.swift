@@ -3,9 +3,9 @@ import Logging
 import NATS
 import NIOCore
 
-/// Publishes over core NATS, connecting on first use and again after the connection
-/// closed (a NATS restart). Each publish is flushed, so a caller that gets no error knows
-/// the server has the message; a failure is thrown and the activity retries.
+/// Publishes over core NATS, connecting on first use; the client reconnects by itself after
+/// a NATS restart. Each publish is flushed, so a caller that gets no error knows the server
+/// has the message; a failure (also while reconnecting) is thrown and the activity retries.
 public actor NATSEventPublisher: EventPublisher {
     public let configuration: NATSConfiguration
     let logger: Logger
@@ -25,25 +25,19 @@ public actor NATSEventPublisher: EventPublisher {
         let client = try await self.connected()
         var headers: [String: String] = [:]
         if let messageID { headers["Nats-Msg-Id"] = messageID }
-        do {
-            try await client.publish(subject, payload: ByteBuffer(data: payload), headers: headers)
-            try await client.flush(timeout: .seconds(5))
-        } catch {
-            self.client = nil
-            await client.close()
-            throw error
-        }
+        try await client.publish(subject, payload: ByteBuffer(data: payload), headers: headers)
+        try await client.flush(timeout: .seconds(5))
     }
 
     public func close() async {
-        await self.client?.close()
+        await self.client?.drain()
         self.client = nil
     }
 
     private func connected() async throws -> NATSClient {
         if let client = self.client, !client.isClosed { return client }
         let client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
-        self.logger.info("connected to NATS", metadata: ["nats.server": "\(client.server)"])
+        self.logger.info("connected to NATS", metadata: ["nats.server": "\(client.server.map { "\($0)" } ?? "-")"])
         self.client = client
         return client
     }

@@ -4,13 +4,16 @@ import ServiceLifecycle
 
 /// Runs the event router until graceful shutdown: fetch a batch, route it, again. A failure
 /// (NATS away, stream missing) is logged and retried with backoff; the durable consumer
-/// keeps the position, so nothing published meanwhile is lost.
+/// keeps the position, so nothing published meanwhile is lost. On shutdown the source is
+/// closed (its NATS connection drained).
 public struct EventRouterService: Service {
     public let router: EventRouter
+    let source: any RouterEventSource
     let logger: Logger
 
-    public init(router: EventRouter, logger: Logger) {
+    public init(router: EventRouter, source: any RouterEventSource, logger: Logger) {
         self.router = router
+        self.source = source
         self.logger = logger
     }
 
@@ -27,9 +30,10 @@ public struct EventRouterService: Service {
                     self.logger.warning(
                         "event router: fetch failed; retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
                     try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(30))
+                    delay = min(delay * 2, .seconds(5))
                 }
             }
         }
+        await self.source.close()
     }
 }

@@ -5,10 +5,11 @@ import NATS
 import NIOCore
 import NIOFoundationCompat
 
-/// The router's events from the JetStream durable consumer. Connects on first use and again
-/// after the connection closed (the consumer keeps the position); makes sure the stream and
-/// consumer exist and the stream carries the subjects asked for.
-public actor JetStreamEventSource: EventSource {
+/// The router's events from the JetStream durable consumer. Connects on first use; the client
+/// reconnects by itself (the consumer keeps the position). Makes sure the stream and consumer
+/// exist and the stream carries the subjects asked for, again after any failed fetch (a
+/// restarted server without its storage has neither).
+public actor JetStreamEventSource: RouterEventSource {
     public let configuration: NATSConfiguration
     public let stream: String
     public let consumer: String
@@ -16,6 +17,7 @@ public actor JetStreamEventSource: EventSource {
     private var client: NATSClient?
     private var subjects: [String]
     private var appliedSubjects: [String] = []
+    private var consumerVerified = false
 
     public init(configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String], logger: Logger)
     {
@@ -26,9 +28,22 @@ public actor JetStreamEventSource: EventSource {
         self.logger = logger
     }
 
-    /// Asks for these stream subjects from the next fetch on (after an event-type sync).
-    public func require(subjects: [String]) {
+    /// Asks for these stream subjects (after an event-type sync): applied at once when
+    /// connected, so events on a new subject are kept from now on; else on the next fetch.
+    public func require(subjects: [String]) async {
         self.subjects = subjects
+        guard let client = self.client, !client.isClosed, self.appliedSubjects != subjects else { return }
+        do {
+            try await JetStream(client: client).ensureStream(self.stream, subjects: subjects)
+            self.appliedSubjects = subjects
+            self.logger.info(
+                "event stream subjects updated",
+                metadata: ["nats.stream": "\(self.stream)", "nats.subjects": "\(subjects)"])
+        } catch {
+            self.logger.warning(
+                "event stream subjects not updated yet; retrying on the next fetch",
+                metadata: ["nats.stream": "\(self.stream)", "error": "\(error)"])
+        }
     }
 
     /// Connects and sets up stream and consumer now (startup, readiness).
@@ -42,7 +57,7 @@ public actor JetStreamEventSource: EventSource {
         do {
             messages = try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires)
         } catch {
-            await self.reset()
+            await self.verifyOnNextFetch()
             throw error
         }
         return messages.map { message in
@@ -57,14 +72,13 @@ public actor JetStreamEventSource: EventSource {
     }
 
     public func close() async {
-        await self.client?.close()
+        await self.client?.drain()
         self.client = nil
     }
 
-    private func reset() async {
-        await self.client?.close()
-        self.client = nil
+    private func verifyOnNextFetch() {
         self.appliedSubjects = []
+        self.consumerVerified = false
     }
 
     private func jetStream() async throws -> JetStream {
@@ -73,6 +87,10 @@ public actor JetStreamEventSource: EventSource {
             if self.appliedSubjects != self.subjects {
                 try await js.ensureStream(self.stream, subjects: self.subjects)
                 self.appliedSubjects = self.subjects
+            }
+            if !self.consumerVerified {
+                try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
+                self.consumerVerified = true
             }
             return js
         }
@@ -87,6 +105,7 @@ public actor JetStreamEventSource: EventSource {
         }
         self.client = client
         self.appliedSubjects = self.subjects
+        self.consumerVerified = true
         self.logger.info(
             "event stream ready",
             metadata: [

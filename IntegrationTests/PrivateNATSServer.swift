@@ -1,0 +1,89 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A `nats-server -js` of one test's own, on a free loopback port with its own storage, so
+/// that a test can stop and restart it without disturbing the shared server. The binary is
+/// the one `Tools/services` installed (`NATS_SERVER_BIN`).
+final class PrivateNATSServer: @unchecked Sendable {
+    // Only used from the test that owns it.
+    let port: Int
+    let storage: TemporaryFolder
+    private var process: Process?
+
+    var url: String { "nats://127.0.0.1:\(self.port)" }
+
+    static var binary: URL {
+        get throws {
+            if let path = ProcessInfo.processInfo.environment["NATS_SERVER_BIN"], !path.isEmpty {
+                return URL(fileURLWithPath: path)
+            }
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            let installed = root.appendingPathComponent(".services/venv/bin/nats-server")
+            guard FileManager.default.isExecutableFile(atPath: installed.path) else {
+                throw PrivateNATSServerError(
+                    "no nats-server: set NATS_SERVER_BIN or run Tools/services start nats (expected \(installed.path))")
+            }
+            return installed
+        }
+    }
+
+    init() async throws {
+        self.port = try await Self.freePort()
+        self.storage = try TemporaryFolder()
+        try await self.start()
+    }
+
+    func start() async throws {
+        let process = Process()
+        process.executableURL = try Self.binary
+        process.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if await Self.accepts(port: self.port) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw PrivateNATSServerError("nats-server on port \(self.port) did not start within 20 s")
+    }
+
+    /// Stops the server (SIGTERM) and waits until it exited.
+    func stop() async throws {
+        guard let process = self.process else { return }
+        process.terminate()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        self.process = nil
+    }
+
+    static func accepts(port: Int) async -> Bool {
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            try? await channel.close()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        guard port > 0 else { throw PrivateNATSServerError("no free port") }
+        return port
+    }
+
+    deinit {
+        if let process, process.isRunning { process.terminate() }
+    }
+}
+
+struct PrivateNATSServerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One TCP connection to one server, after the handshake: INFO read, CONNECT sent, the
+/// client's reply inbox and persistent subscriptions subscribed, and a PONG received.
+final class NATSLink: Sendable {
+    let server: NATSConfiguration.Server
+    let channel: any Channel
+    let state: NATSConnectionState
+
+    private init(server: NATSConfiguration.Server, channel: any Channel, state: NATSConnectionState) {
+        self.server = server
+        self.channel = channel
+        self.state = state
+    }
+
+    static func open(
+        to server: NATSConfiguration.Server,
+        configuration: NATSConfiguration,
+        subscriptions: NATSSubscriptions,
+        inboxLine: String,
+        onClose: @escaping @Sendable (NATSLink, NATSError) -> Void
+    ) async throws -> NATSLink {
+        let holder = LinkHolder()
+        let state = NATSConnectionState(subscriptions: subscriptions) { error in
+            if let link = holder.link { onClose(link, error) }
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NATSChannelHandler(state: state))
+                }
+            }
+            .connect(host: server.host, port: server.port)
+            .get()
+        let link = NATSLink(server: server, channel: channel, state: state)
+        do {
+            _ = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
+                try await state.waitForInfo()
+            }
+            try await link.write(
+                Self.connectLine(server: server, name: configuration.name) + inboxLine + subscriptions.subscribeLines())
+            try await link.flush(timeout: configuration.connectTimeout)
+        } catch {
+            try? await channel.close()
+            if let refused = state.lastServerError {
+                throw NATSError(.connectionFailed, "NATS refused the connection: \(refused)")
+            }
+            throw error
+        }
+        // Only a link that completed the handshake reports its loss.
+        holder.link = link
+        if let error = state.closedError { onClose(link, error) }
+        return link
+    }
+
+    static func connectLine(server: NATSConfiguration.Server, name: String) -> String {
+        var options: [String: any Sendable] = [
+            "verbose": false, "pedantic": false, "lang": "swift", "version": "0.1", "protocol": 1,
+            "headers": true, "no_responders": true, "name": name,
+        ]
+        if let user = server.user, let password = server.password {
+            options["user"] = user
+            options["pass"] = password
+        }
+        if let token = server.token { options["auth_token"] = token }
+        // The options are strings, numbers and booleans: serialisable by construction.
+        let json = (try? JSONSerialization.data(withJSONObject: options, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return "CONNECT \(String(decoding: json, as: UTF8.self))\r\n"
+    }
+
+    func write(_ text: String) async throws {
+        try await self.write(ByteBuffer(string: text))
+    }
+
+    func write(_ buffer: ByteBuffer) async throws {
+        if let error = self.state.closedError { throw error }
+        do {
+            try await self.channel.writeAndFlush(buffer)
+        } catch {
+            throw NATSError(.closed, "cannot write to NATS: \(error)")
+        }
+    }
+
+    /// Round-trips a PING: everything written before it has reached the server.
+    func flush(timeout: Duration) async throws {
+        let id = UInt64.random(in: 1...UInt64.max)
+        try await withDeadline(timeout, self.state, "waiting for PONG") {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if let error = self.state.expectPong(id: id, continuation) {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                self.channel.writeAndFlush(ByteBuffer(string: "PING\r\n"), promise: nil)
+            }
+        } onTimeout: {
+            self.state.cancelPong(id: id, error: NATSError(.timeout, "no PONG from NATS within \(timeout)"))
+        }
+    }
+
+    func close() async {
+        try? await self.channel.close()
+    }
+}
+
+/// Set once the handshake completed; read from the channel's event loop on close.
+private final class LinkHolder: Sendable {
+    private let value = Mutex<NATSLink?>(nil)
+
+    var link: NATSLink? {
+        get { self.value.withLock { $0 } }
+        set { self.value.withLock { $0 = newValue } }
+    }
+}
+
+/// Runs `body`; after `timeout` calls `onTimeout` (which must make `body` finish), or fails the
+/// connection when there is none.
+func withDeadline<T: Sendable>(
+    _ timeout: Duration,
+    _ state: NATSConnectionState,
+    _ what: String,
+    _ body: @escaping @Sendable () async throws -> T,
+    onTimeout: (@Sendable () -> Void)? = nil
+) async throws -> T {
+    let timer = Task {
+        try await Task.sleep(for: timeout)
+        if let onTimeout {
+            onTimeout()
+        } else {
+            state.fail(NATSError(.timeout, "NATS timeout \(what)"))
+        }
+    }
+    defer { timer.cancel() }
+    return try await body()
+}

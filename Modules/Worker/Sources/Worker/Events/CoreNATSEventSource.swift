@@ -1,0 +1,130 @@
+import EventTypes
+import Foundation
+import Logging
+import NATS
+import NIOCore
+import NIOFoundationCompat
+
+/// Events over core NATS, for an empty `ACTIVITY_EVENT_STREAM`: subscriptions in a queue
+/// group (replicas share the work), at most once. An event published while no worker
+/// listens, or while the connection is down, is not routed; acks and naks do nothing.
+public actor CoreNATSEventSource: RouterEventSource {
+    public let configuration: NATSConfiguration
+    /// The queue group, `ACTIVITY_EVENT_CONSUMER`.
+    public let queue: String
+    let logger: Logger
+    private var client: NATSClient?
+    private var subjects: [String]
+    private var subscriptions: [String: NATSSubscription] = [:]
+    private var pumps: [String: Task<Void, Never>] = [:]
+    private var buffer: [NATSMessage] = []
+    private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+    private var waits = 0
+    /// How many messages were dropped because the buffer was full (the router fell behind).
+    public private(set) var dropped = 0
+    let capacity: Int
+
+    public init(
+        configuration: NATSConfiguration, queue: String, subjects: [String], capacity: Int = 10_000, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.queue = queue
+        self.subjects = subjects
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    public func require(subjects: [String]) async {
+        self.subjects = subjects
+        guard self.client != nil else { return }
+        do {
+            try await self.subscribe()
+        } catch {
+            self.logger.warning("event subjects not subscribed yet; retrying", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent] {
+        try await self.subscribe()
+        if self.buffer.isEmpty { await self.waitForMessages(expires) }
+        let taken = Array(self.buffer.prefix(batch))
+        self.buffer.removeFirst(taken.count)
+        return taken.map { message in
+            ReceivedEvent(
+                subject: message.subject,
+                body: Data(buffer: message.payload),
+                messageID: message.header("Nats-Msg-Id"),
+                ack: {},
+                nak: { _ in }
+            )
+        }
+    }
+
+    public func close() async {
+        for pump in self.pumps.values { pump.cancel() }
+        self.pumps = [:]
+        self.subscriptions = [:]
+        await self.client?.drain()
+        self.client = nil
+        self.wake(self.waiter?.id)
+    }
+
+    /// Connects on first use and subscribes to every subject not subscribed yet; drops the
+    /// subscriptions of subjects no longer asked for.
+    private func subscribe() async throws {
+        let client: NATSClient
+        if let existing = self.client {
+            client = existing
+        } else {
+            client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
+            self.client = client
+        }
+        for subject in self.subjects where self.subscriptions[subject] == nil {
+            let subscription = try await client.subscribe(subject, queue: self.queue)
+            self.subscriptions[subject] = subscription
+            self.pumps[subject] = Task { [weak self] in
+                for await message in subscription { await self?.received(message) }
+            }
+            self.logger.info(
+                "subscribed to events (core NATS, at most once)",
+                metadata: ["nats.subject": "\(subject)", "nats.queue": "\(self.queue)"])
+        }
+        for (subject, subscription) in self.subscriptions where !self.subjects.contains(subject) {
+            self.subscriptions[subject] = nil
+            self.pumps.removeValue(forKey: subject)?.cancel()
+            try? await subscription.unsubscribe()
+        }
+    }
+
+    private func received(_ message: NATSMessage) {
+        guard self.buffer.count < self.capacity else {
+            self.dropped += 1
+            if self.dropped == 1 || self.dropped % 1000 == 0 {
+                self.logger.warning(
+                    "event buffer full; events dropped", metadata: ["events.dropped": "\(self.dropped)"])
+            }
+            return
+        }
+        self.buffer.append(message)
+        self.wake(self.waiter?.id)
+    }
+
+    private func waitForMessages(_ expires: Duration) async {
+        self.waits += 1
+        let id = self.waits
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: expires)
+            await self?.wake(id)
+        }
+        await withCheckedContinuation { continuation in
+            self.waiter = (id, continuation)
+        }
+        timer.cancel()
+    }
+
+    private func wake(_ id: Int?) {
+        guard let waiter = self.waiter, waiter.id == id else { return }
+        self.waiter = nil
+        waiter.continuation.resume()
+    }
+}
