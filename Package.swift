@@ -190,7 +190,7 @@ let package = Package(
         .executableTarget(
             name: "activity-core-bench",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS", "EventTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -50,17 +50,36 @@ public final class EventRouter: Sendable {
 
     public var currentCounts: Counts { self.counts.withLock { $0 } }
 
-    /// Fetches and handles one batch; returns how many events it handled.
+    /// Fetches one batch, handling each event concurrently as soon as it arrives (each is
+    /// acknowledged on its own, so order does not matter); returns how many events it handled.
     @discardableResult
     public func pollOnce(batch: Int = 64, expires: Duration = .seconds(5)) async throws -> Int {
-        let events = try await self.source.fetch(batch: batch, expires: expires)
-        if !events.isEmpty { self.logger.debug("events fetched", metadata: ["events.count": "\(events.count)"]) }
-        for event in events {
-            let outcome = await self.handle(event)
-            self.logger.debug(
-                "event handled", metadata: ["event.subject": "\(event.subject)", "event.outcome": "\(outcome)"])
+        let (events, arrivals) = AsyncStream<ReceivedEvent>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskGroup(of: Void.self) { handlers in
+                    for await event in events {
+                        handlers.addTask {
+                            let outcome = await self.handle(event)
+                            self.logger.debug(
+                                "event handled",
+                                metadata: ["event.subject": "\(event.subject)", "event.outcome": "\(outcome)"])
+                        }
+                    }
+                }
+            }
+            let count: Int
+            do {
+                count = try await self.source.fetch(batch: batch, expires: expires) { arrivals.yield($0) }
+            } catch {
+                arrivals.finish()
+                try await group.waitForAll()
+                throw error
+            }
+            arrivals.finish()
+            try await group.waitForAll()
+            return count
         }
-        return events.count
     }
 
     /// Handles one event, acknowledging it when it is done with.

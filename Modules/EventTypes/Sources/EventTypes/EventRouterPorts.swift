@@ -26,8 +26,9 @@ public struct ReceivedEvent: Sendable {
 
 /// Where events come from: the JetStream durable consumer in production.
 public protocol EventSource: Sendable {
-    /// Up to `batch` events, waiting at most `expires` for the first.
-    func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent]
+    /// Receives up to `batch` events within `expires`, handing each to `receive` as soon as
+    /// it arrives; returns how many arrived.
+    func fetch(batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void) async throws -> Int
 }
 
 /// Starts `RunActivityWorkflow`: Temporal in production.

@@ -24,7 +24,9 @@ struct EventRouterTests {
     }
 
     struct NoSource: EventSource {
-        func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent] { [] }
+        func fetch(batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void)
+            async throws -> Int
+        { 0 }
     }
 
     final class Acks: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import Synchronization
 
 /// The JetStream calls the router uses, as request/reply JSON on `$JS.API.*`: stream
 /// info/create/update, durable pull consumers, fetch, and acknowledgements.
@@ -22,6 +23,27 @@ public struct JetStream: Sendable {
             throw Self.error(error, doing: "stream info \(name)")
         }
         return (reply["config"] as? [String: Any])?["subjects"] as? [String] ?? []
+    }
+
+    /// How many messages a stream holds, or nil when there is no such stream.
+    public func streamMessageCount(_ name: String) async throws -> Int? {
+        let reply = try await self.api("STREAM.INFO.\(name)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return nil }
+            throw Self.error(error, doing: "stream info \(name)")
+        }
+        return (reply["state"] as? [String: Any])?["messages"] as? Int ?? 0
+    }
+
+    /// Deletes a stream; false when there was none.
+    @discardableResult
+    public func deleteStream(_ name: String) async throws -> Bool {
+        let reply = try await self.api("STREAM.DELETE.\(name)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return false }
+            throw Self.error(error, doing: "delete stream \(name)")
+        }
+        return true
     }
 
     /// Creates the stream with `subjects`, or adds the missing ones to an existing stream
@@ -75,9 +97,24 @@ public struct JetStream: Sendable {
         return true
     }
 
-    /// Pulls up to `batch` messages, waiting at most `expires` for the first.
+    /// Pulls up to `batch` messages within `expires`; returns them when the batch is full or
+    /// the pull expired.
     public func fetch(stream: String, durable: String, batch: Int, expires: Duration) async throws -> [JetStreamMessage]
     {
+        let collected = Mutex<[JetStreamMessage]>([])
+        try await self.fetch(stream: stream, durable: durable, batch: batch, expires: expires) { message in
+            collected.withLock { $0.append(message) }
+        }
+        return collected.withLock { $0 }
+    }
+
+    /// Pulls up to `batch` messages within `expires`, handing each to `receive` as soon as it
+    /// arrives (a consumer does not wait for the batch to fill). Returns how many arrived.
+    @discardableResult
+    public func fetch(
+        stream: String, durable: String, batch: Int, expires: Duration,
+        receive: @Sendable (JetStreamMessage) -> Void
+    ) async throws -> Int {
         let inbox = "_INBOX.js.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let subscription = try await self.client.subscribe(inbox, persistent: false)
         let request: [String: Any] = [
@@ -85,30 +122,27 @@ public struct JetStream: Sendable {
             "expires": Int64(expires.components.seconds) * 1_000_000_000 + expires.components.attoseconds
                 / 1_000_000_000,
         ]
+        // The subscription ends at the deadline (or when the connection is lost).
+        let deadline = ContinuousClock.now + expires + .seconds(2)
+        let timer = Task {
+            try await Task.sleep(until: deadline)
+            try? await subscription.unsubscribe()
+        }
+        defer { timer.cancel() }
         try await self.client.publish(
             "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)",
             payload: ByteBuffer(data: try JSONSerialization.data(withJSONObject: request)),
             replyTo: inbox
         )
-        var messages: [JetStreamMessage] = []
-        let deadline = ContinuousClock.now + expires + .seconds(2)
-        let collector = Task { () -> [JetStreamMessage] in
-            var collected: [JetStreamMessage] = []
-            for await message in subscription {
-                if let status = message.header("Status"), ["404", "408", "409"].contains(status) { break }
-                collected.append(JetStreamMessage(message: message, client: self.client))
-                if collected.count >= batch { break }
-            }
-            return collected
+        var count = 0
+        for await message in subscription {
+            if let status = message.header("Status"), ["404", "408", "409"].contains(status) { break }
+            receive(JetStreamMessage(message: message, client: self.client))
+            count += 1
+            if count >= batch { break }
         }
-        let timer = Task {
-            try await Task.sleep(until: deadline)
-            try? await subscription.unsubscribe()
-        }
-        messages = await collector.value
-        timer.cancel()
         try? await subscription.unsubscribe()
-        return messages
+        return count
     }
 
     private func api(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {

@@ -5,6 +5,7 @@ import Logging
 //
 //   activity-core-bench schedules [COUNT]   first, repeat and all-changed schedule syncs (1000)
 //   activity-core-bench runs [COUNT]        COUNT manual runs through the whole loop (500)
+//   activity-core-bench events [COUNT]      COUNT events through the router, matched and routed (10000)
 //
 // Each run uses a database schema, schedule prefix and task queue of its own.
 
@@ -19,7 +20,9 @@ case "schedules":
     try await SchedulesBench.run(count: count ?? 1000, environment: environment, logger: logger)
 case "runs":
     try await RunsBench.run(count: count ?? 500, environment: environment, logger: logger)
+case "events":
+    try await EventsBench.run(count: count ?? 10_000, environment: environment, logger: logger)
 default:
-    FileHandle.standardError.write(Data("usage: activity-core-bench schedules|runs [COUNT]\n".utf8))
+    FileHandle.standardError.write(Data("usage: activity-core-bench schedules|runs|events [COUNT]\n".utf8))
     exit(2)
 }

@@ -44,20 +44,24 @@ public actor CoreNATSEventSource: RouterEventSource {
         }
     }
 
-    public func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent] {
+    public func fetch(
+        batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
+    ) async throws -> Int {
         try await self.subscribe()
         if self.buffer.isEmpty { await self.waitForMessages(expires) }
         let taken = Array(self.buffer.prefix(batch))
         self.buffer.removeFirst(taken.count)
-        return taken.map { message in
-            ReceivedEvent(
-                subject: message.subject,
-                body: Data(buffer: message.payload),
-                messageID: message.header("Nats-Msg-Id"),
-                ack: {},
-                nak: { _ in }
-            )
+        for message in taken {
+            receive(
+                ReceivedEvent(
+                    subject: message.subject,
+                    body: Data(buffer: message.payload),
+                    messageID: message.header("Nats-Msg-Id"),
+                    ack: {},
+                    nak: { _ in }
+                ))
         }
+        return taken.count
     }
 
     public func close() async {

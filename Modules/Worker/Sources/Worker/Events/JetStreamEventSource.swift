@@ -51,23 +51,25 @@ public actor JetStreamEventSource: RouterEventSource {
         _ = try await self.jetStream()
     }
 
-    public nonisolated func fetch(batch: Int, expires: Duration) async throws -> [ReceivedEvent] {
+    public nonisolated func fetch(
+        batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
+    ) async throws -> Int {
         let js = try await self.jetStream()
-        let messages: [JetStreamMessage]
         do {
-            messages = try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires)
+            return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
+                message in
+                receive(
+                    ReceivedEvent(
+                        subject: message.message.subject,
+                        body: Data(buffer: message.message.payload),
+                        messageID: message.message.header("Nats-Msg-Id"),
+                        ack: { try await message.ack() },
+                        nak: { delay in try await message.nak(delay: delay) }
+                    ))
+            }
         } catch {
             await self.verifyOnNextFetch()
             throw error
-        }
-        return messages.map { message in
-            ReceivedEvent(
-                subject: message.message.subject,
-                body: Data(buffer: message.message.payload),
-                messageID: message.message.header("Nats-Msg-Id"),
-                ack: { try await message.ack() },
-                nak: { delay in try await message.nak(delay: delay) }
-            )
         }
     }
 
