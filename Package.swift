@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "EventTypes", targets: ["EventTypes"]),
+        .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "AdminAPI", targets: ["AdminAPI"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -34,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -116,6 +122,52 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Sync",
+            dependencies: [
+                "Definitions",
+                "Schedules",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Modules/Sync/Sources/Sync",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "Sync", "Definitions", "Schedules",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Modules/Sync/Tests/SyncTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "Sync",
+                "Definitions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Modules/AdminAPI/Sources/AdminAPI",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: [
+                "AdminAPI", "Sync", "Definitions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Modules/AdminAPI/Tests/AdminAPITests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Worker",
             dependencies: [
                 "Definitions",
@@ -124,6 +176,11 @@ let package = Package(
                 "Temporal",
                 "NATS",
                 "EventTypes",
+                "Sync",
+                "AdminAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -144,13 +201,17 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker"],
+            dependencies: ["Worker", "Sync"],
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "EventTypes",
-            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Definitions",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Modules/EventTypes/Sources/EventTypes",
             swiftSettings: swiftSettings
         ),
@@ -201,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS",
+                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS", "Sync",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

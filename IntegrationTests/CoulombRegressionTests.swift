@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Postgres
 import Schedules
+import Sync
 import Temporal
 import Testing
 import Worker

@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Logging
 import Postgres
+import Sync
 import Testing
 
 /// The safety rules of CONTRACT section 3 against the real PostgreSQL store.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Postgres
 import Schedules
+import Sync
 import Temporal
 
 /// The PostgreSQL and Temporal connections a one-shot command (sync, plan, trigger) needs,

@@ -3,6 +3,7 @@ import Definitions
 import Foundation
 import Logging
 import Postgres
+import Sync
 
 /// `activity-core sync`: one sync run in-process. Exit 0 ok, 1 ran with errors, 2 usage or
 /// cannot connect.

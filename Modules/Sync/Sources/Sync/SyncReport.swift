@@ -3,7 +3,7 @@ import Foundation
 import Schedules
 
 /// The result of one sync run in the contract's JSON shape (CONTRACT section 7): what the
-/// CLI prints with `--json` and, later, what `POST /admin/sync` answers.
+/// CLI prints with `--json` and what `POST /admin/sync` answers.
 public struct SyncReport: Sendable, Encodable {
     public static let maxErrors = 100
     public static let maxChanges = 1000

@@ -1,0 +1,83 @@
+import Definitions
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Sync
+
+/// The HTTP API of CONTRACT section 7 on a Hummingbird router.
+public enum AdminRoutes {
+    public static func router(_ dependencies: AdminDependencies, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: JSONErrorMiddleware())
+
+        router.get("healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.get("readyz") { _, _ in
+            let failures = await dependencies.readiness.failures()
+            guard failures.isEmpty else {
+                let parts = failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                return JSONResponse.error(.serviceUnavailable, "not ready: " + parts.joined(separator: "; "))
+            }
+            return JSONResponse.make(.ok, ["status": "ready"])
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: await dependencies.metrics.render()))
+            )
+        }
+
+        let admin = router.group("admin").add(middleware: BearerAuthMiddleware(token: dependencies.adminToken))
+        admin.post("sync") { request, _ in
+            try await Self.sync(request, dependencies.sync)
+        }
+        admin.get("sync/status") { _, _ in
+            JSONResponse.make(.ok, dependencies.sync.status())
+        }
+        admin.get("definitions") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return JSONResponse.make(.ok, try await dependencies.definitions.definitions())
+        }
+        admin.post("definitions/:id/trigger") { _, context in
+            let id = try context.parameters.require("id")
+            guard let workflowID = try await dependencies.trigger.trigger(activityID: id) else {
+                throw AdminError(.notFound, "no definition \"\(id)\"")
+            }
+            return JSONResponse.make(.ok, ["workflow_id": workflowID])
+        }
+        admin.get("runs") { request, _ in
+            let query = try QueryParameters(request, allowed: ["activity_id", "limit"])
+            let limit = try query.int("limit", default: 50, in: 1...1000)
+            let activityID = query.string("activity_id")
+            return JSONResponse.make(.ok, try await dependencies.runs.runs(activityID: activityID, limit: limit))
+        }
+        return router
+    }
+
+    /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.
+    static func sync(_ request: Request, _ service: any AdminSyncing) async throws -> Response {
+        let query = try QueryParameters(request, allowed: ["definitions", "schedules", "event_types", "dry_run"])
+        let stages = SyncStages(
+            definitions: try query.bool("definitions", default: true),
+            eventTypes: try query.bool("event_types", default: false),
+            schedules: try query.bool("schedules", default: true)
+        )
+        guard !stages.isEmpty else {
+            throw AdminError(.badRequest, "nothing to sync: definitions, schedules and event_types are all false")
+        }
+        let dryRun = try query.bool("dry_run", default: false)
+        let outcome: SyncOutcome
+        do {
+            outcome = try await service.sync(stages, dryRun: dryRun, trigger: .api)
+        } catch let error as SyncServiceError {
+            throw AdminError(.serviceUnavailable, error.description)
+        }
+        switch outcome {
+        case .ran(let report): return JSONResponse.make(.ok, report)
+        case .busy: throw AdminError(.conflict, "a sync is already running; try again when it has finished")
+        }
+    }
+}

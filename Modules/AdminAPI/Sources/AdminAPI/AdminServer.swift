@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP server on `ACTIVITY_HTTP_HOST:ACTIVITY_HTTP_PORT`, a service of the worker.
+public struct AdminServer: Service {
+    let application: Application<RouterResponder<BasicRequestContext>>
+
+    /// `onRunning` gets the bound port (useful with port 0).
+    public init(
+        host: String, port: Int, dependencies: AdminDependencies, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.application = Application(
+            router: AdminRoutes.router(dependencies, logger: logger),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "activity-core"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    public func run() async throws {
+        try await self.application.run()
+    }
+}

@@ -1,0 +1,27 @@
+import Hummingbird
+import Logging
+
+/// Turns every failure into `{"error": "..."}`: a refusal keeps its status and message, a
+/// route that does not exist is a 404, anything else a 500 whose details stay in the log.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as AdminError {
+            return JSONResponse.error(error.status, error.message)
+        } catch let error as HTTPError {
+            let message: String =
+                switch error.status {
+                case .notFound: "no route \(request.method) \(request.uri.path)"
+                case .methodNotAllowed: "method \(request.method) not allowed on \(request.uri.path)"
+                default: error.body ?? error.status.reasonPhrase
+                }
+            return JSONResponse.error(error.status, message)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return JSONResponse.error(.internalServerError, "internal error; see the server log")
+        }
+    }
+}
