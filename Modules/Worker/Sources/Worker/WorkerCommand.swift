@@ -66,11 +66,13 @@ struct WorkerCommand: AsyncParsableCommand {
             publisher: publisher,
             logger: logger
         )
+        let startup = StartupGate()
         let worker = WorkerService(
             configuration: configuration,
             database: database,
             temporal: temporal,
             temporalWorker: temporalWorker,
+            startup: startup,
             logger: logger
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -99,7 +101,8 @@ struct WorkerCommand: AsyncParsableCommand {
             index: index,
             logger: logger
         )
-        services.append(.init(service: EventRouterService(router: router, source: source, logger: logger)))
+        services.append(
+            .init(service: EventRouterService(router: router, source: source, startup: startup, logger: logger)))
         services.append(
             .init(
                 service: RoutingIndexRefresher(
@@ -107,6 +110,7 @@ struct WorkerCommand: AsyncParsableCommand {
                     listener: NotificationListener(
                         url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
                     fallbackInterval: .seconds(configuration.routerRefreshSeconds),
+                    startup: startup,
                     logger: logger
                 )))
         if configuration.eventStream.isEmpty {

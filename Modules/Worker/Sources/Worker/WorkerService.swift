@@ -14,6 +14,8 @@ struct WorkerService: Service {
     let database: ActivityDatabase
     let temporal: TemporalClient
     let temporalWorker: TemporalWorker
+    /// Opened after migrations and the startup sync; the router waits for it.
+    let startup: StartupGate
     let logger: Logger
 
     func run() async throws {
@@ -36,6 +38,7 @@ struct WorkerService: Service {
                 )
             }
         }
+        self.startup.open()
         self.logger.info("worker running; stop with SIGTERM or SIGINT")
         try await self.temporalWorker.run()
         self.logger.info("worker stopping")

@@ -9,16 +9,20 @@ import ServiceLifecycle
 public struct EventRouterService: Service {
     public let router: EventRouter
     let source: any RouterEventSource
+    let startup: StartupGate
     let logger: Logger
 
-    public init(router: EventRouter, source: any RouterEventSource, logger: Logger) {
+    public init(router: EventRouter, source: any RouterEventSource, startup: StartupGate, logger: Logger) {
         self.router = router
         self.source = source
+        self.startup = startup
         self.logger = logger
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Events wait in the stream until migrations and the startup sync are done.
+            await self.startup.wait()
             var delay = Duration.milliseconds(500)
             self.logger.info("event router running")
             while !Task.isCancelled {

@@ -9,12 +9,14 @@ public struct RoutingIndexRefresher: Service {
     let provider: StoreRoutingIndexProvider
     let listener: NotificationListener
     let fallbackInterval: Duration
+    let startup: StartupGate
     let logger: Logger
 
     public init(
         provider: StoreRoutingIndexProvider, listener: NotificationListener, fallbackInterval: Duration,
-        logger: Logger
+        startup: StartupGate, logger: Logger
     ) {
+        self.startup = startup
         self.provider = provider
         self.listener = listener
         self.fallbackInterval = fallbackInterval
@@ -23,6 +25,7 @@ public struct RoutingIndexRefresher: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            await self.startup.wait()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await self.listener.run { payload in
@@ -53,11 +56,8 @@ public struct RoutingIndexRefresher: Service {
                     ])
             }
         } catch {
-            // Before the first build this is usually a first boot whose migrations still run.
-            let level: Logger.Level = await self.provider.rebuilds == 0 ? .debug : .warning
-            self.logger.log(
-                level: level, "routing index refresh failed",
-                metadata: ["reason": "\(reason)", "error": "\(error)"])
+            self.logger.warning(
+                "routing index refresh failed", metadata: ["reason": "\(reason)", "error": "\(error)"])
         }
     }
 }
