@@ -22,6 +22,8 @@ struct ActivityCoreProcess {
         // A stream and subjects of its own, so that workers of parallel tests never share events.
         environment["ACTIVITY_EVENT_STREAM"] = "IT_" + schema.uppercased()
         environment["ACTIVITY_EVENT_SUBJECTS"] = "it.\(schema).>"
+        // A port of its own (read back from the "http server listening" log line).
+        environment["ACTIVITY_HTTP_PORT"] = "0"
         for (key, value) in extra { environment[key] = value }
         return environment
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Definitions
 import Foundation
 import Logging
@@ -69,6 +70,20 @@ struct CommandRuntime: Sendable {
                 projection: self.configuration.scheduleProjection,
                 orphanPolicy: self.configuration.orphanSchedules
             )
+        )
+    }
+
+    /// The shared sync service over this runtime's stores and Temporal, holding the
+    /// cross-replica advisory lock while it syncs.
+    func syncService(
+        intervalSeconds: Int = 0, metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) -> SyncService {
+        SyncService(
+            runner: self.runner,
+            lock: PostgresSyncLock(database: self.database),
+            intervalSeconds: intervalSeconds,
+            metrics: metrics,
+            logger: self.logger
         )
     }
 

@@ -5,8 +5,8 @@ import Logging
 import Postgres
 import Sync
 
-/// `activity-core sync`: one sync run in-process. Exit 0 ok, 1 ran with errors, 2 usage or
-/// cannot connect.
+/// `activity-core sync`: one sync run in-process, through the shared sync service and its
+/// lock. Exit 0 ok, 1 ran with errors or another sync was running, 2 usage or cannot connect.
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
@@ -36,6 +36,8 @@ struct SyncCommand: AsyncParsableCommand {
         if !report.ok { throw ExitCode(1) }
     }
 
+    struct SyncBusy: Error {}
+
     /// Runs one sync; prints a one-line reason and exits 2 when it cannot connect, 1 when the
     /// database is not migrated and `migrate` is false.
     static func runSync(
@@ -53,8 +55,15 @@ struct SyncCommand: AsyncParsableCommand {
                 } else {
                     try await runtime.requireMigrated()
                 }
-                return await runtime.runner.run(stages: stages, dryRun: dryRun, logger: logger)
+                switch try await runtime.syncService().sync(stages, dryRun: dryRun, trigger: .cli) {
+                case .ran(let report): return report
+                case .busy: throw SyncBusy()
+                }
             }
+        } catch is SyncBusy {
+            FileHandle.standardError.write(
+                Data("activity-core: another sync is running (this or another replica); try again later\n".utf8))
+            throw ExitCode(1)
         } catch let error as DatabaseError where error.code == .notMigrated {
             FileHandle.standardError.write(Data("activity-core: \(error.message)\n".utf8))
             throw ExitCode(1)

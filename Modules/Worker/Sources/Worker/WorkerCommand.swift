@@ -1,12 +1,17 @@
+import AdminAPI
 import ArgumentParser
 import AsyncHTTPClient
+import CoreMetrics
 import Definitions
 import EventTypes
 import Foundation
 import Logging
 import Postgres
 import PostgresNIO
+import Prometheus
+import Schedules
 import ServiceLifecycle
+import Sync
 import Temporal
 
 /// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT,
@@ -30,6 +35,51 @@ struct WorkerCommand: AsyncParsableCommand {
             subjects: configuration.eventSubjects,
             logger: logger
         )
+    }
+
+    /// The event router, its index refresher (LISTEN/NOTIFY + fallback check).
+    static func routerServices(
+        _ configuration: Configuration,
+        source: any RouterEventSource,
+        database: ActivityDatabase,
+        temporal: TemporalClient,
+        startup: StartupGate,
+        metrics: any MetricsFactory,
+        logger: Logger
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let index = StoreRoutingIndexProvider(
+            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+            eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
+            onRebuild: { index in
+                await source.require(
+                    subjects: SubjectPattern.streamSubjects(configured: configuration.eventSubjects, extra: index.subjects)
+                )
+            }
+        )
+        let router = EventRouter(
+            source: source,
+            starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
+            index: index,
+            logger: logger,
+            metrics: metrics
+        )
+        if configuration.eventStream.isEmpty {
+            logger.warning(
+                "ACTIVITY_EVENT_STREAM is empty: events are routed over core NATS, at most once",
+                metadata: ["nats.queue": "\(configuration.eventConsumer)"])
+        }
+        return [
+            .init(service: EventRouterService(router: router, source: source, startup: startup, logger: logger)),
+            .init(
+                service: RoutingIndexRefresher(
+                    provider: index,
+                    listener: NotificationListener(
+                        url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
+                    fallbackInterval: .seconds(configuration.routerRefreshSeconds),
+                    startup: startup,
+                    logger: logger
+                )),
+        ]
     }
 
     static let configuration = CommandConfiguration(
@@ -57,21 +107,26 @@ struct WorkerCommand: AsyncParsableCommand {
             // Not fatal: publishing connects again on use, and the activity retries until then.
             logger.warning("NATS not reachable at startup", metadata: ["error": "\(error)"])
         }
-        let temporalWorker = RunWorkerFactory.make(
-            client: temporal,
-            database: database,
-            taskQueue: configuration.taskQueue,
-            defaultActionURL: configuration.defaultActionURL,
-            http: http,
-            publisher: publisher,
-            logger: logger
-        )
+        // Every metric of this process, for /metrics; passed down, never bootstrapped globally.
+        let registry = PrometheusCollectorRegistry()
+        let metrics = PrometheusMetricsFactory(registry: registry)
+        let runtime = CommandRuntime(configuration: configuration, database: database, temporal: temporal, logger: logger)
+        let sync = runtime.syncService(intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics)
         let startup = StartupGate()
         let worker = WorkerService(
             configuration: configuration,
             database: database,
-            temporal: temporal,
-            temporalWorker: temporalWorker,
+            sync: sync,
+            temporalWorker: RunWorkerFactory.make(
+                client: temporal,
+                database: database,
+                taskQueue: configuration.taskQueue,
+                defaultActionURL: configuration.defaultActionURL,
+                http: http,
+                publisher: publisher,
+                logger: logger,
+                metrics: metrics
+            ),
             startup: startup,
             logger: logger
         )
@@ -85,39 +140,42 @@ struct WorkerCommand: AsyncParsableCommand {
             ),
         ]
         let source = try Self.eventSource(configuration, logger: logger)
-        let index = StoreRoutingIndexProvider(
-            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-            eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
-            onRebuild: { index in
-                await source.require(
-                    subjects: SubjectPattern.streamSubjects(
-                        configured: configuration.eventSubjects, extra: index.subjects)
-                )
-            }
+        services += Self.routerServices(
+            configuration, source: source, database: database, temporal: temporal, startup: startup,
+            metrics: metrics, logger: logger)
+        if configuration.syncIntervalSeconds > 0 {
+            services.append(
+                .init(
+                    service: SyncLoopService(
+                        sync: sync, interval: .seconds(configuration.syncIntervalSeconds), startup: startup,
+                        logger: logger)))
+        }
+        let definitions = PostgresDocumentStore<ActivityDefinition>(database: database)
+        let admin = AdminDependencies(
+            sync: sync,
+            definitions: StoreDefinitionCatalog(
+                store: definitions, schedules: TemporalScheduleService(client: temporal),
+                projection: configuration.scheduleProjection, metrics: metrics),
+            trigger: StoreRunTrigger(
+                definitions: definitions, trigger: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue)),
+            runs: StoreRunHistory(runs: PostgresRunStore(database: database)),
+            readiness: WorkerReadiness(database: database, temporal: temporal, events: source, startup: startup),
+            metrics: PrometheusExporter(registry: registry),
+            adminToken: configuration.adminToken
         )
-        let router = EventRouter(
-            source: source,
-            starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
-            index: index,
-            logger: logger
-        )
-        services.append(
-            .init(service: EventRouterService(router: router, source: source, startup: startup, logger: logger)))
+        if configuration.adminToken == nil {
+            logger.warning("ACTIVITY_ADMIN_TOKEN is not set: /admin routes answer 403")
+        }
         services.append(
             .init(
-                service: RoutingIndexRefresher(
-                    provider: index,
-                    listener: NotificationListener(
-                        url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
-                    fallbackInterval: .seconds(configuration.routerRefreshSeconds),
-                    startup: startup,
-                    logger: logger
-                )))
-        if configuration.eventStream.isEmpty {
-            logger.warning(
-                "ACTIVITY_EVENT_STREAM is empty: events are routed over core NATS, at most once",
-                metadata: ["nats.queue": "\(configuration.eventConsumer)"])
-        }
+                service: AdminServer(
+                    host: configuration.httpHost, port: configuration.httpPort, dependencies: admin, logger: logger,
+                    onRunning: { port in
+                        logger.info(
+                            "http server listening", metadata: ["http.host": "\(configuration.httpHost)", "http.port": "\(port)"])
+                    }),
+                failureTerminationBehavior: .gracefullyShutdownGroup
+            ))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,4 +1,5 @@
 import Definitions
+import Sync
 import Logging
 import Postgres
 import Schedules
@@ -7,12 +8,12 @@ import Temporal
 
 /// The worker's own service: migrates, runs the startup sync (all three stages, best
 /// effort), then runs the Temporal worker (RunActivityWorkflow and its activities) until
-/// graceful shutdown, which drains the tasks in hand. The router, HTTP server and loop come
-/// as services of their own beside it.
+/// graceful shutdown, which drains the tasks in hand. The router, HTTP server and loop are
+/// services of their own beside it.
 struct WorkerService: Service {
     let configuration: Configuration
     let database: ActivityDatabase
-    let temporal: TemporalClient
+    let sync: SyncService
     let temporalWorker: TemporalWorker
     /// Opened after migrations and the startup sync; the router waits for it.
     let startup: StartupGate
@@ -24,18 +25,24 @@ struct WorkerService: Service {
             "database ready",
             metadata: ["db.migrations.applied": "\(applied)", "db.url": "\(self.configuration.databaseURL)"])
         if self.configuration.syncOnStartup {
-            let runtime = CommandRuntime(
-                configuration: self.configuration, database: self.database, temporal: self.temporal, logger: self.logger
-            )
             // Best effort: a failing startup sync is logged and the worker keeps running.
-            let report = await runtime.runner.run(stages: .all, dryRun: false, logger: self.logger)
-            for error in report.errors {
-                self.logger.warning(
-                    "startup sync error",
-                    metadata: [
-                        "sync.stage": "\(error.stage)", "sync.item": "\(error.item)", "error": "\(error.message)",
-                    ]
-                )
+            do {
+                switch try await self.sync.sync(.all, dryRun: false, trigger: .startup) {
+                case .ran(let report):
+                    for error in report.errors {
+                        self.logger.warning(
+                            "startup sync error",
+                            metadata: [
+                                "sync.stage": "\(error.stage)", "sync.item": "\(error.item)",
+                                "error": "\(error.message)",
+                            ]
+                        )
+                    }
+                case .busy:
+                    self.logger.info("startup sync skipped: another replica is syncing")
+                }
+            } catch {
+                self.logger.warning("startup sync not run", metadata: ["error": "\(error)"])
             }
         }
         self.startup.open()

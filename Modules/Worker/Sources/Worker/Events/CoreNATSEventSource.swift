@@ -64,6 +64,13 @@ public actor CoreNATSEventSource: RouterEventSource {
         return taken.count
     }
 
+    public func readinessProblem() async -> String? {
+        guard let client = self.client, !client.isClosed, client.server != nil else {
+            return "not connected to NATS"
+        }
+        return self.subscriptions.isEmpty ? "no event subjects subscribed yet" : nil
+    }
+
     public func close() async {
         for pump in self.pumps.values { pump.cancel() }
         self.pumps = [:]

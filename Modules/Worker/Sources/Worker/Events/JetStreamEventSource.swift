@@ -73,6 +73,22 @@ public actor JetStreamEventSource: RouterEventSource {
         }
     }
 
+    public func readinessProblem() async -> String? {
+        guard let client = self.client, !client.isClosed, client.server != nil else {
+            return "not connected to NATS"
+        }
+        let js = JetStream(client: client, timeout: .seconds(2))
+        do {
+            guard try await js.streamSubjects(self.stream) != nil else { return "stream \(self.stream) is missing" }
+            guard try await js.consumerExists(stream: self.stream, durable: self.consumer) else {
+                return "consumer \(self.consumer) is missing on stream \(self.stream)"
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     public func close() async {
         await self.client?.drain()
         self.client = nil

@@ -6,4 +6,6 @@ public protocol RouterEventSource: EventSource {
     /// The subjects to receive from now on (configured ones plus event types' subjects).
     func require(subjects: [String]) async
     func close() async
+    /// Why the source is not ready to receive events (readiness), or nil when it is.
+    func readinessProblem() async -> String?
 }

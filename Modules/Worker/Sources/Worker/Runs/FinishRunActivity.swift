@@ -1,3 +1,4 @@
+import CoreMetrics
 import Definitions
 import Foundation
 import Temporal
@@ -8,10 +9,14 @@ public struct FinishRunActivity: TemporalActivity {
 
     public let runs: any RunStore
     public let publisher: any EventPublisher
+    let metrics: any MetricsFactory
 
-    public init(runs: any RunStore, publisher: any EventPublisher) {
+    public init(
+        runs: any RunStore, publisher: any EventPublisher, metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.runs = runs
         self.publisher = publisher
+        self.metrics = metrics
     }
 
     public var name: String { RunActivityWorkflow.finish }
@@ -25,6 +30,8 @@ public struct FinishRunActivity: TemporalActivity {
         }
         try await self.runs.finish(
             workflowID: finish.workflowID, runID: finish.runID, status: finish.status, error: finish.error)
+        Counter(label: "activity_runs_total", dimensions: [("result", finish.status.rawValue)], factory: self.metrics)
+            .increment()
         let envelope = Self.envelope(finish)
         // The envelope's id makes a redelivered completion deduplicable downstream.
         try await self.publisher.publish(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import AsyncHTTPClient
 import Definitions
 import Logging
@@ -15,6 +16,7 @@ public enum RunWorkerFactory {
         http: HTTPClient,
         publisher: any EventPublisher,
         logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         workflowPollers: Int = 2,
         activityPollers: Int = 8
     ) -> TemporalWorker {
@@ -41,7 +43,7 @@ public enum RunWorkerFactory {
                     ),
                     runs: runs
                 ),
-                FinishRunActivity(runs: runs, publisher: publisher),
+                FinishRunActivity(runs: runs, publisher: publisher, metrics: metrics),
             ],
             logger: logger
         )
