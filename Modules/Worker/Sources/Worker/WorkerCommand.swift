@@ -52,7 +52,8 @@ struct WorkerCommand: AsyncParsableCommand {
             eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
             onRebuild: { index in
                 await source.require(
-                    subjects: SubjectPattern.streamSubjects(configured: configuration.eventSubjects, extra: index.subjects)
+                    subjects: SubjectPattern.streamSubjects(
+                        configured: configuration.eventSubjects, extra: index.subjects)
                 )
             }
         )
@@ -110,7 +111,8 @@ struct WorkerCommand: AsyncParsableCommand {
         // Every metric of this process, for /metrics; passed down, never bootstrapped globally.
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
-        let runtime = CommandRuntime(configuration: configuration, database: database, temporal: temporal, logger: logger)
+        let runtime = CommandRuntime(
+            configuration: configuration, database: database, temporal: temporal, logger: logger)
         let sync = runtime.syncService(intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics)
         let startup = StartupGate()
         let worker = WorkerService(
@@ -172,7 +174,8 @@ struct WorkerCommand: AsyncParsableCommand {
                     host: configuration.httpHost, port: configuration.httpPort, dependencies: admin, logger: logger,
                     onRunning: { port in
                         logger.info(
-                            "http server listening", metadata: ["http.host": "\(configuration.httpHost)", "http.port": "\(port)"])
+                            "http server listening",
+                            metadata: ["http.host": "\(configuration.httpHost)", "http.port": "\(port)"])
                     }),
                 failureTerminationBehavior: .gracefullyShutdownGroup
             ))

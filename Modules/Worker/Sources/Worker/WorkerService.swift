@@ -1,9 +1,9 @@
 import Definitions
-import Sync
 import Logging
 import Postgres
 import Schedules
 import ServiceLifecycle
+import Sync
 import Temporal
 
 /// The worker's own service: migrates, runs the startup sync (all three stages, best

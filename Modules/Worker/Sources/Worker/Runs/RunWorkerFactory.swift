@@ -1,5 +1,5 @@
-import CoreMetrics
 import AsyncHTTPClient
+import CoreMetrics
 import Definitions
 import Logging
 import Postgres

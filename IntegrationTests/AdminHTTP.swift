@@ -1,0 +1,66 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A running `activity-core worker` and its admin API.
+struct WorkerUnderTest {
+    let process: Process
+    let log: URL
+    let port: Int
+    let token: String
+
+    /// Starts a worker and waits until it serves HTTP and finished its startup sync.
+    static func start(environment: [String: String], token: String) async throws -> WorkerUnderTest {
+        var environment = environment
+        environment["ACTIVITY_ADMIN_TOKEN"] = token
+        environment["ACTIVITY_HTTP_PORT"] = "0"
+        environment["LOG_LEVEL"] = environment["LOG_LEVEL"] == "debug" ? "debug" : "info"
+        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        let text = try await ActivityCoreProcess.waitForLog(
+            "worker running", in: err, of: process, timeout: .seconds(60))
+        guard let port = Self.port(in: text) else {
+            process.terminate()
+            throw WorkerUnderTestError("the worker did not report its HTTP port: \(text)")
+        }
+        return WorkerUnderTest(process: process, log: err, port: port, token: token)
+    }
+
+    /// From `http.port=NNN` (text logs) or `"http.port":"NNN"` (JSON logs).
+    static func port(in log: String) -> Int? {
+        guard let range = log.range(of: #"http\.port("?[=:]"?)(\d+)"#, options: .regularExpression) else {
+            return nil
+        }
+        return Int(log[range].filter(\.isNumber))
+    }
+
+    var logText: String { (try? String(contentsOf: self.log, encoding: .utf8)) ?? "" }
+
+    struct Answer {
+        var status: Int
+        var body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: self.body)) as? [String: Any] ?? [:] }
+        var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: self.body)) as? [[String: Any]] ?? [] }
+        var text: String { String(decoding: self.body, as: UTF8.self) }
+    }
+
+    func call(_ method: HTTPMethod, _ path: String, token: String? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(self.port)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token ?? self.token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Answer(status: Int(response.status.code), body: Data(buffer: body))
+    }
+
+    func stop() async throws -> Int32 {
+        try await ActivityCoreProcess.terminate(self.process)
+        return self.process.terminationStatus
+    }
+}
+
+struct WorkerUnderTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
