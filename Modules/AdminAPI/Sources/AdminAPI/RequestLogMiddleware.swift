@@ -6,8 +6,7 @@ import Logging
 /// One log line per request with a request id (the client's `X-Request-Id`, or a new one),
 /// which is also sent back. Never logs headers or bodies (they can hold the token).
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    // A valid token by construction; the fallback is never taken.
-    static let header = HTTPField.Name("X-Request-Id") ?? .via
+    static var header: HTTPField.Name { RequestIDHeader.name }
 
     let logger: Logger
 
@@ -30,4 +29,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             ])
         return response
     }
+}
+
+enum RequestIDHeader {
+    // A valid field name by construction; the fallback is never taken.
+    static let name = HTTPField.Name("X-Request-Id") ?? .via
 }
