@@ -23,7 +23,7 @@ public struct WorkerReadiness: ReadinessProbe {
 
     public func failures() async -> [String: String] {
         async let postgres = Self.check {
-            try await self.database.client.query("SELECT 1", logger: self.database.logger).collect()
+            _ = try await self.database.client.query("SELECT 1", logger: self.database.logger).collect()
         }
         async let temporal = Self.check { try await self.temporal.checkConnection() }
         async let nats: String? = Self.check {
