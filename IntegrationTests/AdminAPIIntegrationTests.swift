@@ -213,4 +213,41 @@ struct AdminAPIIntegrationTests {
         #expect(try await second.stop() == 0)
         await TestTemporal.deleteAllSchedules(prefix: prefix)
     }
+
+    @Test("the background loop picks up a new definition on its own, and reports in status")
+    func backgroundLoop() async throws {
+        let schema = TestDatabase.newSchemaName()
+        let prefix = TestTemporal.newPrefix()
+        let folder = try TemporaryFolder()
+        try folder.write("activity-definitions/coach.yaml", Self.hourly)
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
+                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
+                "TEMPORAL_ADDRESS": TestTemporal.address, "ACTIVITY_SYNC_INTERVAL_SECONDS": "10",
+            ])
+        let worker = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
+        defer { worker.process.terminate() }
+        let before = try await worker.call(.GET, "/admin/sync/status").json
+        #expect(before["interval_seconds"] as? Int == 10)
+        try folder.write("activity-definitions/daily.yaml", Self.daily)
+        try await TestTemporal.withClient { client in
+            let temporal = TemporalScheduleService(client: client)
+            var found = false
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !found && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+                found = try await temporal.describe(prefix + "coulomb-daily-coach-orientation") != nil
+            }
+            #expect(found, "\(worker.logText)")
+            await TestTemporal.deleteAll(prefix: prefix, service: temporal)
+        }
+        let after = try await worker.call(.GET, "/admin/sync/status").json
+        #expect(after["last_started_at"] as? String != before["last_started_at"] as? String)
+        #expect(after["last_success_at"] is String)
+        #expect(after["last_error"] is NSNull)
+        #expect(try await worker.stop() == 0)
+    }
 }

@@ -111,6 +111,7 @@ struct WorkerCommand: AsyncParsableCommand {
         // Every metric of this process, for /metrics; passed down, never bootstrapped globally.
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
+        ContractMetrics.register(metrics)
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
         let sync = runtime.syncService(intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics)
@@ -153,16 +154,17 @@ struct WorkerCommand: AsyncParsableCommand {
                         logger: logger)))
         }
         let definitions = PostgresDocumentStore<ActivityDefinition>(database: database)
+        let catalog = StoreDefinitionCatalog(
+            store: definitions, schedules: TemporalScheduleService(client: temporal),
+            projection: configuration.scheduleProjection, metrics: metrics)
         let admin = AdminDependencies(
             sync: sync,
-            definitions: StoreDefinitionCatalog(
-                store: definitions, schedules: TemporalScheduleService(client: temporal),
-                projection: configuration.scheduleProjection, metrics: metrics),
+            definitions: catalog,
             trigger: StoreRunTrigger(
                 definitions: definitions, trigger: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue)),
             runs: StoreRunHistory(runs: PostgresRunStore(database: database)),
             readiness: WorkerReadiness(database: database, temporal: temporal, events: source, startup: startup),
-            metrics: PrometheusExporter(registry: registry),
+            metrics: PrometheusExporter(registry: registry, catalog: catalog),
             adminToken: configuration.adminToken
         )
         if configuration.adminToken == nil {
