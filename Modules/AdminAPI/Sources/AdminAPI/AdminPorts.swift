@@ -1,4 +1,5 @@
 import Definitions
+import Foundation
 import Sync
 
 /// What the admin API needs from the rest of the service; the Worker module supplies real
@@ -47,6 +48,8 @@ public struct AdminDependencies: Sendable {
     public var metrics: any MetricsExporter
     /// `ACTIVITY_ADMIN_TOKEN`; nil = admin routes refused with 403.
     public var adminToken: String?
+    /// When this process started (`/healthz`).
+    public var startedAt: Date
 
     public init(
         sync: any AdminSyncing,
@@ -55,7 +58,8 @@ public struct AdminDependencies: Sendable {
         runs: any RunHistory,
         readiness: any ReadinessProbe,
         metrics: any MetricsExporter,
-        adminToken: String?
+        adminToken: String?,
+        startedAt: Date = Date()
     ) {
         self.sync = sync
         self.definitions = definitions
@@ -64,5 +68,6 @@ public struct AdminDependencies: Sendable {
         self.readiness = readiness
         self.metrics = metrics
         self.adminToken = adminToken
+        self.startedAt = startedAt
     }
 }

@@ -13,7 +13,12 @@ public enum AdminRoutes {
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: JSONErrorMiddleware())
 
-        router.get("healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        // The process's identity, so that an operator (and Tools/smoke) can tell a reload
+        // from a restart.
+        let health = Health(
+            status: "ok", pid: Int(ProcessInfo.processInfo.processIdentifier),
+            startedAt: dependencies.startedAt.formatted(.iso8601))
+        router.get("healthz") { _, _ in JSONResponse.make(.ok, health) }
         router.get("readyz") { _, _ in
             let failures = await dependencies.readiness.failures()
             guard failures.isEmpty else {
@@ -79,5 +84,17 @@ public enum AdminRoutes {
         case .ran(let report): return JSONResponse.make(.ok, report)
         case .busy: throw AdminError(.conflict, "a sync is already running; try again when it has finished")
         }
+    }
+}
+
+/// `GET /healthz`.
+struct Health: Encodable, Sendable {
+    var status: String
+    var pid: Int
+    var startedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, pid
+        case startedAt = "started_at"
     }
 }

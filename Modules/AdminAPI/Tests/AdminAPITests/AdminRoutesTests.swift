@@ -211,6 +211,9 @@ struct AdminRoutesTests {
         try await Self.app().test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { (response: TestResponse) async throws in
                 #expect(response.status == .ok)
+                let health = try Self.json(response.body)
+                #expect(health["pid"] as? Int == Int(ProcessInfo.processInfo.processIdentifier))
+                #expect(health["started_at"] is String)
                 #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
             }
             try await client.execute(uri: "/readyz", method: .get) { (response: TestResponse) async throws in

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `Tools/smoke` against a running worker on a copy of examples/coulomb, as an operator runs
+/// it after a deployment.
+@Suite("Tools/smoke against a worker")
+struct SmokeIntegrationTests {
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @Test("every check holds, and the smoke leaves the definitions as it found them")
+    func smoke() async throws {
+        let schema = TestDatabase.newSchemaName()
+        let prefix = TestTemporal.newPrefix()
+        let folder = try TemporaryFolder()
+        let root = folder.url.appendingPathComponent("coulomb")
+        try FileManager.default.copyItem(
+            at: Self.repository.appendingPathComponent("examples/coulomb"), to: root)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: root.path).sorted()
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": root.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
+                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
+                "TEMPORAL_ADDRESS": TestTemporal.address,
+                // The smoke publishes on activity.<run>.ping; the stream must carry it.
+                "ACTIVITY_EVENT_SUBJECTS": "activity.>",
+            ])
+        let token = "smoke-token-\(schema)"
+        let worker = try await WorkerUnderTest.start(environment: environment, token: token)
+        defer { worker.process.terminate() }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Self.repository.appendingPathComponent("Tools/smoke").path, "--url",
+            "http://127.0.0.1:\(worker.port)", "--root", root.path,
+        ]
+        var smokeEnvironment = ProcessInfo.processInfo.environment
+        smokeEnvironment["ACTIVITY_ADMIN_TOKEN"] = token
+        smokeEnvironment["PYTHONDONTWRITEBYTECODE"] = "1"
+        process.environment = smokeEnvironment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)\n\(worker.logText)")
+        let lines = text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.count >= 9, "\(text)")
+        #expect(lines.allSatisfy { $0["ok"] as? Bool == true }, "\(text)")
+        #expect(lines.last?["check"] as? String == "smoke")
+        #expect(!text.contains(token))
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: root.path).sorted() == before)
+        #expect(try await worker.stop() == 0)
+        await TestTemporal.deleteAllSchedules(prefix: prefix)
+    }
+}
