@@ -236,4 +236,52 @@ struct EventRoutingIntegrationTests {
         #expect(process.terminationStatus == 0)
         await nats.close()
     }
+
+    @Test("a subject another stream holds is logged and skipped; routing goes on for the rest")
+    func subjectHeldElsewhere() async throws {
+        let receiver = try await HTTPReceiver()
+        defer { Task { await receiver.close() } }
+        let schema = TestDatabase.newSchemaName()
+        let claimed = "claimed.\(schema)"
+        let other = "OTHER_" + schema.uppercased()
+        let nats = try await NATSClientIntegrationTests.connect()
+        let js = JetStream(client: nats)
+        try await js.ensureStream(other, subjects: [claimed])
+        let folder = try TemporaryFolder()
+        try folder.write(
+            "event-types/types.yaml",
+            "type: event-type\nid: held.elsewhere\nsubject: \(claimed)\n---\ntype: event-type\nid: repo.push\n")
+        try folder.write(
+            "activity-definitions/on-push.yaml",
+            "id: on-push\ntrigger: {type: event, event_type: repo.push}\naction: {type: http, url: \"\(receiver.url)\"}\n"
+        )
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.environment(
+            schema: schema,
+            extra: [
+                "ACTIVITY_DEFINITION_DIRS": folder.path,
+                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
+                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
+                "LOG_LEVEL": "info",
+            ]
+        )
+        let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
+        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        defer { try? FileManager.default.removeItem(at: err) }
+        // The router creates its stream once the startup sync is done; publish after that.
+        _ = try await ActivityCoreProcess.waitForLog("event stream ready", in: err, of: process)
+        try await nats.publish(
+            "it.\(schema).push", payload: ByteBuffer(string: #"{"id":"p-\#(schema)","type":"repo.push"}"#))
+        try await nats.flush()
+        let arrived = try await receiver.waitForRequests(1, timeout: .seconds(60))
+        let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(arrived.count == 1, "\(log)")
+        #expect(log.contains("event stream keeps its subjects"), "\(log)")
+        #expect(log.contains(other), "the error names the stream holding the subject: \(log)")
+        try await ActivityCoreProcess.terminate(process)
+        #expect(process.terminationStatus == 0)
+        try await js.deleteStream(stream)
+        try await js.deleteStream(other)
+        await nats.close()
+    }
 }

@@ -25,8 +25,6 @@ struct SmokeIntegrationTests {
                 "ACTIVITY_DEFINITION_DIRS": root.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
                 "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
                 "TEMPORAL_ADDRESS": TestTemporal.address,
-                // The smoke publishes on activity.<run>.ping; the stream must carry it.
-                "ACTIVITY_EVENT_SUBJECTS": "activity.>",
             ])
         let token = "smoke-token-\(schema)"
         let worker = try await WorkerUnderTest.start(environment: environment, token: token)
@@ -37,6 +35,8 @@ struct SmokeIntegrationTests {
         process.arguments = [
             "python3", Self.repository.appendingPathComponent("Tools/smoke").path, "--url",
             "http://127.0.0.1:\(worker.port)", "--root", root.path,
+            // Under this test's own stream subjects (it.<schema>.>).
+            "--subject-prefix", "it.\(schema)",
         ]
         var smokeEnvironment = ProcessInfo.processInfo.environment
         smokeEnvironment["ACTIVITY_ADMIN_TOKEN"] = token

@@ -18,6 +18,8 @@ public actor JetStreamEventSource: RouterEventSource {
     private var subjects: [String]
     private var appliedSubjects: [String] = []
     private var consumerVerified = false
+    /// After a refused subject change: when to try again.
+    private var subjectsRetryAt: ContinuousClock.Instant?
 
     public init(configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String], logger: Logger)
     {
@@ -32,13 +34,15 @@ public actor JetStreamEventSource: RouterEventSource {
     /// connected, so events on a new subject are kept from now on; else on the next fetch.
     public func require(subjects: [String]) async {
         self.subjects = subjects
+        self.subjectsRetryAt = nil
         guard let client = self.client, !client.isClosed, self.appliedSubjects != subjects else { return }
         do {
-            try await JetStream(client: client).ensureStream(self.stream, subjects: subjects)
-            self.appliedSubjects = subjects
-            self.logger.info(
-                "event stream subjects updated",
-                metadata: ["nats.stream": "\(self.stream)", "nats.subjects": "\(subjects)"])
+            try await self.applySubjects(JetStream(client: client))
+            if self.appliedSubjects == subjects {
+                self.logger.info(
+                    "event stream subjects updated",
+                    metadata: ["nats.stream": "\(self.stream)", "nats.subjects": "\(subjects)"])
+            }
         } catch {
             self.logger.warning(
                 "event stream subjects not updated yet; retrying on the next fetch",
@@ -100,37 +104,51 @@ public actor JetStreamEventSource: RouterEventSource {
     }
 
     private func jetStream() async throws -> JetStream {
+        let js: JetStream
         if let client = self.client, !client.isClosed {
-            let js = JetStream(client: client)
-            if self.appliedSubjects != self.subjects {
-                try await js.ensureStream(self.stream, subjects: self.subjects)
-                self.appliedSubjects = self.subjects
-            }
-            if !self.consumerVerified {
-                try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
-                self.consumerVerified = true
-            }
-            return js
+            js = JetStream(client: client)
+        } else {
+            let client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
+            self.client = client
+            self.appliedSubjects = []
+            self.consumerVerified = false
+            js = JetStream(client: client)
         }
-        let client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
-        let js = JetStream(client: client)
+        try await self.applySubjects(js)
+        if !self.consumerVerified {
+            try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
+            self.consumerVerified = true
+            self.logger.info(
+                "event stream ready",
+                metadata: [
+                    "nats.stream": "\(self.stream)", "nats.consumer": "\(self.consumer)",
+                    "nats.subjects": "\(self.appliedSubjects)",
+                ]
+            )
+        }
+        return js
+    }
+
+    /// Creates the stream or adds the missing subjects. When an existing stream refuses some
+    /// (another stream covers them), events keep flowing on the subjects it has: the error is
+    /// logged, naming the other stream, and the subjects are tried again a minute later.
+    private func applySubjects(_ js: JetStream) async throws {
+        guard self.appliedSubjects != self.subjects else { return }
+        if let retryAt = self.subjectsRetryAt, ContinuousClock.now < retryAt { return }
         do {
             try await js.ensureStream(self.stream, subjects: self.subjects)
-            try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
+            self.appliedSubjects = self.subjects
+            self.subjectsRetryAt = nil
         } catch {
-            await client.close()
-            throw error
+            guard let existing = try await js.streamSubjects(self.stream) else { throw error }
+            self.subjectsRetryAt = ContinuousClock.now + .seconds(60)
+            self.appliedSubjects = existing
+            self.logger.error(
+                "event stream keeps its subjects; events on the others are not routed",
+                metadata: [
+                    "nats.stream": "\(self.stream)", "nats.subjects": "\(existing)",
+                    "nats.subjects.wanted": "\(self.subjects)", "error": "\(error)",
+                ])
         }
-        self.client = client
-        self.appliedSubjects = self.subjects
-        self.consumerVerified = true
-        self.logger.info(
-            "event stream ready",
-            metadata: [
-                "nats.stream": "\(self.stream)", "nats.consumer": "\(self.consumer)",
-                "nats.subjects": "\(self.subjects)",
-            ]
-        )
-        return js
     }
 }
