@@ -1,7 +1,9 @@
 import Foundation
 import NATS
 import NIOCore
+import Synchronization
 import Testing
+import Worker
 
 /// The JetStream calls against the real `nats-server -js`.
 @Suite("JetStream against nats-server")
@@ -50,6 +52,34 @@ struct JetStreamIntegrationTests {
             #expect(error.message.contains("ACTIVITY_EVENT_STREAM"))
         }
         _ = try? await client.request("$JS.API.STREAM.DELETE.\(stream)", payload: ByteBuffer(), timeout: .seconds(5))
+        await client.close()
+    }
+
+    @Test("the router's source creates its stream with the configured subjects when an event type's is held elsewhere")
+    func sourceCreatesWithConfiguredSubjects() async throws {
+        let client = try await NATSClientIntegrationTests.connect()
+        let js = JetStream(client: client)
+        let id = UUID().uuidString.prefix(8).lowercased()
+        let (stream, other) = ("SRC_\(id.uppercased())", "HELD_\(id.uppercased())")
+        try await js.ensureStream(other, subjects: ["held.\(id)"])
+        let source = JetStreamEventSource(
+            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), stream: stream,
+            consumer: "router", subjects: ["src.\(id).>"], logger: TestDatabase.logger)
+        // An event type's subject arrives before the first connection; JetStream refuses it.
+        await source.require(subjects: ["src.\(id).>", "held.\(id)"])
+        let received = Mutex<[String]>([])
+        _ = try await source.fetch(batch: 1, expires: .milliseconds(300)) { _ in }
+        #expect(try await js.streamSubjects(stream) == ["src.\(id).>"])
+        try await client.publish("src.\(id).one", payload: ByteBuffer(string: "{}"))
+        try await client.flush()
+        let count = try await source.fetch(batch: 1, expires: .seconds(2)) { event in
+            received.withLock { $0.append(event.subject) }
+        }
+        #expect(count == 1)
+        #expect(received.withLock { $0 } == ["src.\(id).one"])
+        await source.close()
+        try await js.deleteStream(stream)
+        try await js.deleteStream(other)
         await client.close()
     }
 }

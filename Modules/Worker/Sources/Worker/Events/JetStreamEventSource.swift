@@ -16,6 +16,8 @@ public actor JetStreamEventSource: RouterEventSource {
     let logger: Logger
     private var client: NATSClient?
     private var subjects: [String]
+    /// `ACTIVITY_EVENT_SUBJECTS`: what the stream must carry at the least.
+    private let configuredSubjects: [String]
     private var appliedSubjects: [String] = []
     private var consumerVerified = false
     /// After a refused subject change: when to try again.
@@ -27,6 +29,7 @@ public actor JetStreamEventSource: RouterEventSource {
         self.stream = stream
         self.consumer = consumer
         self.subjects = subjects
+        self.configuredSubjects = subjects
         self.logger = logger
     }
 
@@ -129,6 +132,14 @@ public actor JetStreamEventSource: RouterEventSource {
         return js
     }
 
+    /// The stream is missing and JetStream refused it with the event types' subjects: create
+    /// it with the configured subjects alone (nil when those are refused too, or are all there
+    /// was to ask for).
+    private func createWithConfiguredSubjects(_ js: JetStream) async -> [String]? {
+        guard self.subjects != self.configuredSubjects else { return nil }
+        return try? await js.ensureStream(self.stream, subjects: self.configuredSubjects)
+    }
+
     /// Creates the stream or adds the missing subjects. When an existing stream refuses some
     /// (another stream covers them), events keep flowing on the subjects it has: the error is
     /// logged, naming the other stream, and the subjects are tried again a minute later.
@@ -140,7 +151,9 @@ public actor JetStreamEventSource: RouterEventSource {
             self.appliedSubjects = self.subjects
             self.subjectsRetryAt = nil
         } catch {
-            guard let existing = try await js.streamSubjects(self.stream) else { throw error }
+            var existing = try await js.streamSubjects(self.stream)
+            if existing == nil { existing = await self.createWithConfiguredSubjects(js) }
+            guard let existing else { throw error }
             self.subjectsRetryAt = ContinuousClock.now + .seconds(60)
             self.appliedSubjects = existing
             self.logger.error(
