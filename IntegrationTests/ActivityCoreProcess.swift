@@ -28,6 +28,21 @@ struct ActivityCoreProcess {
         return environment
     }
 
+    /// A worker's environment: `environment(schema:)` plus a definitions root, a schedule
+    /// prefix, a task queue of its own and the test Temporal.
+    static func workerEnvironment(
+        schema: String, definitions: String, prefix: String = TestTemporal.newPrefix(),
+        extra: [String: String] = [:]
+    ) -> [String: String] {
+        var settings = [
+            "ACTIVITY_DEFINITION_DIRS": definitions, "ACTIVITY_SCHEDULE_PREFIX": prefix,
+            "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
+            "TEMPORAL_ADDRESS": TestTemporal.address,
+        ]
+        settings.merge(extra) { _, new in new }
+        return Self.environment(schema: schema, extra: settings)
+    }
+
     /// Starts the process with output going to temporary files (a full pipe would block it).
     static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, URL, URL) {
         let process = Process()

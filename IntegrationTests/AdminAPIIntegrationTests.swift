@@ -42,13 +42,8 @@ struct AdminAPIIntegrationTests {
             "id: on-push\ntrigger: {type: event, event_type: repo.push}\naction: {type: echo}\n")
         try folder.write("event-types/push.yaml", "type: event-type\nid: repo.push\n")
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "TEMPORAL_ADDRESS": TestTemporal.address, "LOG_FORMAT": "json",
-            ])
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix, extra: ["LOG_FORMAT": "json"])
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token-\(schema)")
         let pid = worker.process.processIdentifier
         defer { worker.process.terminate() }
@@ -182,13 +177,8 @@ struct AdminAPIIntegrationTests {
         }
         try writeDefinitions(minute: 1)
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "TEMPORAL_ADDRESS": TestTemporal.address,
-            ])
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix)
         let first = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
         defer { first.process.terminate() }
         let second = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
@@ -221,13 +211,8 @@ struct AdminAPIIntegrationTests {
         let folder = try TemporaryFolder()
         try folder.write("activity-definitions/coach.yaml", Self.hourly)
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "TEMPORAL_ADDRESS": TestTemporal.address, "ACTIVITY_SYNC_INTERVAL_SECONDS": "10",
-            ])
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix, extra: ["ACTIVITY_SYNC_INTERVAL_SECONDS": "10"])
         let worker = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
         defer { worker.process.terminate() }
         let before = try await worker.call(.GET, "/admin/sync/status").json

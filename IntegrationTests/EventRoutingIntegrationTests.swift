@@ -209,15 +209,8 @@ struct EventRoutingIntegrationTests {
         )
         try folder.write("event-types/ping.yaml", "type: event-type\nid: core.ping\nsubject: core.\(schema).ping\n")
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
-                "ACTIVITY_EVENT_STREAM": "", "LOG_LEVEL": "info",
-            ]
-        )
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, extra: ["ACTIVITY_EVENT_STREAM": "", "LOG_LEVEL": "info"])
         let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         defer { try? FileManager.default.removeItem(at: err) }
         // The event type's own subject is subscribed once the index is built from the store.
@@ -256,15 +249,8 @@ struct EventRoutingIntegrationTests {
             "id: on-push\ntrigger: {type: event, event_type: repo.push}\naction: {type: http, url: \"\(receiver.url)\"}\n"
         )
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
-                "LOG_LEVEL": "info",
-            ]
-        )
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, extra: ["LOG_LEVEL": "info"])
         let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
         let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         defer { try? FileManager.default.removeItem(at: err) }

@@ -19,13 +19,7 @@ struct SmokeIntegrationTests {
             at: Self.repository.appendingPathComponent("examples/coulomb"), to: root)
         let before = try FileManager.default.subpathsOfDirectory(atPath: root.path).sorted()
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": root.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": "it-tq-\(UUID().uuidString.prefix(8).lowercased())",
-                "TEMPORAL_ADDRESS": TestTemporal.address,
-            ])
+        let environment = ActivityCoreProcess.workerEnvironment(schema: schema, definitions: root.path, prefix: prefix)
         let token = "smoke-token-\(schema)"
         let worker = try await WorkerUnderTest.start(environment: environment, token: token)
         defer { worker.process.terminate() }
