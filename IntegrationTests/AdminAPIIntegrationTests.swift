@@ -74,13 +74,17 @@ struct AdminAPIIntegrationTests {
             let renamed = try await worker.call(.POST, "/admin/sync")
             #expect(renamed.status == 200, "\(renamed.text)")
             #expect(renamed.json["ok"] as? Bool == true)
-            #expect(Self.definitions(renamed)["upserted"] == 1 && Self.definitions(renamed)["retired"] == 1)
-            #expect(Self.schedules(renamed)["created"] == 1 && Self.schedules(renamed)["deleted_orphans"] == 1)
+            #expect(
+                Self.definitions(renamed)["upserted"] == 1 && Self.definitions(renamed)["retired"] == 1,
+                "\(renamed.text)")
+            #expect(
+                Self.schedules(renamed)["created"] == 1 && Self.schedules(renamed)["deleted_orphans"] == 1,
+                "\(renamed.text)")
             #expect(renamed.json["event_types"] is NSNull)
             let daily = try await temporal.describe(dailyID)
             #expect(daily?.schedule.spec.timezoneName == "Europe/Berlin")
             #expect(daily?.schedule.state.paused == false)
-            #expect(try await temporal.describe(hourlyID) == nil)
+            #expect(try await temporal.describe(hourlyID) == nil, "\(renamed.text)\n\(worker.logText)")
 
             // A repeat changes nothing: no writes anywhere.
             let repeated = try await worker.call(.POST, "/admin/sync?event_types=true")

@@ -35,8 +35,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         // Both reads are independent: the list is the slow one, the hashes come alongside.
         async let listed = self.service.listSchedules(prefix: self.projection.prefix)
         async let applied = self.applied.appliedHashes()
-        let actual = try await listed
         let hashes = try await applied
+        let actual = try await self.withUnlisted(try await listed, applied: hashes, desired: desired)
         let plan = SchedulePlan(
             desired: desired,
             actual: actual,
@@ -65,6 +65,23 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
         report.unchangedIDs.sort()
         return report
+    }
+
+    /// The list is eventually consistent: a schedule created a moment ago can be missing from
+    /// it. One this process applied and no definition wants any more (a rename right after a
+    /// create) is described, so that it is still deleted or paused as an orphan.
+    func withUnlisted(
+        _ listed: [ScheduleSummary], applied: [String: String], desired: [String: DesiredSchedule]
+    ) async throws -> [ScheduleSummary] {
+        let listedIDs = Set(listed.map(\.scheduleID))
+        let unlisted = applied.keys.filter {
+            $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
+        }
+        var actual = listed
+        for id in unlisted.sorted() {
+            if let summary = try await self.service.describeSchedule(id: id) { actual.append(summary) }
+        }
+        return actual
     }
 
     struct Done: Sendable {

@@ -51,6 +51,25 @@ struct ScheduleSyncTests {
         )
     }
 
+    @Test("a rename right after a create: the old schedule, missing from the lagging list, is still deleted")
+    func renameWhileListLags() async throws {
+        let service = InMemoryScheduleService()
+        let sync = self.makeSync(service, InMemoryAppliedScheduleStore())
+        _ = try await sync.sync(
+            definitions: [Fixtures.definition("coulomb-hourly-coach-orientation")], logger: self.logger)
+        service.hideFromList("activity-schedule-coulomb-hourly-coach-orientation")
+        let renamed = Fixtures.definition("coulomb-daily-coach-orientation", cron: "0 6 * * *")
+        let report = try await sync.sync(definitions: [renamed], logger: self.logger)
+        #expect(report.created == 1)
+        #expect(report.deletedOrphans == 1)
+        #expect(Set(service.schedules.keys) == ["activity-schedule-coulomb-daily-coach-orientation"])
+        // Nothing left to look for: the next sync lists and describes nothing extra.
+        let describes = service.calls["describe"] ?? 0
+        let repeated = try await sync.sync(definitions: [renamed], logger: self.logger)
+        #expect(repeated.changes.isEmpty)
+        #expect((service.calls["describe"] ?? 0) == describes)
+    }
+
     @Test("with the pause policy the renamed-away schedule is paused as orphaned")
     func coulombRenamePause() async throws {
         let service = InMemoryScheduleService()
