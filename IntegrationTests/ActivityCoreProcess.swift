@@ -85,7 +85,12 @@ struct ActivityCoreProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
         let elapsed = ContinuousClock.now - start
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            // A process that ignores SIGTERM must not outlive the test run (the caller's
+            // expectations on the exit status fail instead).
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         return elapsed
     }
 

@@ -36,7 +36,11 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         async let listed = self.service.listSchedules(prefix: self.projection.prefix)
         async let applied = self.applied.appliedHashes()
         let hashes = try await applied
-        let actual = try await self.withUnlisted(try await listed, applied: hashes, desired: desired)
+        let (actual, gone) = try await self.withUnlisted(try await listed, applied: hashes, desired: desired)
+        if !dryRun {
+            // Deleted behind our back: forget them, so that no later sync looks again.
+            for id in gone { try await self.applied.removeApplied(scheduleID: id) }
+        }
         let plan = SchedulePlan(
             desired: desired,
             actual: actual,
@@ -69,19 +73,25 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
 
     /// The list is eventually consistent: a schedule created a moment ago can be missing from
     /// it. One this process applied and no definition wants any more (a rename right after a
-    /// create) is described, so that it is still deleted or paused as an orphan.
+    /// create) is described, so that it is still deleted or paused as an orphan; one that is
+    /// gone is returned as such.
     func withUnlisted(
         _ listed: [ScheduleSummary], applied: [String: String], desired: [String: DesiredSchedule]
-    ) async throws -> [ScheduleSummary] {
+    ) async throws -> (actual: [ScheduleSummary], gone: [String]) {
         let listedIDs = Set(listed.map(\.scheduleID))
         let unlisted = applied.keys.filter {
             $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
         }
         var actual = listed
+        var gone: [String] = []
         for id in unlisted.sorted() {
-            if let summary = try await self.service.describeSchedule(id: id) { actual.append(summary) }
+            if let summary = try await self.service.describeSchedule(id: id) {
+                actual.append(summary)
+            } else {
+                gone.append(id)
+            }
         }
-        return actual
+        return (actual, gone)
     }
 
     struct Done: Sendable {

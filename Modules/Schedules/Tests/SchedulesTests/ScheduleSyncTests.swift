@@ -70,6 +70,20 @@ struct ScheduleSyncTests {
         #expect((service.calls["describe"] ?? 0) == describes)
     }
 
+    @Test("a schedule deleted behind our back is forgotten after one look")
+    func deletedBehindOurBack() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let sync = self.makeSync(service, applied)
+        _ = try await sync.sync(definitions: [Fixtures.definition("gone")], logger: self.logger)
+        _ = try await service.deleteSchedule(id: "activity-schedule-gone")
+        _ = try await sync.sync(definitions: [], logger: self.logger)
+        #expect(try await applied.appliedHashes().isEmpty)
+        let describes = service.calls["describe"] ?? 0
+        _ = try await sync.sync(definitions: [], logger: self.logger)
+        #expect((service.calls["describe"] ?? 0) == describes)
+    }
+
     @Test("with the pause policy the renamed-away schedule is paused as orphaned")
     func coulombRenamePause() async throws {
         let service = InMemoryScheduleService()

@@ -22,6 +22,8 @@ public actor JetStreamEventSource: RouterEventSource {
     private var consumerVerified = false
     /// After a refused subject change: when to try again.
     private var subjectsRetryAt: ContinuousClock.Instant?
+    /// The stream change in flight, if any.
+    private var subjectWork: Task<Void, any Error>?
 
     public init(configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String], logger: Logger)
     {
@@ -135,8 +137,8 @@ public actor JetStreamEventSource: RouterEventSource {
     /// The stream is missing and JetStream refused it with the event types' subjects: create
     /// it with the configured subjects alone (nil when those are refused too, or are all there
     /// was to ask for).
-    private func createWithConfiguredSubjects(_ js: JetStream) async -> [String]? {
-        guard self.subjects != self.configuredSubjects else { return nil }
+    private func createWithConfiguredSubjects(_ js: JetStream, wanted: [String]) async -> [String]? {
+        guard wanted != self.configuredSubjects else { return nil }
         return try? await js.ensureStream(self.stream, subjects: self.configuredSubjects)
     }
 
@@ -144,15 +146,30 @@ public actor JetStreamEventSource: RouterEventSource {
     /// (another stream covers them), events keep flowing on the subjects it has: the error is
     /// logged, naming the other stream, and the subjects are tried again a minute later.
     private func applySubjects(_ js: JetStream) async throws {
+        // One stream change at a time: a fetch and an index rebuild can both get here, and two
+        // creates racing each other fail with "name already in use".
+        // The work clears itself on the actor before it completes, so a waiter never sees a
+        // finished task still registered (it would spin holding the actor).
+        while let running = self.subjectWork { try? await running.value }
         guard self.appliedSubjects != self.subjects else { return }
         if let retryAt = self.subjectsRetryAt, ContinuousClock.now < retryAt { return }
+        let wanted = self.subjects
+        let work = Task {
+            defer { self.subjectWork = nil }
+            try await self.changeSubjects(js, to: wanted)
+        }
+        self.subjectWork = work
+        try await work.value
+    }
+
+    private func changeSubjects(_ js: JetStream, to wanted: [String]) async throws {
         do {
-            try await js.ensureStream(self.stream, subjects: self.subjects)
-            self.appliedSubjects = self.subjects
+            try await js.ensureStream(self.stream, subjects: wanted)
+            self.appliedSubjects = wanted
             self.subjectsRetryAt = nil
         } catch {
             var existing = try await js.streamSubjects(self.stream)
-            if existing == nil { existing = await self.createWithConfiguredSubjects(js) }
+            if existing == nil { existing = await self.createWithConfiguredSubjects(js, wanted: wanted) }
             guard let existing else { throw error }
             self.subjectsRetryAt = ContinuousClock.now + .seconds(60)
             self.appliedSubjects = existing
@@ -160,7 +177,7 @@ public actor JetStreamEventSource: RouterEventSource {
                 "event stream keeps its subjects; events on the others are not routed",
                 metadata: [
                     "nats.stream": "\(self.stream)", "nats.subjects": "\(existing)",
-                    "nats.subjects.wanted": "\(self.subjects)", "error": "\(error)",
+                    "nats.subjects.wanted": "\(wanted)", "error": "\(error)",
                 ])
         }
     }
