@@ -34,7 +34,7 @@ public final class EventRouter: Sendable {
     let logger: Logger
     public let retryDelay: Duration
     private let counts = Mutex(Counts())
-    let metrics: any MetricsFactory
+    let metrics: EventRouterMetrics
 
     public init(
         source: any EventSource,
@@ -49,7 +49,7 @@ public final class EventRouter: Sendable {
         self.index = index
         self.logger = logger
         self.retryDelay = retryDelay
-        self.metrics = metrics
+        self.metrics = EventRouterMetrics(factory: metrics)
     }
 
     public var currentCounts: Counts { self.counts.withLock { $0 } }
@@ -101,7 +101,7 @@ public final class EventRouter: Sendable {
             self.logger.warning(
                 "cannot acknowledge event", metadata: ["event.subject": "\(event.subject)", "error": "\(error)"])
         }
-        self.count(outcome)
+        self.metrics.count(outcome)
         self.counts.withLock { counts in
             switch outcome {
             case .routed(let started, let deduplicated):
@@ -114,23 +114,6 @@ public final class EventRouter: Sendable {
             }
         }
         return outcome
-    }
-
-    /// `activity_events_*_total`: received, then one of routed, unmatched, rejected, failed.
-    private func count(_ outcome: Outcome) {
-        let name =
-            switch outcome {
-            case .routed: "activity_events_routed_total"
-            case .unmatched: "activity_events_unmatched_total"
-            case .rejected: "activity_events_rejected_total"
-            case .failed: "activity_events_failed_total"
-            }
-        Counter(label: "activity_events_received_total", factory: self.metrics).increment()
-        Counter(label: name, factory: self.metrics).increment()
-        if case .routed(let started, let deduplicated) = outcome {
-            Counter(label: "activity_workflows_started_total", factory: self.metrics).increment(by: started)
-            Counter(label: "activity_events_deduplicated_total", factory: self.metrics).increment(by: deduplicated)
-        }
     }
 
     private func decide(_ event: ReceivedEvent) async -> Outcome {

@@ -52,14 +52,8 @@ public actor CoreNATSEventSource: RouterEventSource {
         let taken = Array(self.buffer.prefix(batch))
         self.buffer.removeFirst(taken.count)
         for message in taken {
-            receive(
-                ReceivedEvent(
-                    subject: message.subject,
-                    body: Data(buffer: message.payload),
-                    messageID: message.header("Nats-Msg-Id"),
-                    ack: {},
-                    nak: { _ in }
-                ))
+            // At most once: nothing to acknowledge.
+            receive(ReceivedEvent(message, ack: {}, nak: { _ in }))
         }
         return taken.count
     }

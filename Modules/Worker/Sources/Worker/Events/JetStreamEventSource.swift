@@ -69,12 +69,8 @@ public actor JetStreamEventSource: RouterEventSource {
                 message in
                 receive(
                     ReceivedEvent(
-                        subject: message.message.subject,
-                        body: Data(buffer: message.message.payload),
-                        messageID: message.message.header("Nats-Msg-Id"),
-                        ack: { try await message.ack() },
-                        nak: { delay in try await message.nak(delay: delay) }
-                    ))
+                        message.message, ack: { try await message.ack() },
+                        nak: { delay in try await message.nak(delay: delay) }))
             }
         } catch {
             await self.verifyOnNextFetch()
