@@ -109,12 +109,31 @@ struct ScheduleSyncIntegrationTests {
                 definitions: [Self.definition("a", cron: "15 3 * * *", enabled: false)], logger: TestDatabase.logger)
             #expect(paused.paused == 1, "\(paused.errors)")
             #expect(try await service.describe(prefix + "a")?.schedule.state.paused == true)
+            #expect(try await sync.applied.applied()[prefix + "a"]?.paused == true)
             _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.first?.paused == true }
 
             let unpaused = try await sync.sync(
                 definitions: [Self.definition("a", cron: "15 3 * * *")], logger: TestDatabase.logger)
             #expect(unpaused.unpaused == 1, "\(unpaused.errors)")
             #expect(try await service.describe(prefix + "a")?.schedule.state.paused == false)
+        }
+    }
+
+    @Test("disabled and enabled again in quick syncs, not waiting for the list: running again")
+    func quickFlip() async throws {
+        try await Self.withSync { sync, service, _ in
+            let prefix = sync.projection.prefix
+            _ = try await sync.sync(definitions: [Self.definition("a")], logger: TestDatabase.logger)
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.count == 1 }
+            for round in 1...3 {
+                let paused = try await sync.sync(
+                    definitions: [Self.definition("a", enabled: false)], logger: TestDatabase.logger)
+                #expect(paused.paused == 1, "round \(round): \(paused.changes) \(paused.errors)")
+                let unpaused = try await sync.sync(definitions: [Self.definition("a")], logger: TestDatabase.logger)
+                #expect(unpaused.unpaused == 1, "round \(round): \(unpaused.changes) \(unpaused.errors)")
+                #expect(try await service.describe(prefix + "a")?.schedule.state.paused == false)
+            }
+            #expect(try await sync.applied.applied()[prefix + "a"]?.paused == false)
         }
     }
 

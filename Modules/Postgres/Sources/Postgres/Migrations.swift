@@ -79,5 +79,13 @@ public enum Migrations {
                 "CREATE INDEX runs_started ON {schema}.runs (started_at DESC)",
             ]
         ),
+        Migration(
+            version: 4,
+            name: "applied schedule paused state",
+            statements: [
+                // NULL: not known yet (a row written before this migration).
+                "ALTER TABLE {schema}.applied_schedules ADD COLUMN paused boolean"
+            ]
+        ),
     ]
 }

@@ -1,7 +1,18 @@
-/// Remembers the spec hash last applied to each schedule, because Temporal never returns
-/// the cron text: "unchanged" is decided by comparing this hash with the projection's.
+/// Remembers what was last applied to each schedule, because Temporal never returns the
+/// cron text and its list is eventually consistent: "unchanged" is decided by comparing the
+/// stored hash with the projection's, and a listed paused state that disagrees with the
+/// stored one is described before it is trusted.
 public protocol AppliedScheduleStore: Sendable {
-    func appliedHashes() async throws -> [String: String]
-    func recordApplied(scheduleID: String, specHash: String) async throws
+    func applied() async throws -> [String: AppliedSchedule]
+    func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws
+    /// Keeps the hash; a schedule without a row is left without one.
+    func recordPaused(scheduleID: String, paused: Bool) async throws
     func removeApplied(scheduleID: String) async throws
+}
+
+extension AppliedScheduleStore {
+    /// The spec hashes alone.
+    public func appliedHashes() async throws -> [String: String] {
+        try await self.applied().mapValues(\.specHash)
+    }
 }

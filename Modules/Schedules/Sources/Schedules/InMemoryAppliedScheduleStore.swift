@@ -1,20 +1,24 @@
 import Synchronization
 
-/// Applied spec hashes in memory, for unit tests.
+/// Applied schedules in memory, for unit tests.
 public final class InMemoryAppliedScheduleStore: AppliedScheduleStore {
-    private let hashes = Mutex<[String: String]>([:])
+    private let rows = Mutex<[String: AppliedSchedule]>([:])
 
     public init() {}
 
-    public func appliedHashes() async throws -> [String: String] {
-        self.hashes.withLock { $0 }
+    public func applied() async throws -> [String: AppliedSchedule] {
+        self.rows.withLock { $0 }
     }
 
-    public func recordApplied(scheduleID: String, specHash: String) async throws {
-        self.hashes.withLock { $0[scheduleID] = specHash }
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
+        self.rows.withLock { $0[scheduleID] = AppliedSchedule(specHash: specHash, paused: paused) }
+    }
+
+    public func recordPaused(scheduleID: String, paused: Bool) async throws {
+        self.rows.withLock { $0[scheduleID]?.paused = paused }
     }
 
     public func removeApplied(scheduleID: String) async throws {
-        _ = self.hashes.withLock { $0.removeValue(forKey: scheduleID) }
+        _ = self.rows.withLock { $0.removeValue(forKey: scheduleID) }
     }
 }

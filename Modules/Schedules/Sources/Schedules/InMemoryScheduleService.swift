@@ -13,6 +13,7 @@ public final class InMemoryScheduleService: ScheduleService {
         var schedules: [String: Stored] = [:]
         var calls: [String: Int] = [:]
         var hiddenFromList: Set<String> = []
+        var frozenInList: [String: Stored] = [:]
         var failing: [String: ScheduleServiceError] = [:]
     }
 
@@ -35,6 +36,12 @@ public final class InMemoryScheduleService: ScheduleService {
         _ = self.state.withLock { $0.hiddenFromList.insert(id) }
     }
 
+    /// Makes list go on showing `id` as it is now, whatever happens to it later, as
+    /// Temporal's eventually consistent list can.
+    public func freezeInList(_ id: String) {
+        self.state.withLock { $0.frozenInList[id] = $0.schedules[id] }
+    }
+
     /// Makes every write to `id` fail with `error`.
     public func fail(_ id: String, with error: ScheduleServiceError) {
         self.state.withLock { $0.failing[id] = error }
@@ -53,6 +60,7 @@ public final class InMemoryScheduleService: ScheduleService {
         self.state.withLock { state in
             state.calls["list", default: 0] += 1
             return state.schedules.values
+                .map { state.frozenInList[$0.schedule.scheduleID] ?? $0 }
                 .filter {
                     $0.schedule.scheduleID.hasPrefix(prefix) && !state.hiddenFromList.contains($0.schedule.scheduleID)
                 }

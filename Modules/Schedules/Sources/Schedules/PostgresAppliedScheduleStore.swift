@@ -1,7 +1,7 @@
 import Postgres
 import PostgresNIO
 
-/// Applied spec hashes in the `applied_schedules` table.
+/// Applied spec hashes and paused states in the `applied_schedules` table.
 public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
     public let database: ActivityDatabase
 
@@ -9,30 +9,48 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         self.database = database
     }
 
-    public func appliedHashes() async throws -> [String: String] {
-        var hashes: [String: String] = [:]
+    public func applied() async throws -> [String: AppliedSchedule] {
+        var applied: [String: AppliedSchedule] = [:]
         do {
             let rows = try await self.database.client.query(
                 PostgresQuery(
-                    unsafeSQL: "SELECT schedule_id, spec_hash FROM \(self.database.table("applied_schedules"))"),
+                    unsafeSQL: "SELECT schedule_id, spec_hash, paused FROM \(self.database.table("applied_schedules"))"
+                ),
                 logger: self.database.logger
             )
-            for try await (id, hash) in rows.decode((String, String).self) { hashes[id] = hash }
+            for try await (id, hash, paused) in rows.decode((String, String, Bool?).self) {
+                applied[id] = AppliedSchedule(specHash: hash, paused: paused)
+            }
         } catch {
             throw DatabaseError(.queryFailed, "cannot read applied schedules: \(DatabaseError.describe(error))")
         }
-        return hashes
+        return applied
     }
 
-    public func recordApplied(scheduleID: String, specHash: String) async throws {
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
         var query = PostgresQuery(
             unsafeSQL: """
-                INSERT INTO \(self.database.table("applied_schedules")) (schedule_id, spec_hash) VALUES ($1, $2)
-                ON CONFLICT (schedule_id) DO UPDATE SET spec_hash = EXCLUDED.spec_hash, applied_at = now()
+                INSERT INTO \(self.database.table("applied_schedules")) (schedule_id, spec_hash, paused)
+                VALUES ($1, $2, $3)
+                ON CONFLICT (schedule_id) DO UPDATE
+                SET spec_hash = EXCLUDED.spec_hash, paused = EXCLUDED.paused, applied_at = now()
                 """
         )
         query.binds.append(scheduleID)
         query.binds.append(specHash)
+        query.binds.append(paused)
+        try await self.run(query)
+    }
+
+    public func recordPaused(scheduleID: String, paused: Bool) async throws {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                UPDATE \(self.database.table("applied_schedules")) SET paused = $2, applied_at = now()
+                WHERE schedule_id = $1
+                """
+        )
+        query.binds.append(scheduleID)
+        query.binds.append(paused)
         try await self.run(query)
     }
 

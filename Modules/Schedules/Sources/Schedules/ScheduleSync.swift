@@ -32,14 +32,20 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         -> ScheduleSyncReport
     {
         let desired = self.projection.project(definitions)
-        // Both reads are independent: the list is the slow one, the hashes come alongside.
+        // Both reads are independent: the list is the slow one, the applied rows come alongside.
         async let listed = self.service.listSchedules(prefix: self.projection.prefix)
-        async let applied = self.applied.appliedHashes()
-        let hashes = try await applied
-        let (actual, gone) = try await self.withUnlisted(try await listed, applied: hashes, desired: desired)
+        async let appliedRows = self.applied.applied()
+        let applied = try await appliedRows
+        let hashes = applied.mapValues(\.specHash)
+        let current = try await self.current(try await listed, applied: applied, desired: desired)
+        let actual = current.actual
         if !dryRun {
             // Deleted behind our back: forget them, so that no later sync looks again.
-            for id in gone { try await self.applied.removeApplied(scheduleID: id) }
+            for id in current.gone { try await self.applied.removeApplied(scheduleID: id) }
+            // Paused or unpaused by someone else: remember it, so that no later sync looks again.
+            for (id, paused) in current.observedPaused.sorted(by: { $0.key < $1.key }) {
+                try await self.applied.recordPaused(scheduleID: id, paused: paused)
+            }
         }
         let plan = SchedulePlan(
             desired: desired,
@@ -71,27 +77,49 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         return report
     }
 
-    /// The list is eventually consistent: a schedule created a moment ago can be missing from
-    /// it. One this process applied and no definition wants any more (a rename right after a
-    /// create) is described, so that it is still deleted or paused as an orphan; one that is
-    /// gone is returned as such.
-    func withUnlisted(
-        _ listed: [ScheduleSummary], applied: [String: String], desired: [String: DesiredSchedule]
-    ) async throws -> (actual: [ScheduleSummary], gone: [String]) {
+    /// What the scheduler holds, as far as a sync needs to know.
+    struct Current: Sendable {
+        var actual: [ScheduleSummary] = []
+        /// Applied here once, gone now.
+        var gone: [String] = []
+        /// Described paused states that differ from the stored ones.
+        var observedPaused: [String: Bool] = [:]
+    }
+
+    /// The list is eventually consistent, so two kinds of schedule are described before the
+    /// plan trusts them. A listed one whose paused state is not the one last applied here
+    /// (paused a moment ago, and the list still shows it running; or paused by hand); and one
+    /// applied here, missing from the list and no longer wanted (a rename right after a
+    /// create), so that it is still deleted or paused as an orphan. A repeat sync with
+    /// nothing changed describes nothing.
+    func current(
+        _ listed: [ScheduleSummary], applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]
+    ) async throws -> Current {
+        var current = Current()
+        for summary in listed {
+            guard let known = applied[summary.scheduleID]?.paused, known != summary.paused else {
+                current.actual.append(summary)
+                continue
+            }
+            guard let described = try await self.service.describeSchedule(id: summary.scheduleID) else {
+                current.gone.append(summary.scheduleID)
+                continue
+            }
+            current.actual.append(described)
+            if described.paused != known { current.observedPaused[summary.scheduleID] = described.paused }
+        }
         let listedIDs = Set(listed.map(\.scheduleID))
         let unlisted = applied.keys.filter {
             $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
         }
-        var actual = listed
-        var gone: [String] = []
         for id in unlisted.sorted() {
             if let summary = try await self.service.describeSchedule(id: id) {
-                actual.append(summary)
+                current.actual.append(summary)
             } else {
-                gone.append(id)
+                current.gone.append(id)
             }
         }
-        return (actual, gone)
+        return current
     }
 
     struct Done: Sendable {
@@ -140,14 +168,18 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             } catch let error as ScheduleServiceError where error.code == .alreadyExists {
                 return try await self.converge(schedule, hashes: hashes)
             }
-            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+            try await self.applied.recordApplied(
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused)
         case .update(let schedule, let paused, let notes):
             try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
-            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+            try await self.applied.recordApplied(
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: paused)
         case .pause(let id, let notes):
             try await self.service.pauseSchedule(id: id, notes: notes)
+            try await self.applied.recordPaused(scheduleID: id, paused: true)
         case .unpause(let id, let notes):
             try await self.service.unpauseSchedule(id: id, notes: notes)
+            try await self.applied.recordPaused(scheduleID: id, paused: false)
         case .delete(let id):
             let deleted = try await self.service.deleteSchedule(id: id)
             try await self.applied.removeApplied(scheduleID: id)
@@ -165,7 +197,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         guard let current = try await self.service.describeSchedule(id: schedule.scheduleID) else {
             try await self.service.createSchedule(
                 schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : "")
-            try await self.applied.recordApplied(scheduleID: schedule.scheduleID, specHash: schedule.specHash)
+            try await self.applied.recordApplied(
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused)
             return Done(action: .create(schedule, notes: ""))
         }
         let plan = SchedulePlan(

@@ -70,6 +70,48 @@ struct ScheduleSyncTests {
         #expect((service.calls["describe"] ?? 0) == describes)
     }
 
+    @Test("an enabled flip right after a pause: the lagging list still shows it running, it is unpaused")
+    func unpauseWhileListLags() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let sync = self.makeSync(service, applied)
+        let id = "activity-schedule-flip"
+        _ = try await sync.sync(definitions: [Fixtures.definition("flip")], logger: self.logger)
+        service.freezeInList(id)
+        let paused = try await sync.sync(
+            definitions: [Fixtures.definition("flip", enabled: false)], logger: self.logger)
+        #expect(paused.paused == 1)
+        #expect(service.schedules[id]?.paused == true)
+        let unpaused = try await sync.sync(definitions: [Fixtures.definition("flip")], logger: self.logger)
+        #expect(unpaused.unpaused == 1)
+        #expect(service.schedules[id]?.paused == false)
+        #expect(try await applied.applied()[id]?.paused == false)
+        // The list agrees with what was applied again: nothing described, nothing written.
+        let describes = service.calls["describe"] ?? 0
+        let writes = service.writeCalls
+        let repeated = try await sync.sync(definitions: [Fixtures.definition("flip")], logger: self.logger)
+        #expect(repeated.changes.isEmpty)
+        #expect((service.calls["describe"] ?? 0) == describes)
+        #expect(service.writeCalls == writes)
+    }
+
+    @Test("a schedule paused by hand is described once, left paused, and not described again")
+    func pausedByHandDescribedOnce() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let sync = self.makeSync(service, applied)
+        let id = "activity-schedule-manual"
+        _ = try await sync.sync(definitions: [Fixtures.definition("manual")], logger: self.logger)
+        try await service.pauseSchedule(id: id, notes: "maintenance")
+        let first = try await sync.sync(definitions: [Fixtures.definition("manual")], logger: self.logger)
+        #expect(first.warnings.map(\.scheduleID) == [id])
+        #expect(service.schedules[id]?.paused == true)
+        #expect(service.calls["describe"] == 1)
+        #expect(try await applied.applied()[id]?.paused == true)
+        _ = try await sync.sync(definitions: [Fixtures.definition("manual")], logger: self.logger)
+        #expect(service.calls["describe"] == 1)
+    }
+
     @Test("a schedule deleted behind our back is forgotten after one look")
     func deletedBehindOurBack() async throws {
         let service = InMemoryScheduleService()

@@ -1,0 +1,12 @@
+/// What this service last applied to one schedule: the spec hash (Temporal never returns the
+/// cron text) and the paused state it last wrote or saw described, `nil` when not known
+/// (a row from before the state was kept).
+public struct AppliedSchedule: Sendable, Hashable {
+    public var specHash: String
+    public var paused: Bool?
+
+    public init(specHash: String, paused: Bool?) {
+        self.specHash = specHash
+        self.paused = paused
+    }
+}
