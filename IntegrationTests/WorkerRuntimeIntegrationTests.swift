@@ -289,6 +289,16 @@ struct WorkerRuntimeIntegrationTests {
             let unknown = try await ActivityCoreProcess.run(
                 ["trigger", "no-such-definition"], environment: environment)
             #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("no live definition no-such-definition"), "\(unknown.stderr)")
+            // Retired (its file removed and synced; another stays, as an empty root retires
+            // nothing): refused as the admin API refuses it.
+            try folder.write("other.yaml", Self.definition("other", url: receiver.url))
+            try folder.remove("slow.yaml")
+            let sync = try await ActivityCoreProcess.run(["sync"], environment: environment)
+            #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
+            let retired = try await ActivityCoreProcess.run(["trigger", "slow"], environment: environment)
+            #expect(retired.status == 1, "\(retired.stdout)")
+            #expect(retired.stderr.contains("no live definition slow"), "\(retired.stderr)")
 
             try await TestDatabase.withExistingSchema(schema) { database in
                 let run = try await PostgresRunStore(database: database).recent(activityID: "slow", limit: 1).first

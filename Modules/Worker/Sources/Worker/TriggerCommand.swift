@@ -5,7 +5,7 @@ import Postgres
 import Temporal
 
 /// `activity-core trigger ID`: starts one run now (`trigger` = `manual`, workflow ID
-/// `activity-<id>:manual:<uuid>`) and prints the workflow ID. Exit 1 for an unknown id.
+/// `activity-<id>:manual:<uuid>`) and prints the workflow ID. Exit 1 for an unknown or retired id.
 struct TriggerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trigger", abstract: "Start one run of a definition now.")
@@ -20,14 +20,12 @@ struct TriggerCommand: AsyncParsableCommand {
         do {
             outcome = try await CommandRuntime.with(configuration, logger: logger, needsTemporal: true) { runtime in
                 try await runtime.requireMigrated()
-                guard
-                    try await PostgresDocumentStore<ActivityDefinition>(database: runtime.database).record(id: id)
-                        != nil
-                else {
-                    return nil
-                }
-                return try await ManualTrigger(client: runtime.temporal, taskQueue: configuration.taskQueue).start(
-                    activityID: id)
+                // The same rule as `POST /admin/definitions/{id}/trigger`: a stored, live definition.
+                let trigger = StoreRunTrigger(
+                    definitions: PostgresDocumentStore<ActivityDefinition>(database: runtime.database),
+                    trigger: ManualTrigger(client: runtime.temporal, taskQueue: configuration.taskQueue)
+                )
+                return try await trigger.trigger(activityID: id)
             }
         } catch let error as ConfigurationError {
             throw error
@@ -36,7 +34,8 @@ struct TriggerCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         guard let workflowID = outcome else {
-            FileHandle.standardError.write(Data("activity-core trigger: no definition \(id)\n".utf8))
+            FileHandle.standardError.write(
+                Data("activity-core trigger: no live definition \(id) (unknown or retired)\n".utf8))
             throw ExitCode(1)
         }
         print(workflowID)
