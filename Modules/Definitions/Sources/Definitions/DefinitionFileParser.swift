@@ -31,27 +31,43 @@ public enum DefinitionFileParser {
 
     /// Reads and parses a file from disk; an unreadable or non-UTF-8 file is an issue.
     public static func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
+        switch Self.read(fileAt: url, path: path, relativePath: relativePath) {
+        case .text(let text): Self.parse(text: text, path: path, relativePath: relativePath)
+        case .unreadable(let file): file
+        }
+    }
+
+    enum FileText {
+        case text(String)
+        /// The file as a parse result carrying the read problem.
+        case unreadable(ParsedFile)
+    }
+
+    static func read(fileAt url: URL, path: String, relativePath: String) -> FileText {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            return ParsedFile(
-                path: path,
-                relativePath: relativePath,
-                issues: [
-                    DefinitionIssue(
-                        .unreadable, at: SourceLocation(path: path), "cannot read file: \(error.localizedDescription)")
-                ]
-            )
+            return .unreadable(
+                ParsedFile(
+                    path: path,
+                    relativePath: relativePath,
+                    issues: [
+                        DefinitionIssue(
+                            .unreadable, at: SourceLocation(path: path),
+                            "cannot read file: \(error.localizedDescription)")
+                    ]
+                ))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return ParsedFile(
-                path: path,
-                relativePath: relativePath,
-                issues: [DefinitionIssue(.unreadable, at: SourceLocation(path: path), "file is not valid UTF-8")]
-            )
+            return .unreadable(
+                ParsedFile(
+                    path: path,
+                    relativePath: relativePath,
+                    issues: [DefinitionIssue(.unreadable, at: SourceLocation(path: path), "file is not valid UTF-8")]
+                ))
         }
-        return Self.parse(text: text, path: path, relativePath: relativePath)
+        return .text(text)
     }
 
     private static func parseDocuments(_ yaml: String, lineOffset: Int, body: String?, into file: inout ParsedFile) {

@@ -5,17 +5,66 @@ import Foundation
 /// For each root: if it holds `activity-definitions/` and/or `event-types/`, only those
 /// folders are read; otherwise the root itself. Reading is recursive and skips hidden files
 /// and folders. A root may also be a single file.
+///
+/// With a `ParseCache`, files are still read on every load, and parsed only when their text
+/// (or path) is not the one the cache holds.
 public struct DefinitionLoader: Sendable {
     public static let definitionFolders = ["activity-definitions", "event-types"]
 
-    public init() {}
+    public let cache: ParseCache?
+
+    public init(cache: ParseCache? = nil) {
+        self.cache = cache
+    }
 
     /// Loads every root; problems are reported inside the result, never thrown.
     public func load(roots: [String]) -> LoadResult {
-        LoadResult(roots: roots.map { self.load(root: $0) })
+        var session = Session(cache: self.cache)
+        let result = LoadResult(roots: roots.map { self.load(root: $0, session: &session) })
+        session.finish()
+        return result
     }
 
     public func load(root: String) -> LoadedRoot {
+        var session = Session(cache: self.cache)
+        let loaded = self.load(root: root, session: &session)
+        session.finish()
+        return loaded
+    }
+
+    /// One load's use of the cache.
+    struct Session {
+        let cache: ParseCache?
+        var used: [ParseCache.Key: ParsedFile] = [:]
+        var counts = ParseCache.Counts()
+
+        mutating func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
+            guard let cache = self.cache else {
+                return DefinitionFileParser.parse(fileAt: url, path: path, relativePath: relativePath)
+            }
+            switch DefinitionFileParser.read(fileAt: url, path: path, relativePath: relativePath) {
+            case .unreadable(let file):
+                return file
+            case .text(let text):
+                let key = ParseCache.Key(path: path, relativePath: relativePath, text: text)
+                if let file = self.used[key] ?? cache.entry(key) {
+                    self.counts.hits += 1
+                    self.used[key] = file
+                    return file
+                }
+                self.counts.misses += 1
+                let file = DefinitionFileParser.parse(text: text, path: path, relativePath: relativePath)
+                self.used[key] = file
+                return file
+            }
+        }
+
+        func finish() {
+            self.cache?.finish(self.used, counts: self.counts)
+        }
+    }
+
+    private func load(root: String, session: inout Session) -> LoadedRoot {
         let url = URL(fileURLWithPath: root).standardizedFileURL
         var loaded = LoadedRoot(root: root, identity: url.path)
         var isDirectory: ObjCBool = false
@@ -25,7 +74,7 @@ public struct DefinitionLoader: Sendable {
             return loaded
         }
         guard isDirectory.boolValue else {
-            let file = DefinitionFileParser.parse(fileAt: url, path: root, relativePath: url.lastPathComponent)
+            let file = session.parse(fileAt: url, path: root, relativePath: url.lastPathComponent)
             loaded.identity = url.deletingLastPathComponent().path
             loaded.files = [file]
             return loaded
@@ -48,8 +97,7 @@ public struct DefinitionLoader: Sendable {
             }
         }
         loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
-            DefinitionFileParser.parse(
-                fileAt: entry.url, path: Self.join(root, entry.relative), relativePath: entry.relative)
+            session.parse(fileAt: entry.url, path: Self.join(root, entry.relative), relativePath: entry.relative)
         }
         return loaded
     }

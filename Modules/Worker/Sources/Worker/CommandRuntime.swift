@@ -59,7 +59,8 @@ struct CommandRuntime: Sendable {
         }
     }
 
-    var runner: Runner {
+    /// `cache`: parsed definition files kept between syncs, for a process that syncs again.
+    func runner(cache: ParseCache? = nil) -> Runner {
         SyncRunner(
             roots: self.configuration.definitionRoots,
             definitions: PostgresDocumentStore(database: self.database),
@@ -69,17 +70,18 @@ struct CommandRuntime: Sendable {
                 applied: PostgresAppliedScheduleStore(database: self.database),
                 projection: self.configuration.scheduleProjection,
                 orphanPolicy: self.configuration.orphanSchedules
-            )
+            ),
+            loader: DefinitionLoader(cache: cache)
         )
     }
 
     /// The shared sync service over this runtime's stores and Temporal, holding the
-    /// cross-replica advisory lock while it syncs.
+    /// cross-replica advisory lock while it syncs. A long-lived service passes a parse cache.
     func syncService(
-        intervalSeconds: Int = 0, metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        intervalSeconds: Int = 0, metrics: any MetricsFactory = NOOPMetricsHandler.instance, cache: ParseCache? = nil
     ) -> SyncService {
         SyncService(
-            runner: self.runner,
+            runner: self.runner(cache: cache),
             lock: PostgresSyncLock(database: self.database),
             intervalSeconds: intervalSeconds,
             metrics: metrics,

@@ -114,7 +114,8 @@ struct WorkerCommand: AsyncParsableCommand {
         ContractMetrics.register(metrics)
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
-        let sync = runtime.syncService(intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics)
+        let sync = runtime.syncService(
+            intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics, cache: ParseCache())
         let startup = StartupGate()
         let worker = WorkerService(
             configuration: configuration,
