@@ -252,20 +252,26 @@ struct EventRoutingIntegrationTests {
         let environment = ActivityCoreProcess.workerEnvironment(
             schema: schema, definitions: folder.path, extra: ["LOG_LEVEL": "info"])
         let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
-        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
-        defer { try? FileManager.default.removeItem(at: err) }
+        let worker = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
+        defer { try? FileManager.default.removeItem(at: worker.log) }
         // The router creates its stream once the startup sync is done; publish after that.
-        _ = try await ActivityCoreProcess.waitForLog("event stream ready", in: err, of: process)
+        _ = try await ActivityCoreProcess.waitForLog("event stream ready", in: worker.log, of: worker.process)
         try await nats.publish(
             "it.\(schema).push", payload: ByteBuffer(string: #"{"id":"p-\#(schema)","type":"repo.push"}"#))
         try await nats.flush()
         let arrived = try await receiver.waitForRequests(1, timeout: .seconds(60))
-        let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        let log = worker.logText
         #expect(arrived.count == 1, "\(log)")
         #expect(log.contains("event stream keeps its subjects"), "\(log)")
         #expect(log.contains(other), "the error names the stream holding the subject: \(log)")
-        try await ActivityCoreProcess.terminate(process)
-        #expect(process.terminationStatus == 0)
+        // Ready (the rest is routed), with a warning naming the subject and the other stream.
+        let ready = try await worker.call(.GET, "/readyz")
+        #expect(ready.status == 200, "\(ready.text)")
+        let warnings = ready.json["warnings"] as? [String] ?? []
+        #expect(warnings.count == 1, "\(ready.text)")
+        #expect(warnings.first?.contains(claimed) == true, "\(ready.text)")
+        #expect(warnings.first?.contains(other) == true, "\(ready.text)")
+        #expect(try await worker.stop() == 0)
         try await js.deleteStream(stream)
         try await js.deleteStream(other)
         await nats.close()

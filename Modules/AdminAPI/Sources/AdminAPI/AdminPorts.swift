@@ -31,6 +31,9 @@ public protocol RunHistory: Sendable {
 public protocol ReadinessProbe: Sendable {
     /// Each failing part with why; empty when everything answers.
     func failures() async -> [String: String]
+    /// What works only in part and an operator should fix, without taking the service out
+    /// of rotation (shown by a `200` `/readyz`).
+    func warnings() async -> [String]
 }
 
 /// The Prometheus text page for `/metrics`.

@@ -25,7 +25,10 @@ public enum AdminRoutes {
                 let parts = failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
                 return JSONResponse.error(.serviceUnavailable, "not ready: " + parts.joined(separator: "; "))
             }
-            return JSONResponse.make(.ok, ["status": "ready"])
+            let warnings = await dependencies.readiness.warnings()
+            guard !warnings.isEmpty else { return JSONResponse.make(.ok, ["status": "ready"]) }
+            return JSONResponse.make(
+                .ok, ["status": JSONValue.string("ready"), "warnings": .array(warnings.map(JSONValue.string))])
         }
         router.get("metrics") { _, _ in
             Response(

@@ -218,6 +218,9 @@ struct AdminRoutesTests {
             }
             try await client.execute(uri: "/readyz", method: .get) { (response: TestResponse) async throws in
                 #expect(response.status == .ok)
+                let ready = try Self.json(response.body)
+                #expect(ready["status"] as? String == "ready")
+                #expect(ready["warnings"] == nil)
             }
             try await client.execute(uri: "/metrics", method: .get) { (response: TestResponse) async throws in
                 #expect(response.status == .ok)
@@ -230,6 +233,15 @@ struct AdminRoutesTests {
                 #expect(response.status == .notFound)
                 #expect(try Self.json(response.body)["error"] != nil)
                 #expect(response.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
+            }
+        }
+        let partial = FakeReadiness(warning: ["nats: subject a.b is not in stream S"])
+        try await Self.app(readiness: partial).test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { (response: TestResponse) async throws in
+                #expect(response.status == .ok)
+                let ready = try Self.json(response.body)
+                #expect(ready["status"] as? String == "ready")
+                #expect(ready["warnings"] as? [String] == ["nats: subject a.b is not in stream S"])
             }
         }
         let down = FakeReadiness(failing: ["nats": "connection refused", "temporal": "unavailable"])

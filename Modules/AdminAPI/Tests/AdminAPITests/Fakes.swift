@@ -57,7 +57,9 @@ final class FakeRuns: RunHistory {
 
 struct FakeReadiness: ReadinessProbe {
     var failing: [String: String] = [:]
+    var warning: [String] = []
     func failures() async -> [String: String] { self.failing }
+    func warnings() async -> [String] { self.warning }
 }
 
 struct FakeMetrics: MetricsExporter {

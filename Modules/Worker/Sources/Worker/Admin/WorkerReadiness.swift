@@ -37,6 +37,11 @@ public struct WorkerReadiness: ReadinessProbe {
         return failures
     }
 
+    public func warnings() async -> [String] {
+        guard let warning = await self.events?.readinessWarning() else { return [] }
+        return ["nats: \(warning)"]
+    }
+
     /// nil when `body` finished in time, else why not.
     static func check(_ body: @escaping @Sendable () async throws -> Void) async -> String? {
         await withTaskGroup(of: String?.self) { group in

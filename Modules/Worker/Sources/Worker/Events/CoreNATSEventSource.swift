@@ -65,6 +65,9 @@ public actor CoreNATSEventSource: RouterEventSource {
         return self.subscriptions.isEmpty ? "no event subjects subscribed yet" : nil
     }
 
+    /// Core NATS takes any subject: nothing is received only in part.
+    public func readinessWarning() async -> String? { nil }
+
     public func close() async {
         for pump in self.pumps.values { pump.cancel() }
         self.pumps = [:]

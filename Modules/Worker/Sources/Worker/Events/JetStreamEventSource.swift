@@ -22,6 +22,8 @@ public actor JetStreamEventSource: RouterEventSource {
     private var consumerVerified = false
     /// After a refused subject change: when to try again.
     private var subjectsRetryAt: ContinuousClock.Instant?
+    /// After a refused subject change: which subjects the stream lacks, and why.
+    private var refusal: String?
     /// The stream change in flight, if any.
     private var subjectWork: Task<Void, any Error>?
 
@@ -94,6 +96,10 @@ public actor JetStreamEventSource: RouterEventSource {
         }
     }
 
+    public func readinessWarning() async -> String? {
+        self.refusal
+    }
+
     public func close() async {
         await self.client?.drain()
         self.client = nil
@@ -163,12 +169,16 @@ public actor JetStreamEventSource: RouterEventSource {
             try await js.ensureStream(self.stream, subjects: wanted)
             self.appliedSubjects = wanted
             self.subjectsRetryAt = nil
+            self.refusal = nil
         } catch {
             var existing = try await js.streamSubjects(self.stream)
             if existing == nil { existing = await self.createWithConfiguredSubjects(js, wanted: wanted) }
             guard let existing else { throw error }
             self.subjectsRetryAt = ContinuousClock.now + .seconds(60)
             self.appliedSubjects = existing
+            let missing = wanted.filter { !existing.contains($0) }
+            self.refusal =
+                "events on \(missing.joined(separator: ", ")) are not routed: stream \(self.stream) cannot take them (\(error))"
             self.logger.error(
                 "event stream keeps its subjects; events on the others are not routed",
                 metadata: [

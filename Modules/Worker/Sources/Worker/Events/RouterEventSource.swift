@@ -8,4 +8,6 @@ public protocol RouterEventSource: EventSource {
     func close() async
     /// Why the source is not ready to receive events (readiness), or nil when it is.
     func readinessProblem() async -> String?
+    /// What it receives only in part (readiness warnings), or nil.
+    func readinessWarning() async -> String?
 }
