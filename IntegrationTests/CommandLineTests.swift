@@ -50,6 +50,19 @@ struct CommandLineTests {
         #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test("the worker with a bad NATS_URL exits 2 naming it, never the secret, and does not crash")
+    func workerBadNATSURL() async throws {
+        for url in ["tls://router:hunter2@nats.example:4443", "http://router:hunter2@nats.example"] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = url
+            let outcome = try await ActivityCoreProcess.run(["worker"], environment: environment)
+            #expect(outcome.status == 2, "\(url): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("NATS_URL"), "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("hunter2"), "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("Fatal error"), "\(outcome.stderr)")
+        }
+    }
+
     @Test("an unknown flag is a usage error: exit 2")
     func usage() async throws {
         let outcome = try await ActivityCoreProcess.run(

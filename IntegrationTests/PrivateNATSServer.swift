@@ -9,6 +9,8 @@ final class PrivateNATSServer: @unchecked Sendable {
     // Only used from the test that owns it.
     let port: Int
     let storage: TemporaryFolder
+    /// More `nats-server` options (authorisation, TLS).
+    let options: [String]
     private var process: Process?
 
     var url: String { "nats://127.0.0.1:\(self.port)" }
@@ -28,16 +30,17 @@ final class PrivateNATSServer: @unchecked Sendable {
         }
     }
 
-    init() async throws {
+    init(options: [String] = []) async throws {
         self.port = try await Self.freePort()
         self.storage = try TemporaryFolder()
+        self.options = options
         try await self.start()
     }
 
     func start() async throws {
         let process = Process()
         process.executableURL = try Self.binary
-        process.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path]
+        process.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path] + self.options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -36,8 +36,15 @@ public struct NATSConfiguration: Sendable, Hashable {
 
     static func server(_ text: String) throws(NATSError) -> Server {
         let withScheme = text.contains("://") ? text : "nats://" + text
+        if withScheme.lowercased().hasPrefix("tls://") {
+            // Never fall back to plaintext for a server the operator asked TLS of.
+            throw NATSError(
+                .invalidConfiguration,
+                "NATS server \"\(Self.redacted(text))\": TLS (tls://) is not supported by activity-core's NATS client; "
+                    + "use nats:// on a trusted network, or a TLS-terminating sidecar")
+        }
         guard let components = URLComponents(string: withScheme), let host = components.host, !host.isEmpty,
-            ["nats", "tls"].contains(components.scheme ?? "")
+            components.scheme == "nats"
         else {
             throw NATSError(.invalidConfiguration, "NATS server \"\(Self.redacted(text))\" is not nats://host:port")
         }

@@ -40,8 +40,14 @@ final class NATSLink: Sendable {
             .get()
         let link = NATSLink(server: server, channel: channel, state: state)
         do {
-            _ = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
+            let info = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
                 try await state.waitForInfo()
+            }
+            if Self.requiresTLS(info: info) {
+                throw NATSError(
+                    .connectionFailed,
+                    "NATS server \(server) requires TLS, which activity-core's NATS client does not speak; "
+                        + "allow plaintext clients on a trusted network, or use a TLS-terminating sidecar")
             }
             try await link.write(
                 Self.connectLine(server: server, name: configuration.name) + inboxLine + subscriptions.subscribeLines())
@@ -57,6 +63,12 @@ final class NATSLink: Sendable {
         holder.link = link
         if let error = state.closedError { onClose(link, error) }
         return link
+    }
+
+    /// The INFO's `tls_required`: the server takes TLS clients only.
+    static func requiresTLS(info: String) -> Bool {
+        let object = (try? JSONSerialization.jsonObject(with: Data(info.utf8))) as? [String: Any]
+        return object?["tls_required"] as? Bool == true
     }
 
     static func connectLine(server: NATSConfiguration.Server, name: String) -> String {

@@ -90,4 +90,24 @@ struct NATSProtocolParserTests {
         #expect(NATSConfiguration.redacted("nats://u:secret@h:1") == "nats://***@h:1")
         #expect(throws: NATSError.self) { try NATSConfiguration(urls: ["http://h"]) }
     }
+
+    @Test("tls:// is refused, never connected in plaintext; the message names the server, not its secret")
+    func tlsRefused() {
+        do {
+            _ = try NATSConfiguration(urls: ["nats://h1", "tls://u:secret@h2:4443"])
+            Issue.record("tls:// was accepted")
+        } catch {
+            #expect(error.code == .invalidConfiguration)
+            #expect(error.message.contains("tls://***@h2:4443"))
+            #expect(error.message.contains("not supported"))
+            #expect(!error.message.contains("secret"))
+        }
+    }
+
+    @Test("an INFO with tls_required is recognised")
+    func tlsRequiredInfo() {
+        #expect(NATSLink.requiresTLS(info: #"{"server_id":"x","tls_required":true,"max_payload":1048576}"#))
+        #expect(!NATSLink.requiresTLS(info: #"{"server_id":"x","tls_required":false}"#))
+        #expect(!NATSLink.requiresTLS(info: #"{"server_id":"x"}"#))
+    }
 }

@@ -6,6 +6,7 @@ import Definitions
 import EventTypes
 import Foundation
 import Logging
+import NATS
 import Postgres
 import PostgresNIO
 import Prometheus
@@ -19,17 +20,19 @@ import Temporal
 struct WorkerCommand: AsyncParsableCommand {
     /// The router's source: the JetStream durable consumer, or core NATS subscriptions in a
     /// queue group when `ACTIVITY_EVENT_STREAM` is empty.
-    static func eventSource(_ configuration: Configuration, logger: Logger) throws -> any RouterEventSource {
+    static func eventSource(_ configuration: Configuration, nats: NATSConfiguration, logger: Logger)
+        -> any RouterEventSource
+    {
         if configuration.eventStream.isEmpty {
             return CoreNATSEventSource(
-                configuration: try configuration.natsConfiguration(),
+                configuration: nats,
                 queue: configuration.eventConsumer,
                 subjects: configuration.eventSubjects,
                 logger: logger
             )
         }
         return JetStreamEventSource(
-            configuration: try configuration.natsConfiguration(),
+            configuration: nats,
             stream: configuration.eventStream,
             consumer: configuration.eventConsumer,
             subjects: configuration.eventSubjects,
@@ -89,7 +92,10 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        // Every setting is checked before anything is opened: a bad one is a clear error
+        // (exit 2), not a crash on the way out.
         let temporalConfiguration = try configuration.temporalConfiguration()
+        let natsConfiguration = try configuration.natsConfiguration()
         do {
             try await ActivityDatabase.checkConnection(url: configuration.databaseURL, logger: logger)
         } catch {
@@ -101,7 +107,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
         let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let publisher = NATSEventPublisher(configuration: try configuration.natsConfiguration(), logger: logger)
+        let publisher = NATSEventPublisher(configuration: natsConfiguration, logger: logger)
         do {
             try await publisher.connect()
         } catch {
@@ -143,7 +149,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 failureTerminationBehavior: .gracefullyShutdownGroup
             ),
         ]
-        let source = try Self.eventSource(configuration, logger: logger)
+        let source = Self.eventSource(configuration, nats: natsConfiguration, logger: logger)
         services += Self.routerServices(
             configuration, source: source, database: database, temporal: temporal, startup: startup,
             metrics: metrics, logger: logger)
