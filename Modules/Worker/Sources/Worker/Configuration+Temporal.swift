@@ -1,10 +1,19 @@
+import Foundation
 import NATS
 import Schedules
 import Temporal
 
 extension Configuration {
-    /// The Temporal connection settings.
+    /// The Temporal connection settings. The TLS files must be readable now: a missing one is
+    /// an error naming its variable, not a TLS failure at the first call.
     public func temporalConfiguration() throws(ConfigurationError) -> TemporalConfiguration {
+        let files = [
+            ("TEMPORAL_TLS_CERT", self.temporalTLSCertPath), ("TEMPORAL_TLS_KEY", self.temporalTLSKeyPath),
+            ("TEMPORAL_TLS_CA", self.temporalTLSCAPath),
+        ]
+        for case (let variable, let path?) in files where !FileManager.default.isReadableFile(atPath: path) {
+            throw ConfigurationError(variable: variable, "cannot read the PEM file \(path)")
+        }
         do {
             return try TemporalConfiguration(
                 address: self.temporalAddress,

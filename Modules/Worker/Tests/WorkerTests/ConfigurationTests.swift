@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Worker
@@ -82,6 +83,27 @@ struct ConfigurationTests {
         } throws: { error in
             (error as? ConfigurationError)?.variable == variable
         }
+    }
+
+    @Test("a TLS file that cannot be read is an error naming its variable and path")
+    func unreadableTLSFiles() throws {
+        let configuration = try Configuration(environment: [
+            "TEMPORAL_TLS_CERT": "/nonexistent/client.pem", "TEMPORAL_TLS_KEY": "/nonexistent/client.key",
+        ])
+        do {
+            _ = try configuration.temporalConfiguration()
+            Issue.record("a missing certificate was accepted")
+        } catch {
+            #expect(error.variable == "TEMPORAL_TLS_CERT")
+            #expect(error.message.contains("/nonexistent/client.pem"))
+        }
+        let withCA = try Configuration(environment: ["TEMPORAL_TLS_CA": "/nonexistent/ca.pem"])
+        #expect(throws: ConfigurationError.self) { try withCA.temporalConfiguration() }
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: ca)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        let readable = try Configuration(environment: ["TEMPORAL_TLS_CA": ca.path])
+        #expect(try readable.temporalConfiguration().usesTLS)
     }
 
     @Test("the sync interval accepts 0 and 10 and more")
