@@ -29,7 +29,7 @@ public final class TemporalClient: Sendable {
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(
-                target: .dns(host: configuration.host, port: configuration.port),
+                target: Self.target(configuration),
                 transportSecurity: Self.transportSecurity(configuration),
                 config: .defaults { config in
                     config.backoff.initial = .milliseconds(200)
@@ -78,6 +78,19 @@ public final class TemporalClient: Sendable {
         channel.eventLoop.makeCompletedFuture {
             let http2 = try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self)
             try channel.pipeline.syncOperations.addHandler(PingAnsweringHandler(), position: .before(http2))
+        }
+    }
+
+    /// An IP literal is an IP target: a DNS target would send it as the TLS server name (SNI),
+    /// which TLS forbids and NIOSSL refuses, so no TLS connection to an IP address would ever
+    /// open. The certificate is then checked against the address itself.
+    static func target(_ configuration: TemporalConfiguration) -> any ResolvableTarget {
+        var host = configuration.host
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        switch (try? NIOCore.SocketAddress(ipAddress: host, port: configuration.port))?.protocol {
+        case .inet?: return .ipv4(host: host, port: configuration.port)
+        case .inet6?: return .ipv6(host: host, port: configuration.port)
+        default: return .dns(host: host, port: configuration.port)
         }
     }
 
@@ -156,7 +169,9 @@ public final class TemporalClient: Sendable {
             case .failedPrecondition: .failedPrecondition
             default: .other
             }
-        return TemporalError(code, "\(method): \(rpc.code): \(rpc.message)")
+        // The cause says why a connection failed (refused, a certificate not trusted, ...).
+        let cause = rpc.cause.map { " (\($0))" } ?? ""
+        return TemporalError(code, "\(method): \(rpc.code): \(rpc.message)\(cause)")
     }
 }
 

@@ -37,4 +37,15 @@ struct PayloadTests {
         #expect(try TemporalConfiguration(address: "h:1", apiKey: "k").usesTLS)
         #expect(throws: TemporalError.self) { try TemporalConfiguration(address: "no-port") }
     }
+
+    @Test("an IP address is an IP target (no IP as TLS server name), a name is a DNS target")
+    func targets() throws {
+        func kind(_ address: String) throws -> String {
+            "\(type(of: TemporalClient.target(try TemporalConfiguration(address: address))))"
+        }
+        #expect(try kind("10.0.0.5:7233") == "IPv4")
+        #expect(try kind("[::1]:7233") == "IPv6")
+        #expect(try kind("namespace.tmprl.cloud:7233") == "DNS")
+        #expect(try kind("localhost:7233") == "DNS")
+    }
 }
