@@ -52,7 +52,7 @@ struct CommandLineTests {
 
     @Test("the worker with a bad NATS_URL exits 2 naming it, never the secret, and does not crash")
     func workerBadNATSURL() async throws {
-        for url in ["tls://router:hunter2@nats.example:4443", "http://router:hunter2@nats.example"] {
+        for url in ["ftp://router:hunter2@nats.example:4443", "http://router:hunter2@nats.example"] {
             var environment = ProcessInfo.processInfo.environment
             environment["NATS_URL"] = url
             let outcome = try await ActivityCoreProcess.run(["worker"], environment: environment)

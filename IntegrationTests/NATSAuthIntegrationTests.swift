@@ -56,32 +56,103 @@ struct NATSAuthIntegrationTests {
         try await server.stop()
     }
 
-    @Test("a server that requires TLS is refused with a message saying so, never used in plaintext")
-    func tlsRequired() async throws {
-        let certificates = try TemporaryFolder()
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-keyout", certificates.path + "/key.pem", "-out", certificates.path + "/cert.pem",
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
-        let server = try await PrivateNATSServer(options: [
-            "--tls", "--tlscert", certificates.path + "/cert.pem", "--tlskey", certificates.path + "/key.pem",
-        ])
+    static func connect(_ url: String, tls: NATSTLS) async throws -> NATSClient {
+        var configuration = try NATSConfiguration(urls: [url])
+        configuration.maxReconnectAttempts = 0
+        configuration.tls = tls
+        return try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
+    }
+
+    static func expectFailure(_ url: String, tls: NATSTLS, containing text: String) async {
         do {
-            let client = try await Self.connect(server.url)
+            let client = try await Self.connect(url, tls: tls)
             await client.close()
-            Issue.record("a TLS-only server was used without TLS")
+            Issue.record("\(url) connected; expected a failure with \(text)")
         } catch let error as NATSError {
-            #expect(error.code == .connectionFailed)
-            #expect(error.message.contains("requires TLS"), "\(error.message)")
-            #expect(error.message.contains("127.0.0.1:\(server.port)"), "\(error.message)")
+            #expect(error.message.contains(text), "\(error.message)")
+        } catch {
+            Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test("TLS: a TLS-only server is used over TLS with the CA given; an untrusted one is refused")
+    func tls() async throws {
+        let certificates = try TestCertificates()
+        let server = try await PrivateNATSServer(options: [
+            "--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
+        ])
+        // nats:// and a server that requires TLS: upgraded, never plaintext.
+        let upgraded = try await Self.connect(server.url, tls: NATSTLS(caPath: certificates.caCertificate))
+        #expect(try await Self.roundTrip(upgraded) == "ok")
+        await upgraded.close()
+        let asked = try await Self.connect(
+            "tls://127.0.0.1:\(server.port)", tls: NATSTLS(caPath: certificates.caCertificate))
+        #expect(try await Self.roundTrip(asked) == "ok")
+        await asked.close()
+        await Self.expectFailure(server.url, tls: NATSTLS(), containing: "CERTIFICATE_VERIFY_FAILED")
+        await Self.expectFailure(
+            server.url, tls: NATSTLS(caPath: certificates.otherCACertificate), containing: "CERTIFICATE_VERIFY_FAILED")
+        try await server.stop()
+    }
+
+    @Test("mutual TLS: with the client certificate accepted, without it refused")
+    func mutualTLS() async throws {
+        let certificates = try TestCertificates()
+        let server = try await PrivateNATSServer(options: [
+            "--tlsverify", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
+            "--tlscacert", certificates.caCertificate,
+        ])
+        let client = try await Self.connect(
+            server.url,
+            tls: NATSTLS(
+                caPath: certificates.caCertificate, certificatePath: certificates.clientCertificate,
+                keyPath: certificates.clientKey))
+        #expect(try await Self.roundTrip(client) == "ok")
+        await client.close()
+        await Self.expectFailure(
+            server.url, tls: NATSTLS(caPath: certificates.caCertificate), containing: "CERTIFICATE_REQUIRED")
+        try await server.stop()
+    }
+
+    @Test("tls:// against a server without TLS is refused, never used in plaintext")
+    func tlsNotOffered() async throws {
+        let server = try await PrivateNATSServer()
+        await Self.expectFailure("tls://127.0.0.1:\(server.port)", tls: NATSTLS(), containing: "does not offer TLS")
+        try await server.stop()
+    }
+
+    @Test("the worker over TLS (NATS_URL tls://, NATS_TLS_CA): ready, and Tools/smoke passes publishing over TLS")
+    func workerOverTLS() async throws {
+        let certificates = try TestCertificates()
+        let server = try await PrivateNATSServer(options: [
+            "--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
+        ])
+        let folder = try TemporaryFolder()
+        try folder.write("on-ping.yaml", "id: on-ping\ntrigger: {type: event, event_type: it.ping}\n")
+        let schema = TestDatabase.newSchemaName()
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path,
+            extra: ["NATS_URL": "tls://127.0.0.1:\(server.port)", "NATS_TLS_CA": certificates.caCertificate])
+        let worker = try await WorkerUnderTest.start(environment: environment, token: "tok-\(schema)")
+        defer { try? FileManager.default.removeItem(at: worker.log) }
+        var ready = try await worker.call(.GET, "/readyz")
+        for _ in 0..<50 where ready.status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = try await worker.call(.GET, "/readyz")
+        }
+        #expect(ready.status == 200, "\(ready.text) \(worker.logText)")
+        let (status, text) = try SmokeIntegrationTests.runSmoke(
+            worker: worker, root: folder.path, schema: schema,
+            environment: ["NATS_URL": "tls://127.0.0.1:\(server.port)", "NATS_TLS_CA": certificates.caCertificate])
+        #expect(status == 0, "\(text)\n\(worker.logText)")
+        // A flat root stays flat: the smoke's own folder is gone, on-ping is live again.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["on-ping.yaml"])
+        let definitions = try await worker.call(.GET, "/admin/definitions")
+        let onPing = definitions.list.first { $0["id"] as? String == "on-ping" }
+        #expect(onPing?["retired"] as? Bool == false, "\(definitions.text)")
+        #expect(try await worker.stop() == 0)
+        await TestTemporal.deleteAllSchedules(prefix: environment["ACTIVITY_SCHEDULE_PREFIX"] ?? "")
         try await server.stop()
     }
 }

@@ -9,6 +9,31 @@ struct SmokeIntegrationTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// Runs `Tools/smoke` against `worker` with the worker's definitions `root`, publishing
+    /// under the test's own stream subjects (it.<schema>.>); exit status and output.
+    static func runSmoke(
+        worker: WorkerUnderTest, root: String, schema: String, environment extra: [String: String] = [:]
+    ) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Self.repository.appendingPathComponent("Tools/smoke").path, "--url",
+            "http://127.0.0.1:\(worker.port)", "--root", root, "--subject-prefix", "it.\(schema)",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACTIVITY_ADMIN_TOKEN"] = worker.token
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     @Test("every check holds, and the smoke leaves the definitions as it found them")
     func smoke() async throws {
         let schema = TestDatabase.newSchemaName()
@@ -24,26 +49,8 @@ struct SmokeIntegrationTests {
         let worker = try await WorkerUnderTest.start(environment: environment, token: token)
         defer { worker.process.terminate() }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", Self.repository.appendingPathComponent("Tools/smoke").path, "--url",
-            "http://127.0.0.1:\(worker.port)", "--root", root.path,
-            // Under this test's own stream subjects (it.<schema>.>).
-            "--subject-prefix", "it.\(schema)",
-        ]
-        var smokeEnvironment = ProcessInfo.processInfo.environment
-        smokeEnvironment["ACTIVITY_ADMIN_TOKEN"] = token
-        smokeEnvironment["PYTHONDONTWRITEBYTECODE"] = "1"
-        process.environment = smokeEnvironment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)\n\(worker.logText)")
+        let (status, text) = try Self.runSmoke(worker: worker, root: root.path, schema: schema)
+        #expect(status == 0, "\(text)\n\(worker.logText)")
         let lines = text.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }

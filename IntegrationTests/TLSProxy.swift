@@ -14,13 +14,13 @@ final class TLSProxy: Sendable {
 
     init(upstreamPort: Int, certificate: String, key: String, clientCA: String? = nil) async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: [.certificate(try NIOSSLCertificate(file: certificate, format: .pem))],
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         )
         tls.applicationProtocols = ["h2"]
         if let clientCA {
             tls.certificateVerification = .noHostnameVerification
-            tls.trustRoots = .certificates([try NIOSSLCertificate(file: clientCA, format: .pem)])
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
         }
         let context = try NIOSSLContext(configuration: tls)
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

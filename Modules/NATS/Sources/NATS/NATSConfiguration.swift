@@ -1,7 +1,7 @@
 import Foundation
 
 /// Servers and credentials of a NATS connection, from `NATS_URL`
-/// (`nats://[user:pass@|token@]host:port`, comma-separated).
+/// (`nats://` or `tls://[user:pass@|token@]host:port`, comma-separated), and TLS settings.
 public struct NATSConfiguration: Sendable, Hashable {
     public struct Server: Sendable, Hashable, CustomStringConvertible {
         public var host: String
@@ -9,6 +9,8 @@ public struct NATSConfiguration: Sendable, Hashable {
         public var user: String?
         public var password: String?
         public var token: String?
+        /// Given as `tls://`: never used without TLS.
+        public var requiresTLS = false
 
         /// `host:port`, never the credentials.
         public var description: String { "\(self.host):\(self.port)" }
@@ -24,6 +26,8 @@ public struct NATSConfiguration: Sendable, Hashable {
     public var maxReconnectWait: Duration = .seconds(5)
     /// Rounds over all servers before giving up; `nil` reconnects for as long as the process runs.
     public var maxReconnectAttempts: Int?
+    /// Trust roots and client certificate; configured ones make TLS required of every server.
+    public var tls = NATSTLS()
 
     public init(urls: [String], name: String = "activity-core", connectTimeout: Duration = .seconds(5))
         throws(NATSError)
@@ -36,19 +40,14 @@ public struct NATSConfiguration: Sendable, Hashable {
 
     static func server(_ text: String) throws(NATSError) -> Server {
         let withScheme = text.contains("://") ? text : "nats://" + text
-        if withScheme.lowercased().hasPrefix("tls://") {
-            // Never fall back to plaintext for a server the operator asked TLS of.
-            throw NATSError(
-                .invalidConfiguration,
-                "NATS server \"\(Self.redacted(text))\": TLS (tls://) is not supported by activity-core's NATS client; "
-                    + "use nats:// on a trusted network, or a TLS-terminating sidecar")
-        }
         guard let components = URLComponents(string: withScheme), let host = components.host, !host.isEmpty,
-            components.scheme == "nats"
+            let scheme = components.scheme?.lowercased(), ["nats", "tls"].contains(scheme)
         else {
-            throw NATSError(.invalidConfiguration, "NATS server \"\(Self.redacted(text))\" is not nats://host:port")
+            throw NATSError(
+                .invalidConfiguration, "NATS server \"\(Self.redacted(text))\" is not nats:// or tls://host:port")
         }
         var server = Server(host: host, port: components.port ?? 4222)
+        server.requiresTLS = scheme == "tls"
         if let user = components.user?.removingPercentEncoding ?? components.user {
             if let password = components.password {
                 server.user = user

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// One TCP connection to one server, after the handshake: INFO read, CONNECT sent, the
@@ -43,11 +44,8 @@ final class NATSLink: Sendable {
             let info = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
                 try await state.waitForInfo()
             }
-            if Self.requiresTLS(info: info) {
-                throw NATSError(
-                    .connectionFailed,
-                    "NATS server \(server) requires TLS, which activity-core's NATS client does not speak; "
-                        + "allow plaintext clients on a trusted network, or use a TLS-terminating sidecar")
+            if try Self.needsTLS(server: server, tls: configuration.tls, info: info) {
+                try await Self.startTLS(on: channel, server: server, tls: configuration.tls)
             }
             try await link.write(
                 Self.connectLine(server: server, name: configuration.name) + inboxLine + subscriptions.subscribeLines())
@@ -57,6 +55,8 @@ final class NATSLink: Sendable {
             if let refused = state.lastServerError {
                 throw NATSError(.connectionFailed, "NATS refused the connection: \(refused)")
             }
+            // The first failure says why (a TLS handshake, say), not the write it broke.
+            if let cause = state.closedError, cause.code == .connectionFailed { throw cause }
             throw error
         }
         // Only a link that completed the handshake reports its loss.
@@ -67,8 +67,50 @@ final class NATSLink: Sendable {
 
     /// The INFO's `tls_required`: the server takes TLS clients only.
     static func requiresTLS(info: String) -> Bool {
+        Self.flag("tls_required", in: info)
+    }
+
+    static func flag(_ name: String, in info: String) -> Bool {
         let object = (try? JSONSerialization.jsonObject(with: Data(info.utf8))) as? [String: Any]
-        return object?["tls_required"] as? Bool == true
+        return object?[name] as? Bool == true
+    }
+
+    /// TLS when the server requires it, or when asked for (`tls://`, TLS files); asked for and
+    /// not offered is an error, never a plaintext connection.
+    static func needsTLS(server: NATSConfiguration.Server, tls: NATSTLS, info: String) throws -> Bool {
+        if Self.requiresTLS(info: info) { return true }
+        guard server.requiresTLS || tls.isConfigured else { return false }
+        guard Self.flag("tls_available", in: info) else {
+            throw NATSError(
+                .connectionFailed,
+                "NATS server \(server) does not offer TLS, which \(server.requiresTLS ? "its tls:// URL" : "NATS_TLS_*") "
+                    + "asks for")
+        }
+        return true
+    }
+
+    /// Puts a TLS client in front of the protocol handler and lets it handshake (writes wait
+    /// for it). A handshake failure fails the connection like any other error.
+    static func startTLS(on channel: any Channel, server: NATSConfiguration.Server, tls: NATSTLS) async throws {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        let context: NIOSSLContext
+        do {
+            if let ca = tls.caPath { configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca)) }
+            if let certificate = tls.certificatePath, let key = tls.keyPath {
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            }
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw NATSError(.invalidConfiguration, "cannot load the NATS TLS files: \(error)")
+        }
+        // An IP address is no TLS server name: the certificate is checked against the address.
+        let isAddress = (try? SocketAddress(ipAddress: server.host, port: server.port)) != nil
+        let hostname = isAddress ? nil : server.host
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(
+                try NIOSSLClientHandler(context: context, serverHostname: hostname), position: .first)
+        }.get()
     }
 
     static func connectLine(server: NATSConfiguration.Server, name: String) -> String {

@@ -91,16 +91,36 @@ struct NATSProtocolParserTests {
         #expect(throws: NATSError.self) { try NATSConfiguration(urls: ["http://h"]) }
     }
 
-    @Test("tls:// is refused, never connected in plaintext; the message names the server, not its secret")
-    func tlsRefused() {
+    @Test("tls:// asks TLS of that server; another scheme is refused without showing the secret")
+    func tlsScheme() throws {
+        let configuration = try NATSConfiguration(urls: ["nats://h1", "tls://u:secret@h2:4443"])
+        #expect(configuration.servers.map(\.requiresTLS) == [false, true])
+        #expect(configuration.servers[1].password == "secret")
         do {
-            _ = try NATSConfiguration(urls: ["nats://h1", "tls://u:secret@h2:4443"])
-            Issue.record("tls:// was accepted")
+            _ = try NATSConfiguration(urls: ["ftp://u:secret@h3"])
+            Issue.record("ftp:// was accepted")
         } catch {
             #expect(error.code == .invalidConfiguration)
-            #expect(error.message.contains("tls://***@h2:4443"))
-            #expect(error.message.contains("not supported"))
+            #expect(error.message.contains("ftp://***@h3"))
             #expect(!error.message.contains("secret"))
+        }
+    }
+
+    @Test("TLS when the server requires it or when asked for; asked for and not offered is an error")
+    func tlsDecision() throws {
+        let plain = try NATSConfiguration(urls: ["nats://h"]).servers[0]
+        let asked = try NATSConfiguration(urls: ["tls://h"]).servers[0]
+        let required = #"{"tls_required":true}"#
+        let available = #"{"tls_available":true}"#
+        let none = #"{"server_id":"x"}"#
+        #expect(try NATSLink.needsTLS(server: plain, tls: NATSTLS(), info: required))
+        #expect(try !NATSLink.needsTLS(server: plain, tls: NATSTLS(), info: none))
+        #expect(try !NATSLink.needsTLS(server: plain, tls: NATSTLS(), info: available))
+        #expect(try NATSLink.needsTLS(server: asked, tls: NATSTLS(), info: available))
+        #expect(try NATSLink.needsTLS(server: plain, tls: NATSTLS(caPath: "/ca.pem"), info: available))
+        #expect(throws: NATSError.self) { try NATSLink.needsTLS(server: asked, tls: NATSTLS(), info: none) }
+        #expect(throws: NATSError.self) {
+            try NATSLink.needsTLS(server: plain, tls: NATSTLS(caPath: "/ca.pem"), info: none)
         }
     }
 

@@ -41,6 +41,13 @@ extension Configuration {
             }
             self.natsURLs = urls
         }
+        self.natsTLSCAPath = reader.first("NATS_TLS_CA")?.1
+        self.natsTLSCertPath = reader.first("NATS_TLS_CERT")?.1
+        self.natsTLSKeyPath = reader.first("NATS_TLS_KEY")?.1
+        if (self.natsTLSCertPath == nil) != (self.natsTLSKeyPath == nil) {
+            throw ConfigurationError(
+                variable: "NATS_TLS_CERT", "NATS_TLS_CERT and NATS_TLS_KEY must be set together (mutual TLS)")
+        }
         if let (name, value) = reader.first("ACTIVITY_DEFINITION_DIRS") {
             let roots = value.split(whereSeparator: { $0 == ":" || $0 == "," }).map(String.init).filter { !$0.isEmpty }
             guard !roots.isEmpty else {

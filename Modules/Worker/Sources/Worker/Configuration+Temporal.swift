@@ -7,13 +7,10 @@ extension Configuration {
     /// The Temporal connection settings. The TLS files must be readable now: a missing one is
     /// an error naming its variable, not a TLS failure at the first call.
     public func temporalConfiguration() throws(ConfigurationError) -> TemporalConfiguration {
-        let files = [
+        try Self.requireReadable([
             ("TEMPORAL_TLS_CERT", self.temporalTLSCertPath), ("TEMPORAL_TLS_KEY", self.temporalTLSKeyPath),
             ("TEMPORAL_TLS_CA", self.temporalTLSCAPath),
-        ]
-        for case (let variable, let path?) in files where !FileManager.default.isReadableFile(atPath: path) {
-            throw ConfigurationError(variable: variable, "cannot read the PEM file \(path)")
-        }
+        ])
         do {
             return try TemporalConfiguration(
                 address: self.temporalAddress,
@@ -28,13 +25,27 @@ extension Configuration {
         }
     }
 
+    static func requireReadable(_ files: [(variable: String, path: String?)]) throws(ConfigurationError) {
+        for case (let variable, let path?) in files where !FileManager.default.isReadableFile(atPath: path) {
+            throw ConfigurationError(variable: variable, "cannot read the PEM file \(path)")
+        }
+    }
+
     /// The NATS connection settings.
     public func natsConfiguration() throws(ConfigurationError) -> NATSConfiguration {
+        try Self.requireReadable([
+            ("NATS_TLS_CERT", self.natsTLSCertPath), ("NATS_TLS_KEY", self.natsTLSKeyPath),
+            ("NATS_TLS_CA", self.natsTLSCAPath),
+        ])
+        var configuration: NATSConfiguration
         do {
-            return try NATSConfiguration(urls: self.natsURLs)
+            configuration = try NATSConfiguration(urls: self.natsURLs)
         } catch {
             throw ConfigurationError(variable: "NATS_URL", error.message)
         }
+        configuration.tls = NATSTLS(
+            caPath: self.natsTLSCAPath, certificatePath: self.natsTLSCertPath, keyPath: self.natsTLSKeyPath)
+        return configuration
     }
 
     /// How cron definitions become schedule IDs and workflow starts.

@@ -18,6 +18,11 @@ public struct Configuration: Sendable {
     public var temporalTLSCAPath: String?
     public var temporalAPIKey: String?
     public var natsURLs: [String]
+    /// `NATS_TLS_CA`, `NATS_TLS_CERT`, `NATS_TLS_KEY` (PEM files; not in the contract): any of
+    /// them makes TLS required of every NATS server.
+    public var natsTLSCAPath: String?
+    public var natsTLSCertPath: String?
+    public var natsTLSKeyPath: String?
     public var definitionRoots: [String]
     public var taskQueue: String
     public var schedulePrefix: String

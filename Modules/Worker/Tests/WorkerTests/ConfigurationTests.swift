@@ -106,6 +106,26 @@ struct ConfigurationTests {
         #expect(try readable.temporalConfiguration().usesTLS)
     }
 
+    @Test("NATS TLS files: certificate and key together, readable, passed to the NATS settings")
+    func natsTLS() throws {
+        #expect(throws: ConfigurationError.self) { try Configuration(environment: ["NATS_TLS_CERT": "/c.pem"]) }
+        let missing = try Configuration(environment: ["NATS_TLS_CA": "/nonexistent/ca.pem"])
+        do {
+            _ = try missing.natsConfiguration()
+            Issue.record("a missing CA file was accepted")
+        } catch {
+            #expect(error.variable == "NATS_TLS_CA")
+        }
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("nats-ca-\(UUID().uuidString).pem")
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: ca)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        let nats = try Configuration(environment: ["NATS_TLS_CA": ca.path, "NATS_URL": "tls://n1:4443,n2"])
+            .natsConfiguration()
+        #expect(nats.tls.caPath == ca.path)
+        #expect(nats.tls.isConfigured)
+        #expect(nats.servers.map(\.requiresTLS) == [true, false])
+    }
+
     @Test("the sync interval accepts 0 and 10 and more")
     func interval() throws {
         #expect(try Configuration(environment: ["ACTIVITY_SYNC_INTERVAL_SECONDS": "0"]).syncIntervalSeconds == 0)
