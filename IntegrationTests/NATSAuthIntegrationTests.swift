@@ -6,9 +6,10 @@ import Testing
 /// The NATS client against private `nats-server`s that demand credentials or TLS.
 @Suite("NATS client against servers with authorisation and TLS")
 struct NATSAuthIntegrationTests {
-    static func connect(_ url: String) async throws -> NATSClient {
+    static func connect(_ url: String, tls: NATSTLS = NATSTLS()) async throws -> NATSClient {
         var configuration = try NATSConfiguration(urls: [url])
         configuration.maxReconnectAttempts = 0
+        configuration.tls = tls
         return try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
     }
 
@@ -21,18 +22,10 @@ struct NATSAuthIntegrationTests {
         return nil
     }
 
+    /// Refused by the server for its credentials; the message never shows the secret.
     static func expectRefused(_ url: String, secret: String) async {
-        do {
-            let client = try await Self.connect(url)
-            await client.close()
-            Issue.record("a connection with wrong or no credentials was accepted")
-        } catch let error as NATSError {
-            #expect(error.code == .connectionFailed)
-            #expect(error.message.contains("Authorization Violation"), "\(error.message)")
-            #expect(!error.message.contains(secret), "\(error.message)")
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        let message = await Self.expectFailure(url, tls: NATSTLS(), containing: "Authorization Violation")
+        #expect(message.map { !$0.contains(secret) } ?? true, "\(message ?? "")")
     }
 
     @Test("user and password: right ones connect, wrong or none are refused with the server's reason")
@@ -56,23 +49,21 @@ struct NATSAuthIntegrationTests {
         try await server.stop()
     }
 
-    static func connect(_ url: String, tls: NATSTLS) async throws -> NATSClient {
-        var configuration = try NATSConfiguration(urls: [url])
-        configuration.maxReconnectAttempts = 0
-        configuration.tls = tls
-        return try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
-    }
-
-    static func expectFailure(_ url: String, tls: NATSTLS, containing text: String) async {
+    /// A connection that must fail with `text` in its message; the message, when it failed.
+    @discardableResult
+    static func expectFailure(_ url: String, tls: NATSTLS, containing text: String) async -> String? {
         do {
             let client = try await Self.connect(url, tls: tls)
             await client.close()
-            Issue.record("\(url) connected; expected a failure with \(text)")
+            Issue.record("connected; expected a failure with \(text)")
         } catch let error as NATSError {
+            #expect(error.code == .connectionFailed)
             #expect(error.message.contains(text), "\(error.message)")
+            return error.message
         } catch {
             Issue.record("unexpected \(error)")
         }
+        return nil
     }
 
     @Test("TLS: a TLS-only server is used over TLS with the CA given; an untrusted one is refused")

@@ -13,6 +13,14 @@ struct TemporalTLSIntegrationTests {
         Int(TestTemporal.address.split(separator: ":").last ?? "") ?? 7233
     }
 
+    /// The dev server behind TLS with the test CA's server certificate; `mutual` requires a
+    /// client certificate from that CA too.
+    static func endpoint(_ certificates: borrowing TestCertificates, mutual: Bool = false) async throws -> TLSProxy {
+        try await TLSProxy(
+            upstreamPort: Self.devServerPort, certificate: certificates.serverCertificate,
+            key: certificates.serverKey, clientCA: mutual ? certificates.caCertificate : nil)
+    }
+
     /// One real RPC (GetSystemInfo) through the endpoint.
     static func call(
         _ address: String, ca: String? = nil, certificate: String? = nil, key: String? = nil, apiKey: String? = nil
@@ -28,9 +36,7 @@ struct TemporalTLSIntegrationTests {
     @Test("TLS with TEMPORAL_TLS_CA: calls go through; a CA that did not sign the server is refused")
     func tls() async throws {
         let certificates = try TestCertificates()
-        let proxy = try await TLSProxy(
-            upstreamPort: Self.devServerPort, certificate: certificates.serverCertificate,
-            key: certificates.serverKey)
+        let proxy = try await Self.endpoint(certificates)
         try await Self.call(proxy.address, ca: certificates.caCertificate)
         try await Self.call(proxy.address, ca: certificates.caCertificate, apiKey: "it-api-key")
         // Refusals say why (the gRPC error's cause is kept in the message).
@@ -45,9 +51,7 @@ struct TemporalTLSIntegrationTests {
     @Test("mTLS with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: accepted; without a client certificate: refused")
     func mutualTLS() async throws {
         let certificates = try TestCertificates()
-        let proxy = try await TLSProxy(
-            upstreamPort: Self.devServerPort, certificate: certificates.serverCertificate,
-            key: certificates.serverKey, clientCA: certificates.caCertificate)
+        let proxy = try await Self.endpoint(certificates, mutual: true)
         try await Self.call(
             proxy.address, ca: certificates.caCertificate, certificate: certificates.clientCertificate,
             key: certificates.clientKey)
@@ -61,9 +65,7 @@ struct TemporalTLSIntegrationTests {
     @Test("the commands read TEMPORAL_TLS_*: activity-core sync creates a schedule through the mTLS endpoint")
     func commandOverMutualTLS() async throws {
         let certificates = try TestCertificates()
-        let proxy = try await TLSProxy(
-            upstreamPort: Self.devServerPort, certificate: certificates.serverCertificate,
-            key: certificates.serverKey, clientCA: certificates.caCertificate)
+        let proxy = try await Self.endpoint(certificates, mutual: true)
         let folder = try TemporaryFolder()
         try folder.write("nightly.yaml", "id: nightly\ntrigger: {type: cron, cron_expression: \"0 3 * * *\"}\n")
         let schema = TestDatabase.newSchemaName()
