@@ -190,6 +190,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Modules/Worker/Sources/Worker",
             swiftSettings: swiftSettings
@@ -202,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "Sync"],
+            dependencies: ["Worker", "Sync", "NATS", "EventTypes", .product(name: "NIOCore", package: "swift-nio")],
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings
         ),
@@ -265,6 +266,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS", "Sync",
+                "EventTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import EventTypes
 import Foundation
 import NATS
 import NIOCore
@@ -39,6 +40,10 @@ struct JetStreamIntegrationTests {
         try await client.flush()
         let again = try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .seconds(1))
         #expect(again.map { String(buffer: $0.message.payload) } == ["m2"])
+        // The redelivery has the same place in the stream (the event ID of an ID-less event).
+        #expect(first.map { $0.streamSequence?.sequence } == [1, 2, 3], "\(first.map(\.message.replyTo))")
+        #expect(again.first?.streamSequence?.sequence == 3)
+        #expect(again.first?.streamSequence?.stream == stream)
         try await again.first?.ack()
         try await client.flush()
         #expect(try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .milliseconds(500)).isEmpty)
@@ -80,6 +85,32 @@ struct JetStreamIntegrationTests {
         await source.close()
         try await js.deleteStream(stream)
         try await js.deleteStream(other)
+        await client.close()
+    }
+
+    @Test("over core NATS a failed event comes back with the same delivery ID until its attempts are spent")
+    func coreRetries() async throws {
+        let client = try await NATSClientIntegrationTests.connect()
+        let id = UUID().uuidString.prefix(8).lowercased()
+        let source = CoreNATSEventSource(
+            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), queue: "q-\(id)",
+            subjects: ["core.\(id).>"], maxAttempts: 3, logger: TestDatabase.logger)
+        _ = try await source.fetch(batch: 1, expires: .milliseconds(100)) { _ in }
+        try await client.publish("core.\(id).one", payload: ByteBuffer(string: #"{"type":"t"}"#))
+        try await client.flush()
+        var deliveries: [String] = []
+        for _ in 0..<4 {
+            let received = Mutex<[ReceivedEvent]>([])
+            _ = try await source.fetch(batch: 1, expires: .seconds(2)) { event in received.withLock { $0.append(event) }
+            }
+            guard let event = received.withLock({ $0.first }) else { break }
+            deliveries.append(event.deliveryID ?? "")
+            try await event.nak(.milliseconds(50))
+        }
+        #expect(deliveries.count == 3)
+        #expect(Set(deliveries).count == 1)
+        #expect(await source.gaveUp == 1)
+        await source.close()
         await client.close()
     }
 }

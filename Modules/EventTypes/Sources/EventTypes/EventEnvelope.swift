@@ -12,8 +12,9 @@ public struct EventEnvelope: Sendable, Hashable {
 
     /// Parses a message body. A body that is not a JSON object is refused (the router acks,
     /// counts and logs it). The ID is the envelope's `id`, else `messageID` (the
-    /// `Nats-Msg-Id` header), else a new UUID.
-    public init(body data: Data, messageID: String?) throws(EventEnvelopeError) {
+    /// `Nats-Msg-Id` header), else a new UUID: `deliveryID`'s when given (the same on every
+    /// delivery of this message), else a random one.
+    public init(body data: Data, messageID: String?, deliveryID: String? = nil) throws(EventEnvelopeError) {
         guard let value = try? JSONValue.parse(data), case .object = value else {
             throw EventEnvelopeError(message: "message body is not a JSON object")
         }
@@ -23,6 +24,8 @@ public struct EventEnvelope: Sendable, Hashable {
             self.id = id
         } else if let messageID, !messageID.isEmpty {
             self.id = messageID
+        } else if let deliveryID, !deliveryID.isEmpty {
+            self.id = deliveryID
         } else {
             self.id = UUID().uuidString.lowercased()
         }

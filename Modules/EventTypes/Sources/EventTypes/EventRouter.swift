@@ -119,7 +119,7 @@ public final class EventRouter: Sendable {
     private func decide(_ event: ReceivedEvent) async -> Outcome {
         let envelope: EventEnvelope
         do {
-            envelope = try EventEnvelope(body: event.body, messageID: event.messageID)
+            envelope = try EventEnvelope(body: event.body, messageID: event.messageID, deliveryID: event.deliveryID)
         } catch {
             self.logger.warning("event rejected", metadata: ["event.subject": "\(event.subject)", "error": "\(error)"])
             return .rejected(error.message)

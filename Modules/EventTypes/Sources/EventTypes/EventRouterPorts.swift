@@ -6,6 +6,10 @@ public struct ReceivedEvent: Sendable {
     public var body: Data
     /// The `Nats-Msg-Id` header, if any.
     public var messageID: String?
+    /// Stays the same when this message is delivered again (a stream sequence, say): the event
+    /// ID when neither the body nor `messageID` has one, so a redelivery after a partial
+    /// failure starts no workflow twice.
+    public var deliveryID: String?
     public var ack: @Sendable () async throws -> Void
     public var nak: @Sendable (_ delay: Duration) async throws -> Void
 
@@ -13,12 +17,14 @@ public struct ReceivedEvent: Sendable {
         subject: String,
         body: Data,
         messageID: String?,
+        deliveryID: String? = nil,
         ack: @escaping @Sendable () async throws -> Void,
         nak: @escaping @Sendable (_ delay: Duration) async throws -> Void
     ) {
         self.subject = subject
         self.body = body
         self.messageID = messageID
+        self.deliveryID = deliveryID
         self.ack = ack
         self.nak = nak
     }

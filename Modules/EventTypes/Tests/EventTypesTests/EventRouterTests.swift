@@ -11,9 +11,12 @@ struct EventRouterTests {
     final class Starter: WorkflowStarter {
         let started = Mutex<Set<String>>([])
         let failing = Mutex(false)
+        /// Workflow IDs whose next start fails (once each).
+        let failOnce = Mutex<Set<String>>([])
 
         func start(workflowID: String, input: Data) async throws -> Bool {
             if self.failing.withLock({ $0 }) { throw CancellationError() }
+            if self.failOnce.withLock({ $0.remove(workflowID) }) != nil { throw CancellationError() }
             return self.started.withLock { $0.insert(workflowID).inserted }
         }
     }
@@ -31,11 +34,14 @@ struct EventRouterTests {
 
     final class Acks: Sendable {
         let log = Mutex<[String]>([])
-        func event(_ body: String, subject: String = "activity.x", id: String? = nil) -> ReceivedEvent {
+        func event(
+            _ body: String, subject: String = "activity.x", id: String? = nil, deliveryID: String? = nil
+        ) -> ReceivedEvent {
             ReceivedEvent(
                 subject: subject,
                 body: Data(body.utf8),
                 messageID: id,
+                deliveryID: deliveryID,
                 ack: { self.log.withLock { $0.append("ack") } },
                 nak: { _ in self.log.withLock { $0.append("nak") } }
             )
@@ -61,6 +67,34 @@ struct EventRouterTests {
         #expect(await router.handle(acks.event(body)) == .routed(started: 0, deduplicated: 2))
         #expect(starter.started.withLock { $0 } == ["activity-review-all:e1", "activity-review-app:e1"])
         #expect(acks.log.withLock { $0 } == ["ack", "ack"])
+    }
+
+    @Test("an event without an ID that fails halfway: its redelivery starts the rest and nothing twice")
+    func partialFailureWithoutID() async throws {
+        let starter = Starter()
+        let router = Self.router(starter)
+        let acks = Acks()
+        let body = #"{"type":"repo.push","attributes":{"repo":"coulomb/app"}}"#
+        let deliveryID = "3f1c2a9e-0000-5000-8000-000000000001"
+        // Starts run in index order; the second one fails the first time.
+        starter.failOnce.withLock { $0 = ["activity-review-app:\(deliveryID)"] }
+        let first = await router.handle(acks.event(body, deliveryID: deliveryID))
+        guard case .failed = first else {
+            Issue.record("expected a failed outcome, got \(first)")
+            return
+        }
+        let again = await router.handle(acks.event(body, deliveryID: deliveryID))
+        #expect(again == .routed(started: 1, deduplicated: 1))
+        #expect(
+            starter.started.withLock { $0 }
+                == ["activity-review-all:\(deliveryID)", "activity-review-app:\(deliveryID)"])
+        #expect(acks.log.withLock { $0 } == ["nak", "ack"])
+        // Without a delivery ID each delivery would be a new event: no dedupe.
+        let random = try EventEnvelope(body: Data(body.utf8), messageID: nil)
+        #expect(try EventEnvelope(body: Data(body.utf8), messageID: nil).id != random.id)
+        #expect(try EventEnvelope(body: Data(body.utf8), messageID: nil, deliveryID: deliveryID).id == deliveryID)
+        #expect(
+            try EventEnvelope(body: Data(#"{"id":"own"}"#.utf8), messageID: "m", deliveryID: deliveryID).id == "own")
     }
 
     @Test("a non-JSON body is acked and counted as rejected; the next event is routed")

@@ -202,6 +202,22 @@ public struct JetStreamMessage: Sendable {
         }
     }
 
+    /// The message's place in its stream, the same on every delivery: from the ack subject
+    /// `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`
+    /// (with `<domain>.<account hash>.` after `ACK` on newer servers, and a token at the end).
+    public var streamSequence: (stream: String, sequence: UInt64)? {
+        self.message.replyTo.flatMap(Self.streamSequence(ackSubject:))
+    }
+
+    static func streamSequence(ackSubject reply: String) -> (stream: String, sequence: UInt64)? {
+        guard reply.hasPrefix("$JS.ACK.") else { return nil }
+        let tokens = reply.split(separator: ".").map(String.init)
+        // Old form: 9 tokens; new form: 12 (or more with a trailing token).
+        let offset = tokens.count >= 12 ? 4 : 2
+        guard tokens.count >= offset + 7, let sequence = UInt64(tokens[offset + 3]) else { return nil }
+        return (tokens[offset], sequence)
+    }
+
     /// Still working on it: restart the ack wait.
     public func inProgress() async throws { try await self.reply("+WPI") }
 

@@ -124,6 +124,19 @@ struct NATSProtocolParserTests {
         }
     }
 
+    @Test("the stream and sequence of a JetStream message, from its ack subject (old and new forms)")
+    func ackSubject() {
+        let old = JetStreamMessage.streamSequence(ackSubject: "$JS.ACK.EVENTS.router.1.42.7.1700000000000000000.3")
+        #expect(old?.stream == "EVENTS")
+        #expect(old?.sequence == 42)
+        let new = JetStreamMessage.streamSequence(
+            ackSubject: "$JS.ACK.hub.ACCHASH.EVENTS.router.2.42.8.1700000000000000000.3.tok")
+        #expect(new?.stream == "EVENTS")
+        #expect(new?.sequence == 42)
+        #expect(JetStreamMessage.streamSequence(ackSubject: "_INBOX.abc") == nil)
+        #expect(JetStreamMessage.streamSequence(ackSubject: "$JS.ACK.EVENTS.router.1.x.7.1.3") == nil)
+    }
+
     @Test("an INFO with tls_required is recognised")
     func tlsRequiredInfo() {
         #expect(NATSLink.requiresTLS(info: #"{"server_id":"x","tls_required":true,"max_payload":1048576}"#))

@@ -6,8 +6,10 @@ import NIOCore
 import NIOFoundationCompat
 
 /// Events over core NATS, for an empty `ACTIVITY_EVENT_STREAM`: subscriptions in a queue
-/// group (replicas share the work), at most once. An event published while no worker
-/// listens, or while the connection is down, is not routed; acks and naks do nothing.
+/// group (replicas share the work). NATS keeps no copy: an event published while no worker
+/// listens, or while the connection is down, is not routed, and one in hand is lost with the
+/// process. A failed start (nak) is retried here, after the router's delay, up to
+/// `maxAttempts` attempts in all (`PendingEvents`).
 public actor CoreNATSEventSource: RouterEventSource {
     public let configuration: NATSConfiguration
     /// The queue group, `ACTIVITY_EVENT_CONSUMER`.
@@ -17,20 +19,22 @@ public actor CoreNATSEventSource: RouterEventSource {
     private var subjects: [String]
     private var subscriptions: [String: NATSSubscription] = [:]
     private var pumps: [String: Task<Void, Never>] = [:]
-    private var buffer: [NATSMessage] = []
+    private var pending: PendingEvents
     private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
     private var waits = 0
     /// How many messages were dropped because the buffer was full (the router fell behind).
-    public private(set) var dropped = 0
-    let capacity: Int
+    public var dropped: Int { self.pending.dropped }
+    /// How many events were given up after their attempts failed.
+    public var gaveUp: Int { self.pending.gaveUp }
 
     public init(
-        configuration: NATSConfiguration, queue: String, subjects: [String], capacity: Int = 10_000, logger: Logger
+        configuration: NATSConfiguration, queue: String, subjects: [String], capacity: Int = 10_000,
+        maxAttempts: Int = 5, logger: Logger
     ) {
         self.configuration = configuration
         self.queue = queue
         self.subjects = subjects
-        self.capacity = capacity
+        self.pending = PendingEvents(capacity: capacity, maxAttempts: maxAttempts)
         self.logger = logger
     }
 
@@ -48,12 +52,14 @@ public actor CoreNATSEventSource: RouterEventSource {
         batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
     ) async throws -> Int {
         try await self.subscribe()
-        if self.buffer.isEmpty { await self.waitForMessages(expires) }
-        let taken = Array(self.buffer.prefix(batch))
-        self.buffer.removeFirst(taken.count)
-        for message in taken {
-            // At most once: nothing to acknowledge.
-            receive(ReceivedEvent(message, ack: {}, nak: { _ in }))
+        if self.pending.isEmpty { await self.waitForMessages(expires) }
+        let taken = self.pending.take(batch)
+        for entry in taken {
+            // Nothing to acknowledge; a nak is an attempt more, here.
+            receive(
+                ReceivedEvent(
+                    entry.message, deliveryID: entry.deliveryID, ack: {},
+                    nak: { [weak self] delay in await self?.retry(entry, after: delay) }))
         }
         return taken.count
     }
@@ -105,15 +111,38 @@ public actor CoreNATSEventSource: RouterEventSource {
     }
 
     private func received(_ message: NATSMessage) {
-        guard self.buffer.count < self.capacity else {
-            self.dropped += 1
-            if self.dropped == 1 || self.dropped % 1000 == 0 {
-                self.logger.warning(
-                    "event buffer full; events dropped", metadata: ["events.dropped": "\(self.dropped)"])
+        self.queued(self.pending.arrived(message))
+    }
+
+    /// A failed event comes back after `delay`, or is given up after its last attempt.
+    private func retry(_ entry: PendingEvents.Entry, after delay: Duration) {
+        guard let next = self.pending.nextAttempt(after: entry) else {
+            self.logger.error(
+                "event given up: its workflow starts failed on every attempt (core NATS keeps no copy)",
+                metadata: [
+                    "event.subject": "\(entry.message.subject)", "attempts": "\(entry.attempt)",
+                    "events.given_up": "\(self.pending.gaveUp)",
+                ])
+            return
+        }
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.requeue(next)
+        }
+    }
+
+    private func requeue(_ entry: PendingEvents.Entry) {
+        self.queued(self.pending.append(entry))
+    }
+
+    private func queued(_ accepted: Bool) {
+        guard accepted else {
+            let dropped = self.pending.dropped
+            if dropped == 1 || dropped % 1000 == 0 {
+                self.logger.warning("event buffer full; events dropped", metadata: ["events.dropped": "\(dropped)"])
             }
             return
         }
-        self.buffer.append(message)
         self.wake(self.waiter?.id)
     }
 

@@ -69,9 +69,13 @@ public actor JetStreamEventSource: RouterEventSource {
         do {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
+                // Stable across redeliveries; a random one only if the ack subject is unusual.
+                let deliveryID =
+                    message.streamSequence.map { ReceivedEvent.deliveryID(stream: $0.stream, sequence: $0.sequence) }
+                    ?? UUID().uuidString.lowercased()
                 receive(
                     ReceivedEvent(
-                        message.message, ack: { try await message.ack() },
+                        message.message, deliveryID: deliveryID, ack: { try await message.ack() },
                         nak: { delay in try await message.nak(delay: delay) }))
             }
         } catch {
