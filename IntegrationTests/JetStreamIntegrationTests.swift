@@ -40,6 +40,7 @@ struct JetStreamIntegrationTests {
         try await client.flush()
         let again = try await js.fetch(stream: stream, durable: "router", batch: 10, expires: .seconds(1))
         #expect(again.map { String(buffer: $0.message.payload) } == ["m2"])
+        #expect(try await js.streamCreated("IT_NO_SUCH_\(tag.uppercased())") == nil)
         // The redelivery has the same place in the stream (the event ID of an ID-less event).
         #expect(first.map { $0.streamSequence?.sequence } == [1, 2, 3], "\(first.map(\.message.replyTo))")
         #expect(again.first?.streamSequence?.sequence == 3)
@@ -56,7 +57,13 @@ struct JetStreamIntegrationTests {
             #expect(error.message.contains(stream), "\(error)")
             #expect(error.message.contains("ACTIVITY_EVENT_STREAM"))
         }
-        _ = try? await client.request("$JS.API.STREAM.DELETE.\(stream)", payload: ByteBuffer(), timeout: .seconds(5))
+        let created = try await js.streamCreated(stream)
+        #expect(try await js.deleteStream(stream))
+        #expect(try await js.ensureStream(stream, subjects: ["\(subject).a.>"]) == ["\(subject).a.>"])
+        let recreated = try await js.streamCreated(stream)
+        #expect(
+            recreated != nil && recreated != created, "\(String(describing: created)) \(String(describing: recreated))")
+        _ = try? await js.deleteStream(stream)
         await client.close()
     }
 

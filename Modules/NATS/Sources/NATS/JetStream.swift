@@ -25,6 +25,17 @@ public struct JetStream: Sendable {
         return (reply["config"] as? [String: Any])?["subjects"] as? [String] ?? []
     }
 
+    /// When a stream was created (JetStream's `created` time, as sent), or nil when there is no
+    /// such stream: tells one incarnation of a stream name from the next.
+    public func streamCreated(_ name: String) async throws -> String? {
+        let reply = try await self.api("STREAM.INFO.\(name)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return nil }
+            throw Self.error(error, doing: "stream info \(name)")
+        }
+        return reply["created"] as? String ?? ""
+    }
+
     /// How many messages a stream holds, or nil when there is no such stream.
     public func streamMessageCount(_ name: String) async throws -> Int? {
         let reply = try await self.api("STREAM.INFO.\(name)", [:])

@@ -49,12 +49,16 @@ struct PendingEventsTests {
         #expect(other?.deliveryID != first.deliveryID)
     }
 
-    @Test("a stream message's delivery ID is a UUID fixed by stream and sequence")
+    @Test("a stream message's delivery ID is a UUID fixed by stream, its creation and the sequence")
     func streamDeliveryID() {
-        let id = ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", sequence: 42)
-        #expect(id == ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", sequence: 42))
-        #expect(id != ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", sequence: 43))
-        #expect(id != ReceivedEvent.deliveryID(stream: "OTHER", sequence: 42))
+        let created = "2026-11-29T09:13:50.095862561Z"
+        let id = ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", created: created, sequence: 42)
+        #expect(id == ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", created: created, sequence: 42))
+        #expect(id != ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", created: created, sequence: 43))
+        #expect(id != ReceivedEvent.deliveryID(stream: "OTHER", created: created, sequence: 42))
+        // The stream deleted and made again counts from 1 again: other IDs.
+        #expect(
+            id != ReceivedEvent.deliveryID(stream: "ACTIVITY_EVENTS", created: "2026-11-30T00:00:00Z", sequence: 42))
         #expect(
             id.range(
                 of: "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression

@@ -20,6 +20,9 @@ public actor JetStreamEventSource: RouterEventSource {
     private let configuredSubjects: [String]
     private var appliedSubjects: [String] = []
     private var consumerVerified = false
+    /// The stream's creation time: part of the delivery IDs, since a recreated stream counts
+    /// its sequence from 1 again.
+    private var streamCreated = ""
     /// After a refused subject change: when to try again.
     private var subjectsRetryAt: ContinuousClock.Instant?
     /// After a refused subject change: which subjects the stream lacks, and why.
@@ -66,13 +69,15 @@ public actor JetStreamEventSource: RouterEventSource {
         batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
     ) async throws -> Int {
         let js = try await self.jetStream()
+        let created = await self.streamCreated
         do {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
                 // Stable across redeliveries; a random one only if the ack subject is unusual.
                 let deliveryID =
-                    message.streamSequence.map { ReceivedEvent.deliveryID(stream: $0.stream, sequence: $0.sequence) }
-                    ?? UUID().uuidString.lowercased()
+                    message.streamSequence.map {
+                        ReceivedEvent.deliveryID(stream: $0.stream, created: created, sequence: $0.sequence)
+                    } ?? UUID().uuidString.lowercased()
                 receive(
                     ReceivedEvent(
                         message.message, deliveryID: deliveryID, ack: { try await message.ack() },
@@ -128,6 +133,7 @@ public actor JetStreamEventSource: RouterEventSource {
         try await self.applySubjects(js)
         if !self.consumerVerified {
             try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
+            self.streamCreated = try await js.streamCreated(self.stream) ?? ""
             self.consumerVerified = true
             self.logger.info(
                 "event stream ready",

@@ -18,10 +18,10 @@ extension ReceivedEvent {
             messageID: message.header("Nats-Msg-Id"), deliveryID: deliveryID, ack: ack, nak: nak)
     }
 
-    /// A UUID made from a message's stream and sequence: the same on every delivery of it,
-    /// different for every other message.
-    static func deliveryID(stream: String, sequence: UInt64) -> String {
-        var bytes = Array(SHA256.hash(data: Data("\(stream)/\(sequence)".utf8)).prefix(16))
+    /// A UUID made from a message's stream (name and creation time) and sequence: the same on
+    /// every delivery of it, different for every other message, also in a recreated stream.
+    static func deliveryID(stream: String, created: String, sequence: UInt64) -> String {
+        var bytes = Array(SHA256.hash(data: Data("\(stream)/\(created)/\(sequence)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50  // version 5 (name-based, SHA)
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
         let b = bytes
