@@ -29,7 +29,7 @@ struct TemporalTLSIntegrationTests {
             address: address, identity: "activity-core-tls-tests", tlsCertificatePath: certificate, tlsKeyPath: key,
             tlsCAPath: ca, apiKey: apiKey, maxAttempts: 1)
         try await TemporalClient.withClient(configuration: configuration, logger: TestDatabase.logger) { client in
-            try await client.checkConnection(timeout: .seconds(5))
+            try await client.checkConnection(timeout: .seconds(15))
         }
     }
 
