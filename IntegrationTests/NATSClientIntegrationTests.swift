@@ -73,10 +73,16 @@ struct NATSClientIntegrationTests {
         }
     }
 
-    @Test("after a server restart the client reconnects, subscribes again and publishes")
-    func reconnects() async throws {
-        let server = try await PrivateNATSServer()
+    @Test(
+        "after a server restart the client reconnects, subscribes again and publishes (plaintext, TLS)",
+        arguments: [false, true])
+    func reconnects(tls: Bool) async throws {
+        let certificates = try TestCertificates()
+        let server = try await PrivateNATSServer(
+            options: tls
+                ? ["--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey] : [])
         var configuration = try NATSConfiguration(urls: [server.url])
+        if tls { configuration.tls = NATSTLS(caPath: certificates.caCertificate) }
         configuration.reconnectWait = .milliseconds(50)
         configuration.maxReconnectWait = .milliseconds(500)
         let client = try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
