@@ -17,7 +17,6 @@ struct EventRoutingIntegrationTests {
         defer { Task { await receiver.close() } }
         let schema = TestDatabase.newSchemaName()
         let prefix = TestTemporal.newPrefix()
-        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
         let gitea = "gitea.\(schema).push"
         let folder = try TemporaryFolder()
         try folder.write(
@@ -38,12 +37,10 @@ struct EventRoutingIntegrationTests {
             """
         )
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix,
             extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": taskQueue,
-                "TEMPORAL_ADDRESS": TestTemporal.address, "LOG_LEVEL": "info",
+                "LOG_LEVEL": "info",
                 // No fallback check during the test: only a notification can refresh the index.
                 "ACTIVITY_ROUTER_REFRESH_SECONDS": "3600",
             ]
@@ -135,7 +132,6 @@ struct EventRoutingIntegrationTests {
         let receiver = try await HTTPReceiver()
         defer { Task { await receiver.close() } }
         let schema = TestDatabase.newSchemaName()
-        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
         let folder = try TemporaryFolder()
         try folder.write(
             "activity-definitions/on-push.yaml",
@@ -143,14 +139,8 @@ struct EventRoutingIntegrationTests {
         )
         try folder.write("event-types/push.yaml", "type: event-type\nid: repo.push\n")
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_TASK_QUEUE": taskQueue,
-                "ACTIVITY_SCHEDULE_PREFIX": TestTemporal.newPrefix(), "TEMPORAL_ADDRESS": TestTemporal.address,
-                "NATS_URL": server.url, "LOG_LEVEL": "info",
-            ]
-        )
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, extra: ["NATS_URL": server.url, "LOG_LEVEL": "info"])
         let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""
         let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         defer { try? FileManager.default.removeItem(at: err) }

@@ -261,16 +261,10 @@ struct WorkerRuntimeIntegrationTests {
         try folder.write("slow.yaml", Self.definition("slow", url: receiver.url))
         let schema = TestDatabase.newSchemaName()
         let prefix = TestTemporal.newPrefix()
-        let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.environment(
-            schema: schema,
-            extra: [
-                "ACTIVITY_DEFINITION_DIRS": folder.path, "ACTIVITY_SCHEDULE_PREFIX": prefix,
-                "ACTIVITY_TASK_QUEUE": taskQueue,
-                "TEMPORAL_ADDRESS": TestTemporal.address, "LOG_LEVEL": "info", "ACTIVITY_SHUTDOWN_GRACE_SECONDS": "20",
-            ]
-        )
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix,
+            extra: ["LOG_LEVEL": "info", "ACTIVITY_SHUTDOWN_GRACE_SECONDS": "20"])
         try await CommandLineTests.deletingSchedules(prefix: prefix) {
             let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
             defer { try? FileManager.default.removeItem(at: err) }
