@@ -38,6 +38,7 @@ public final class NATSClient: Sendable {
             do {
                 let link = try await client.open(server)
                 client.connection.withLock { $0 = .connected(link) }
+                client.checkInstalled(link)
                 return client
             } catch {
                 logger.warning("NATS server unavailable", metadata: ["nats.server": "\(server)", "error": "\(error)"])
@@ -104,7 +105,7 @@ public final class NATSClient: Sendable {
         self.subscriptions.add(
             sid: sid, .init(subject: subject, queue: queue, persistent: persistent, continuation: continuation))
         do {
-            try await link.write("SUB \(subject)\(queue.map { " \($0)" } ?? "") \(sid)\r\n")
+            try await link.write(NATSSubscriptions.subscribeLine(subject, queue: queue, sid: sid))
         } catch {
             self.subscriptions.remove(sid: sid)
             throw error
@@ -197,10 +198,16 @@ public final class NATSClient: Sendable {
             to: server,
             configuration: self.configuration,
             subscriptions: self.subscriptions,
-            inboxLine: "SUB \(self.inbox).* \(self.inboxSID)\r\n"
+            inbox: (subject: self.inbox + ".*", sid: self.inboxSID)
         ) { [weak self] link, error in
             self?.lost(link, error)
         }
+    }
+
+    /// A link that failed between its handshake and being installed reported its loss while
+    /// it was not current (ignored then): report it again now that it is.
+    private func checkInstalled(_ link: NATSLink) {
+        if let error = link.state.closedError { self.lost(link, error) }
     }
 
     /// The current connection ended: reconnect unless the client was closed.
@@ -234,6 +241,7 @@ public final class NATSClient: Sendable {
                         await link.close()
                         return
                     }
+                    self.checkInstalled(link)
                     self.reconnects.add(1, ordering: .relaxed)
                     self.logger.info(
                         "NATS reconnected", metadata: ["nats.server": "\(server)", "attempts": "\(attempt + 1)"])

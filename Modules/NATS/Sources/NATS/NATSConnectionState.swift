@@ -16,11 +16,17 @@ final class NATSConnectionState: Sendable {
 
     private let state = Mutex(State())
     let subscriptions: NATSSubscriptions
+    /// The subscription replies to requests arrive on; other messages skip the reply lookup.
+    let inboxSID: UInt64?
     /// Called once, when the connection ends (the client reconnects or gives up).
     private let onClose: @Sendable (NATSError) -> Void
 
-    init(subscriptions: NATSSubscriptions, onClose: @escaping @Sendable (NATSError) -> Void = { _ in }) {
+    init(
+        subscriptions: NATSSubscriptions, inboxSID: UInt64? = nil,
+        onClose: @escaping @Sendable (NATSError) -> Void = { _ in }
+    ) {
         self.subscriptions = subscriptions
+        self.inboxSID = inboxSID
         self.onClose = onClose
     }
 
@@ -41,8 +47,9 @@ final class NATSConnectionState: Sendable {
             }
             waiter?.continuation.resume()
         case .message(let sid, let message):
-            let reply = self.state.withLock { $0.replies.removeValue(forKey: message.subject) }
-            if let reply {
+            if sid == self.inboxSID,
+                let reply = self.state.withLock({ $0.replies.removeValue(forKey: message.subject) })
+            {
                 reply.resume(returning: message)
             } else {
                 self.subscriptions.deliver(sid: sid, message)

@@ -21,11 +21,11 @@ final class NATSLink: Sendable {
         to server: NATSConfiguration.Server,
         configuration: NATSConfiguration,
         subscriptions: NATSSubscriptions,
-        inboxLine: String,
+        inbox: (subject: String, sid: UInt64),
         onClose: @escaping @Sendable (NATSLink, NATSError) -> Void
     ) async throws -> NATSLink {
         let holder = LinkHolder()
-        let state = NATSConnectionState(subscriptions: subscriptions) { error in
+        let state = NATSConnectionState(subscriptions: subscriptions, inboxSID: inbox.sid) { error in
             if let link = holder.link { onClose(link, error) }
         }
         let timeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000)
@@ -48,7 +48,9 @@ final class NATSLink: Sendable {
                 try await Self.startTLS(on: channel, server: server, tls: configuration.tls)
             }
             try await link.write(
-                Self.connectLine(server: server, name: configuration.name) + inboxLine + subscriptions.subscribeLines())
+                Self.connectLine(server: server, name: configuration.name)
+                    + NATSSubscriptions.subscribeLine(inbox.subject, queue: nil, sid: inbox.sid)
+                    + subscriptions.subscribeLines())
             try await link.flush(timeout: configuration.connectTimeout)
         } catch {
             try? await channel.close()
@@ -59,9 +61,9 @@ final class NATSLink: Sendable {
             if let cause = state.closedError, cause.code == .connectionFailed { throw cause }
             throw error
         }
-        // Only a link that completed the handshake reports its loss.
+        // Only a link that completed the handshake reports its loss; one lost before its client
+        // installs it is caught by `NATSClient.install`.
         holder.link = link
-        if let error = state.closedError { onClose(link, error) }
         return link
     }
 

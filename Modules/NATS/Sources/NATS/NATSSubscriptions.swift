@@ -43,9 +43,14 @@ final class NATSSubscriptions: Sendable {
     func subscribeLines() -> String {
         self.state.withLock { state in
             state.entries.sorted { $0.key < $1.key }.map { sid, entry in
-                "SUB \(entry.subject)\(entry.queue.map { " \($0)" } ?? "") \(sid)\r\n"
+                Self.subscribeLine(entry.subject, queue: entry.queue, sid: sid)
             }.joined()
         }
+    }
+
+    /// `SUB <subject> [queue] <sid>`.
+    static func subscribeLine(_ subject: String, queue: String?, sid: UInt64) -> String {
+        "SUB \(subject)\(queue.map { " \($0)" } ?? "") \(sid)\r\n"
     }
 
     /// The connection is gone: ends the subscriptions that do not outlive it.

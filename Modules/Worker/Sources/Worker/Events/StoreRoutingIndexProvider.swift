@@ -1,6 +1,7 @@
 import Definitions
 import EventTypes
 import Foundation
+import Synchronization
 
 /// Keeps the routing index in memory: routing reads no store. `refresh()` compares the
 /// definitions and event-types generations and rebuilds the index only when one changed; the
@@ -8,8 +9,11 @@ import Foundation
 public actor StoreRoutingIndexProvider: RoutingIndexProvider {
     let definitions: any DocumentStore<ActivityDefinition>
     let eventTypes: any DocumentStore<EventTypeDefinition>
-    private var index: RoutingIndex?
+    /// The index, readable without waiting for the actor: every event reads it.
+    private nonisolated let cached = Mutex<RoutingIndex?>(nil)
     private var generations: (Int64, Int64) = (-1, -1)
+    /// The refresh running now; refreshes run one at a time.
+    private var running: Task<RoutingIndex, any Error>?
     /// Called with the new index after each rebuild (stream subjects follow event types).
     private let onRebuild: @Sendable (RoutingIndex) async -> Void
     /// How many times the stores were read (tests and benchmarks).
@@ -27,21 +31,40 @@ public actor StoreRoutingIndexProvider: RoutingIndexProvider {
         self.onRebuild = onRebuild
     }
 
-    /// The index in memory; built on first use.
-    public func currentIndex() async throws -> RoutingIndex {
-        if let index = self.index { return index }
+    /// The index in memory; built on first use (once, however many events ask at the start).
+    public nonisolated func currentIndex() async throws -> RoutingIndex {
+        if let index = self.cached.withLock({ $0 }) { return index }
+        return try await self.firstIndex()
+    }
+
+    private func firstIndex() async throws -> RoutingIndex {
+        if let index = self.cached.withLock({ $0 }) { return index }
+        if let running = self.running { return try await running.value }
         return try await self.refresh()
     }
 
-    /// Reads both generations and rebuilds the index when either changed.
+    /// Reads both generations and rebuilds the index when either changed. One refresh at a
+    /// time; one asked for while another runs reads the generations after it.
     @discardableResult
     public func refresh() async throws -> RoutingIndex {
+        // The work clears itself on the actor before it completes, so a waiter never sees a
+        // finished task still registered.
+        while let running = self.running { _ = try? await running.value }
+        let work = Task {
+            defer { self.running = nil }
+            return try await self.load()
+        }
+        self.running = work
+        return try await work.value
+    }
+
+    private func load() async throws -> RoutingIndex {
         self.reads += 1
         let current = (try await self.definitions.generation(), try await self.eventTypes.generation())
-        if let index = self.index, current == self.generations { return index }
+        if let index = self.cached.withLock({ $0 }), current == self.generations { return index }
         let index = RoutingIndex(
             definitions: try await self.definitions.records(), eventTypes: try await self.eventTypes.records())
-        self.index = index
+        self.cached.withLock { $0 = index }
         self.generations = current
         self.rebuilds += 1
         await self.onRebuild(index)
