@@ -26,10 +26,7 @@ public struct DefinitionLoader: Sendable {
     }
 
     public func load(root: String) -> LoadedRoot {
-        var session = Session(cache: self.cache)
-        let loaded = self.load(root: root, session: &session)
-        session.finish()
-        return loaded
+        self.load(roots: [root]).roots[0]
     }
 
     /// One load's use of the cache.

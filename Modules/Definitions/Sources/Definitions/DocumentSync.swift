@@ -17,9 +17,14 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
     }
 
     /// Syncs an already loaded set of roots (the shared sync service loads once for both
-    /// document kinds). Store failures are thrown; file problems are in the report.
-    public func sync(load: LoadResult, dryRun: Bool = false, logger: Logger) async throws -> DocumentSyncReport {
-        let stored = try await self.store.records()
+    /// document kinds) against `stored`, the store's records when the caller has read them
+    /// already. Store failures are thrown; file problems are in the report.
+    public func sync(
+        load: LoadResult, stored given: [StoredRecord<Store.Document>]? = nil, dryRun: Bool = false,
+        logger: Logger
+    ) async throws -> DocumentSyncReport {
+        let stored: [StoredRecord<Store.Document>]
+        if let given { stored = given } else { stored = try await self.store.records() }
         let plan = DocumentSyncPlan<Store.Document>(load: load, stored: stored)
         let generation: Int64
         if dryRun || plan.changes.isEmpty {

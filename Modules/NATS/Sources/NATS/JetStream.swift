@@ -17,33 +17,28 @@ public struct JetStream: Sendable {
 
     /// A stream's subjects, or nil when there is no such stream.
     public func streamSubjects(_ name: String) async throws -> [String]? {
-        let reply = try await self.api("STREAM.INFO.\(name)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return nil }
-            throw Self.error(error, doing: "stream info \(name)")
-        }
-        return (reply["config"] as? [String: Any])?["subjects"] as? [String] ?? []
+        try await self.streamInfo(name).map { ($0["config"] as? [String: Any])?["subjects"] as? [String] ?? [] }
     }
 
     /// When a stream was created (JetStream's `created` time, as sent), or nil when there is no
     /// such stream: tells one incarnation of a stream name from the next.
     public func streamCreated(_ name: String) async throws -> String? {
-        let reply = try await self.api("STREAM.INFO.\(name)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return nil }
-            throw Self.error(error, doing: "stream info \(name)")
-        }
-        return reply["created"] as? String ?? ""
+        try await self.streamInfo(name).map { $0["created"] as? String ?? "" }
     }
 
     /// How many messages a stream holds, or nil when there is no such stream.
     public func streamMessageCount(_ name: String) async throws -> Int? {
+        try await self.streamInfo(name).map { ($0["state"] as? [String: Any])?["messages"] as? Int ?? 0 }
+    }
+
+    /// `STREAM.INFO`, or nil when there is no such stream.
+    private func streamInfo(_ name: String) async throws -> [String: Any]? {
         let reply = try await self.api("STREAM.INFO.\(name)", [:])
         if let error = reply["error"] as? [String: Any] {
             if (error["code"] as? Int) == 404 { return nil }
             throw Self.error(error, doing: "stream info \(name)")
         }
-        return (reply["state"] as? [String: Any])?["messages"] as? Int ?? 0
+        return reply
     }
 
     /// Deletes a stream; false when there was none.

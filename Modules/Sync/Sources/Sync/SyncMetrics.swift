@@ -1,36 +1,50 @@
 import CoreMetrics
 import Foundation
 
-/// The sync metrics of the contract, made with an injected factory (no global bootstrap).
+/// The sync metrics of the contract, made once with an injected factory (no global
+/// bootstrap), so that every one is listed from the start, at zero.
 struct SyncMetrics: Sendable {
-    let factory: any MetricsFactory
+    private let ok: Counter
+    private let error: Counter
+    private let busy: Counter
+    private let duration: CoreMetrics.Timer
+    private let lastSuccess: Gauge
+    /// `activity_schedule_changes_total` by action.
+    private let changes: [(action: String, counter: Counter)]
 
-    func record(_ outcome: SyncOutcome, duration: Duration?) {
+    init(factory: any MetricsFactory) {
+        func runs(_ result: String) -> Counter {
+            Counter(label: "activity_sync_runs_total", dimensions: [("result", result)], factory: factory)
+        }
+        self.ok = runs("ok")
+        self.error = runs("error")
+        self.busy = runs("busy")
+        self.duration = CoreMetrics.Timer(label: "activity_sync_duration_seconds", factory: factory)
+        self.lastSuccess = Gauge(label: "activity_sync_last_success_timestamp_seconds", factory: factory)
+        self.lastSuccess.record(0)
+        self.changes = ["create", "update", "pause", "unpause", "delete"].map { action in
+            (
+                action,
+                Counter(label: "activity_schedule_changes_total", dimensions: [("action", action)], factory: factory)
+            )
+        }
+    }
+
+    func record(_ outcome: SyncOutcome) {
         switch outcome {
         case .busy:
-            Counter(label: "activity_sync_runs_total", dimensions: [("result", "busy")], factory: self.factory)
-                .increment()
+            self.busy.increment()
         case .ran(let report):
-            Counter(
-                label: "activity_sync_runs_total", dimensions: [("result", report.ok ? "ok" : "error")],
-                factory: self.factory
-            ).increment()
-            if let duration {
-                Timer(label: "activity_sync_duration_seconds", factory: self.factory).recordNanoseconds(
-                    duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-            }
-            if report.ok {
-                Gauge(label: "activity_sync_last_success_timestamp_seconds", factory: self.factory).record(
-                    Date().timeIntervalSince1970)
-            }
+            (report.ok ? self.ok : self.error).increment()
+            self.duration.recordMilliseconds(report.durationMilliseconds)
+            if report.ok { self.lastSuccess.record(Date().timeIntervalSince1970) }
             guard !report.dryRun, let schedules = report.schedules else { return }
-            for (action, count) in [
-                ("create", schedules.created), ("update", schedules.updated), ("pause", schedules.paused),
-                ("unpause", schedules.unpaused), ("delete", schedules.deletedOrphans),
-            ] where count > 0 {
-                Counter(
-                    label: "activity_schedule_changes_total", dimensions: [("action", action)], factory: self.factory
-                ).increment(by: count)
+            let counts = [
+                "create": schedules.created, "update": schedules.updated, "pause": schedules.paused,
+                "unpause": schedules.unpaused, "delete": schedules.deletedOrphans,
+            ]
+            for (action, counter) in self.changes {
+                if let count = counts[action], count > 0 { counter.increment(by: count) }
             }
         }
     }

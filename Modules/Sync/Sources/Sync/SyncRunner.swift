@@ -86,12 +86,16 @@ public struct SyncRunner<
     private func syncDefinitions(load: LoadResult, dryRun: Bool, logger: Logger) async throws -> (
         DocumentSyncReport, [ActivityDefinition]
     ) {
+        let stored = try await self.definitions.records()
         guard dryRun else {
-            let result = try await DocumentSync(store: self.definitions).sync(load: load, logger: logger)
-            let live = try await self.definitions.records().filter { !$0.isRetired }.map(\.document)
-            return (result, live)
+            let result = try await DocumentSync(store: self.definitions).sync(
+                load: load, stored: stored, logger: logger)
+            // Read again only when the sync wrote (the sync lock keeps other writers out).
+            let records =
+                result.upserted == 0 && result.retired == 0 ? stored : try await self.definitions.records()
+            return (result, records.filter { !$0.isRetired }.map(\.document))
         }
-        let shadow = InMemoryDocumentStore<ActivityDefinition>(records: try await self.definitions.records())
+        let shadow = InMemoryDocumentStore<ActivityDefinition>(records: stored)
         var result = try await DocumentSync(store: shadow).sync(load: load, logger: logger)
         result.dryRun = true
         result.generation = try await self.definitions.generation()

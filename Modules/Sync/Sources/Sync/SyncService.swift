@@ -47,9 +47,8 @@ public final class SyncService: Sendable {
         do {
             report = try await self.lock.withLockIfAvailable { [logger] in
                 self.started()
-                let clock = ContinuousClock.now
                 let report = await self.runner.run(stages: stages, dryRun: dryRun, logger: logger)
-                self.finished(report, duration: ContinuousClock.now - clock)
+                self.finished(report)
                 return report
             }
         } catch {
@@ -59,7 +58,7 @@ public final class SyncService: Sendable {
             throw SyncServiceError(message)
         }
         guard let report else {
-            self.metrics.record(.busy, duration: nil)
+            self.metrics.record(.busy)
             logger.info("sync skipped: another sync is running")
             return .busy
         }
@@ -86,7 +85,7 @@ public final class SyncService: Sendable {
         }
     }
 
-    private func finished(_ report: SyncReport, duration: Duration) {
+    private func finished(_ report: SyncReport) {
         self.state.withLock { state in
             state.running -= 1
             state.lastResult = report
@@ -97,6 +96,6 @@ public final class SyncService: Sendable {
                 state.lastError = report.errors.first.map { "\($0.stage) \($0.item): \($0.message)" } ?? "sync failed"
             }
         }
-        self.metrics.record(.ran(report), duration: duration)
+        self.metrics.record(.ran(report))
     }
 }

@@ -89,6 +89,13 @@ struct CommandRuntime: Sendable {
         )
     }
 
+    /// Manual runs of stored, live definitions (CLI `trigger` and the admin API alike).
+    var runTrigger: StoreRunTrigger {
+        StoreRunTrigger(
+            definitions: PostgresDocumentStore<ActivityDefinition>(database: self.database),
+            trigger: ManualTrigger(client: self.temporal, taskQueue: self.configuration.taskQueue))
+    }
+
     /// Fails with a message naming `activity-core migrate` when migrations are pending.
     func requireMigrated() async throws {
         let pending = try await Migrator(database: self.database).pending()

@@ -21,11 +21,7 @@ struct TriggerCommand: AsyncParsableCommand {
             outcome = try await CommandRuntime.with(configuration, logger: logger, needsTemporal: true) { runtime in
                 try await runtime.requireMigrated()
                 // The same rule as `POST /admin/definitions/{id}/trigger`: a stored, live definition.
-                let trigger = StoreRunTrigger(
-                    definitions: PostgresDocumentStore<ActivityDefinition>(database: runtime.database),
-                    trigger: ManualTrigger(client: runtime.temporal, taskQueue: configuration.taskQueue)
-                )
-                return try await trigger.trigger(activityID: id)
+                return try await runtime.runTrigger.trigger(activityID: id)
             }
         } catch let error as ConfigurationError {
             throw error

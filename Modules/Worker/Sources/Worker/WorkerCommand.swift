@@ -167,8 +167,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let admin = AdminDependencies(
             sync: sync,
             definitions: catalog,
-            trigger: StoreRunTrigger(
-                definitions: definitions, trigger: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue)),
+            trigger: runtime.runTrigger,
             runs: StoreRunHistory(runs: PostgresRunStore(database: database)),
             readiness: WorkerReadiness(database: database, temporal: temporal, events: source, startup: startup),
             metrics: PrometheusExporter(registry: registry, catalog: catalog),

@@ -1,5 +1,6 @@
 import Foundation
 import NATS
+import NIOCore
 
 /// Core NATS events waiting for the router, in arrival order. Core NATS keeps no copy, so a
 /// failed start is retried here: the event comes back (with the same delivery ID, so nothing
@@ -14,7 +15,8 @@ struct PendingEvents {
 
     let capacity: Int
     let maxAttempts: Int
-    private(set) var entries: [Entry] = []
+    /// A ring: taking from the front does not move the rest.
+    private(set) var entries = CircularBuffer<Entry>()
     /// Arrivals and retries refused because the queue was full (the router fell behind).
     private(set) var dropped = 0
     /// Events given up after `maxAttempts` failed attempts.
