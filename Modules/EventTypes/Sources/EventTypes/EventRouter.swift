@@ -59,31 +59,25 @@ public final class EventRouter: Sendable {
     @discardableResult
     public func pollOnce(batch: Int = 64, expires: Duration = .seconds(5)) async throws -> Int {
         let (events, arrivals) = AsyncStream<ReceivedEvent>.makeStream()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withTaskGroup(of: Void.self) { handlers in
-                    for await event in events {
-                        handlers.addTask {
-                            let outcome = await self.handle(event)
-                            self.logger.debug(
-                                "event handled",
-                                metadata: ["event.subject": "\(event.subject)", "event.outcome": "\(outcome)"])
-                        }
-                    }
+        async let handled: Void = withTaskGroup(of: Void.self) { handlers in
+            for await event in events {
+                handlers.addTask {
+                    let outcome = await self.handle(event)
+                    self.logger.debug(
+                        "event handled", metadata: ["event.subject": "\(event.subject)", "event.outcome": "\(outcome)"])
                 }
             }
-            let count: Int
-            do {
-                count = try await self.source.fetch(batch: batch, expires: expires) { arrivals.yield($0) }
-            } catch {
-                arrivals.finish()
-                try await group.waitForAll()
-                throw error
-            }
-            arrivals.finish()
-            try await group.waitForAll()
-            return count
         }
+        // Every event that arrived is handled (and acknowledged) before a fetch error is thrown.
+        let fetched: Result<Int, any Error>
+        do {
+            fetched = .success(try await self.source.fetch(batch: batch, expires: expires) { arrivals.yield($0) })
+        } catch {
+            fetched = .failure(error)
+        }
+        arrivals.finish()
+        await handled
+        return try fetched.get()
     }
 
     /// Handles one event, acknowledging it when it is done with.

@@ -68,8 +68,7 @@ public actor JetStreamEventSource: RouterEventSource {
     public nonisolated func fetch(
         batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
     ) async throws -> Int {
-        let js = try await self.jetStream()
-        let created = await self.streamCreated
+        let (js, created) = try await self.jetStreamAndCreation()
         do {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
@@ -117,6 +116,11 @@ public actor JetStreamEventSource: RouterEventSource {
     private func verifyOnNextFetch() {
         self.appliedSubjects = []
         self.consumerVerified = false
+    }
+
+    /// The JetStream context and the stream's creation time, in one call on the actor.
+    private func jetStreamAndCreation() async throws -> (JetStream, String) {
+        (try await self.jetStream(), self.streamCreated)
     }
 
     private func jetStream() async throws -> JetStream {
