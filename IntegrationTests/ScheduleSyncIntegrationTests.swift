@@ -176,7 +176,13 @@ struct ScheduleSyncIntegrationTests {
             try await service.pauseSchedule(id: prefix + "a", notes: "maintenance window")
             _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.first?.paused == true }
 
-            let report = try await sync.sync(definitions: [], logger: TestDatabase.logger)
+            // Deleting the only owned schedule empties the scheduler: refused unless allowed.
+            let refused = try await sync.sync(definitions: [], logger: TestDatabase.logger)
+            #expect(refused.deletedOrphans == 0)
+            #expect(refused.emptyRefusal != nil)
+            #expect(try await service.describe(prefix + "a") != nil)
+            let report = try await sync.sync(
+                definitions: [], guard: OrphanGuard(allowEmpty: true), logger: TestDatabase.logger)
             #expect(report.deletedOrphans == 1)
             #expect(try await service.describe(foreign.scheduleID) != nil)
 

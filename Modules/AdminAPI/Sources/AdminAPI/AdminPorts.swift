@@ -5,7 +5,9 @@ import Sync
 /// What the admin API needs from the rest of the service; the Worker module supplies real
 /// implementations, tests supply fakes.
 public protocol AdminSyncing: Sendable {
-    func sync(_ stages: SyncStages, dryRun: Bool, trigger: SyncTrigger) async throws -> SyncOutcome
+    /// `allowEmpty`: `allow_empty=true`, the run may retire every live definition or
+    /// delete/pause every owned schedule.
+    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws -> SyncOutcome
     func status() -> SyncStatus
 }
 

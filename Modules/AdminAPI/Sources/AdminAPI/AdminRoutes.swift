@@ -67,7 +67,8 @@ public enum AdminRoutes {
 
     /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.
     static func sync(_ request: Request, _ service: any AdminSyncing) async throws -> Response {
-        let query = try QueryParameters(request, allowed: ["definitions", "schedules", "event_types", "dry_run"])
+        let query = try QueryParameters(
+            request, allowed: ["definitions", "schedules", "event_types", "dry_run", "allow_empty"])
         let stages = SyncStages(
             definitions: try query.bool("definitions", default: true),
             eventTypes: try query.bool("event_types", default: false),
@@ -77,9 +78,10 @@ public enum AdminRoutes {
             throw AdminError(.badRequest, "nothing to sync: definitions, schedules and event_types are all false")
         }
         let dryRun = try query.bool("dry_run", default: false)
+        let allowEmpty = try query.bool("allow_empty", default: false)
         let outcome: SyncOutcome
         do {
-            outcome = try await service.sync(stages, dryRun: dryRun, trigger: .api)
+            outcome = try await service.sync(stages, dryRun: dryRun, allowEmpty: allowEmpty, trigger: .api)
         } catch let error as SyncServiceError {
             throw AdminError(.serviceUnavailable, error.description)
         }

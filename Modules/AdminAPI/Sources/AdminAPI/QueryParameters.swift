@@ -3,6 +3,7 @@ import Hummingbird
 /// Strict query parsing: unknown parameters and malformed values are refused with a
 /// message naming them.
 struct QueryParameters {
+    static let maxLength = 1000
     let values: [String: String]
 
     init(_ request: Request, allowed: Set<String>) throws {
@@ -15,6 +16,12 @@ struct QueryParameters {
                 )
             }
             guard values[name] == nil else { throw AdminError(.badRequest, "parameter \"\(name)\" given twice") }
+            // PostgreSQL cannot take U+0000, and no parameter of this API is that long.
+            guard value.count <= Self.maxLength, !value.utf8.contains(0) else {
+                throw AdminError(
+                    .badRequest,
+                    "parameter \"\(name)\" must be at most \(Self.maxLength) characters without U+0000")
+            }
             values[name] = String(value)
         }
         self.values = values

@@ -92,6 +92,8 @@ struct AdminRoutesTests {
             ("definitions=false&schedules=false", "nothing to sync"),
             ("definitions=false&schedules=false&event_types=false", "nothing to sync"),
             ("dry_run=true&dry_run=false", "twice"),
+            ("allow_empty=maybe", "allow_empty"),
+            ("allow_empty=%00", "U+0000"),
         ])
     func syncBadParameters(query: String, named: String) async throws {
         let sync = FakeSync()
@@ -104,6 +106,42 @@ struct AdminRoutesTests {
             }
         }
         #expect(sync.calls.withLock { $0.isEmpty })
+    }
+
+    @Test(
+        "allow_empty reaches the sync service; it is off unless given",
+        arguments: [
+            ("", false), ("allow_empty=true", true), ("allow_empty=1", true), ("allow_empty=false", false),
+        ])
+    func allowEmpty(query: String, expected: Bool) async throws {
+        let sync = FakeSync()
+        try await Self.app(sync: sync).test(.router) { client in
+            try await client.execute(uri: "/admin/sync?\(query)", method: .post, headers: Self.auth) {
+                (response: TestResponse) async throws in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(sync.allowEmpty.withLock { $0 } == [expected])
+    }
+
+    @Test("a query value the database cannot take is 400: U+0000 or over 1,000 characters")
+    func queryValueBounds() async throws {
+        try await Self.app().test(.router) { client in
+            for query in ["activity_id=a%00b", "activity_id=" + String(repeating: "x", count: 1_001)] {
+                try await client.execute(uri: "/admin/runs?\(query)", method: .get, headers: Self.auth) {
+                    (response: TestResponse) async throws in
+                    #expect(response.status == .badRequest)
+                    let message = try Self.json(response.body)["error"] as? String
+                    #expect(message?.contains("activity_id") == true)
+                }
+            }
+            try await client.execute(
+                uri: "/admin/runs?activity_id=" + String(repeating: "x", count: 1_000), method: .get,
+                headers: Self.auth
+            ) { (response: TestResponse) async throws in
+                #expect(response.status == .ok)
+            }
+        }
     }
 
     @Test("a sync already running answers 409; an unreachable lock 503")

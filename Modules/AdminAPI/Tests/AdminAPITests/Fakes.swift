@@ -12,11 +12,14 @@ final class FakeSync: AdminSyncing {
 
     let answer: Answer
     let calls = Mutex<[(SyncStages, Bool)]>([])
+    /// The `allowEmpty` of each call.
+    let allowEmpty = Mutex<[Bool]>([])
 
     init(_ answer: Answer = .ran) { self.answer = answer }
 
-    func sync(_ stages: SyncStages, dryRun: Bool, trigger: SyncTrigger) async throws -> SyncOutcome {
+    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws -> SyncOutcome {
         self.calls.withLock { $0.append((stages, dryRun)) }
+        self.allowEmpty.withLock { $0.append(allowEmpty) }
         switch self.answer {
         case .busy: return .busy
         case .lockDown: throw SyncServiceError("cannot take the sync lock: connection refused")

@@ -45,7 +45,9 @@ enum ActionDecoder {
         case .echo:
             break
         }
-        if let timeout = reader.integer("timeout_seconds", in: 1...Int.max, unit: " of seconds", context: &context) {
+        if let timeout = reader.integer(
+            "timeout_seconds", in: ValueRanges.timeoutSeconds, unit: " of seconds", context: &context)
+        {
             action.timeoutSeconds = timeout
         }
         if let retryNode = reader.mapping("retry", context: &context) {
@@ -57,13 +59,10 @@ enum ActionDecoder {
     private static func http(_ reader: MappingReader, into action: inout ActivityAction, context: inout DocumentContext)
     {
         if let url = reader.string("url", required: true, context: &context) {
-            if let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-                scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty
-            {
-                action.url = url
+            if let problem = Self.urlProblem(url) {
+                context.report(.invalidValue, at: reader.value("url"), "'action.url' \"\(url)\" \(problem)")
             } else {
-                context.report(
-                    .invalidValue, at: reader.value("url"), "'action.url' \"\(url)\" is not an absolute http(s) URL")
+                action.url = url
             }
         }
         if let method = reader.string("method", context: &context) {
@@ -77,14 +76,22 @@ enum ActionDecoder {
         }
         if let node = reader.mapping("headers", context: &context), let mapping = node.mapping {
             for (key, value) in mapping {
-                guard let name = key.scalar?.string, !name.isEmpty,
-                    !name.contains(where: { $0.isWhitespace || $0 == ":" })
-                else {
-                    context.report(.invalidValue, at: key, "'action.headers' has an invalid header name")
+                guard let name = key.scalar?.string, HeaderField.isValidName(name) else {
+                    context.report(
+                        .invalidValue, at: key,
+                        "'action.headers' has an invalid header name \"\(key.scalar?.string ?? "")\" (RFC 9110: letters, digits and !#$%&'*+-.^_`|~ only)"
+                    )
                     continue
                 }
                 guard let text = value.scalar?.string, !MappingReader.isNull(value) else {
                     context.report(.invalidValue, at: value, "'action.headers.\(name)' must be a single value")
+                    continue
+                }
+                guard HeaderField.isValidValue(text) else {
+                    context.report(
+                        .invalidValue, at: value,
+                        "'action.headers.\(name)' holds a line break or another control character (RFC 9110 forbids them in a header value)"
+                    )
                     continue
                 }
                 action.headers[name] = text
@@ -92,27 +99,47 @@ enum ActionDecoder {
         }
     }
 
+    /// Why `url` cannot be an http action's target; nil when it can.
+    static func urlProblem(_ url: String) -> String? {
+        guard let parsed = URLComponents(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty
+        else {
+            return "is not an absolute http(s) URL"
+        }
+        if let port = parsed.port, !(1...65535).contains(port) {
+            return "has port \(port); a port is 1 to 65535"
+        }
+        if url.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "holds a control character"
+        }
+        return nil
+    }
+
     private static func retry(_ node: Node, context: inout DocumentContext) -> RetryPolicy? {
         let reader = MappingReader(scope: "action.retry", node: node, context: &context)
         let before = context.issues.count
         reader.refuseUnknownKeys(allowed: Self.retryKeys, context: &context)
         var policy = RetryPolicy()
-        if let value = reader.integer("max_attempts", in: 1...1000, context: &context) {
+        if let value = reader.integer("max_attempts", in: ValueRanges.maxAttempts, context: &context) {
             policy.maxAttempts = value
         }
-        if let value = reader.number("initial_interval_seconds", atLeast: 0.001, context: &context) {
+        if let value = reader.number("initial_interval_seconds", in: ValueRanges.intervalSeconds, context: &context) {
             policy.initialIntervalSeconds = value
         }
-        if let value = reader.number("backoff", atLeast: 1.0, context: &context) {
+        if let value = reader.number("backoff", in: ValueRanges.backoff, context: &context) {
             policy.backoff = value
         }
-        if let value = reader.number("max_interval_seconds", atLeast: 0.001, context: &context) {
+        if let value = reader.number("max_interval_seconds", in: ValueRanges.intervalSeconds, context: &context) {
             policy.maxIntervalSeconds = value
         }
         if context.issues.count == before, policy.maxIntervalSeconds < policy.initialIntervalSeconds {
+            // Reported where the operator wrote the value that is out of order.
+            let given =
+                reader.value("max_interval_seconds") != nil ? "max_interval_seconds" : "initial_interval_seconds"
             context.report(
-                .invalidValue, at: reader.value("max_interval_seconds") ?? node,
-                "'action.retry.max_interval_seconds' must not be below initial_interval_seconds")
+                .invalidValue, at: reader.value(given) ?? node,
+                "'action.retry.max_interval_seconds' (\(policy.maxIntervalSeconds)) must not be below initial_interval_seconds (\(policy.initialIntervalSeconds))"
+            )
         }
         return context.issues.count == before ? policy : nil
     }

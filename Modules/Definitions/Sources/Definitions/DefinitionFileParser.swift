@@ -7,8 +7,15 @@ public enum DefinitionFileParser {
     /// File extensions the loader reads.
     public static let extensions: Set<String> = ["yaml", "yml", "md"]
 
-    public static func parse(text: String, path: String, relativePath: String) -> ParsedFile {
+    public static func parse(
+        text: String, path: String, relativePath: String, limits: DefinitionLimits = DefinitionLimits()
+    ) -> ParsedFile {
         var file = ParsedFile(path: path, relativePath: relativePath)
+        if text.utf8.count > limits.maxFileBytes {
+            file.issues.append(Self.tooLarge(text.utf8.count, limits: limits, path: path))
+            Self.protectIDs(in: text, file: &file)
+            return file
+        }
         if path.lowercased().hasSuffix(".md") {
             switch FrontMatter.split(text) {
             case .none:
@@ -19,20 +26,24 @@ public enum DefinitionFileParser {
                         .syntax, at: SourceLocation(path: path),
                         "front matter opened with --- is never closed by a --- line")
                 )
+                Self.protectIDs(in: text, file: &file)
             case .found(let frontMatter):
                 Self.parseDocuments(
-                    frontMatter.yaml, lineOffset: frontMatter.lineOffset, body: frontMatter.body, into: &file)
+                    frontMatter.yaml, lineOffset: frontMatter.lineOffset, body: frontMatter.body, limits: limits,
+                    into: &file)
             }
         } else {
-            Self.parseDocuments(text, lineOffset: 0, body: nil, into: &file)
+            Self.parseDocuments(text, lineOffset: 0, body: nil, limits: limits, into: &file)
         }
         return file
     }
 
-    /// Reads and parses a file from disk; an unreadable or non-UTF-8 file is an issue.
-    public static func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
-        switch Self.read(fileAt: url, path: path, relativePath: relativePath) {
-        case .text(let text): Self.parse(text: text, path: path, relativePath: relativePath)
+    /// Reads and parses a file from disk; an unreadable, oversized or non-UTF-8 file is an issue.
+    public static func parse(
+        fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits = DefinitionLimits()
+    ) -> ParsedFile {
+        switch Self.read(fileAt: url, path: path, relativePath: relativePath, limits: limits) {
+        case .text(let text): Self.parse(text: text, path: path, relativePath: relativePath, limits: limits)
         case .unreadable(let file): file
         }
     }
@@ -43,40 +54,71 @@ public enum DefinitionFileParser {
         case unreadable(ParsedFile)
     }
 
-    static func read(fileAt url: URL, path: String, relativePath: String) -> FileText {
+    static func read(fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits) -> FileText {
+        func failure(_ code: DefinitionIssue.Code, _ message: String) -> FileText {
+            .unreadable(
+                ParsedFile(
+                    path: path, relativePath: relativePath,
+                    issues: [DefinitionIssue(code, at: SourceLocation(path: path), message)]))
+        }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            // Never more than one byte past the limit, whatever the file's size.
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: limits.maxFileBytes + 1) ?? Data()
         } catch {
-            return .unreadable(
-                ParsedFile(
-                    path: path,
-                    relativePath: relativePath,
-                    issues: [
-                        DefinitionIssue(
-                            .unreadable, at: SourceLocation(path: path),
-                            "cannot read file: \(error.localizedDescription)")
-                    ]
-                ))
+            return failure(.unreadable, "cannot read file: \(error.localizedDescription)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .unreadable(
-                ParsedFile(
-                    path: path,
-                    relativePath: relativePath,
-                    issues: [DefinitionIssue(.unreadable, at: SourceLocation(path: path), "file is not valid UTF-8")]
-                ))
+        if data.count > limits.maxFileBytes {
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? data.count
+            var file = ParsedFile(path: path, relativePath: relativePath)
+            file.issues.append(Self.tooLarge(size, limits: limits, path: path))
+            // What the first part names is protected too (the file may have moved and grown).
+            Self.protectIDs(in: String(decoding: data, as: UTF8.self), file: &file)
+            return .unreadable(file)
         }
-        return .text(text)
+        switch UTF8Text.decode(data) {
+        case .success(let text):
+            return .text(text)
+        case .failure(let invalid):
+            var file = ParsedFile(path: path, relativePath: relativePath)
+            let line = data.prefix(invalid.offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            file.issues.append(
+                DefinitionIssue(
+                    .encoding, at: SourceLocation(path: path, line: line),
+                    "file is not valid UTF-8 (first invalid byte at offset \(invalid.offset))"))
+            Self.protectIDs(in: String(decoding: data, as: UTF8.self), file: &file)
+            return .unreadable(file)
+        }
     }
 
-    private static func parseDocuments(_ yaml: String, lineOffset: Int, body: String?, into file: inout ParsedFile) {
+    static func tooLarge(_ size: Int, limits: DefinitionLimits, path: String) -> DefinitionIssue {
+        DefinitionIssue(
+            .limit, at: SourceLocation(path: path),
+            "file is \(size) bytes, over the limit of \(limits.maxFileBytes) (ACTIVITY_MAX_FILE_BYTES); it is not read")
+    }
+
+    private static func parseDocuments(
+        _ yaml: String, lineOffset: Int, body: String?, limits: DefinitionLimits, into file: inout ParsedFile
+    ) {
         var context = DocumentContext(path: file.path, lineOffset: lineOffset)
+        if let violation = YAMLShapeCheck(limits: limits, path: file.path, lineOffset: lineOffset)
+            .firstViolation(in: yaml)
+        {
+            file.issues.append(violation)
+            Self.protectIDs(in: yaml, file: &file)
+            return
+        }
         do {
             let parser = try Parser(yaml: yaml)
-            while let root = try parser.nextRoot() {
-                if MappingReader.isNull(root) { continue }
-                let (kind, document, mentioned) = DocumentDecoder.decode(root, markdownBody: body, context: &context)
+            while let composed = try parser.nextRoot() {
+                if MappingReader.isNull(composed) { continue }
+                let before = context.issues.count
+                let root = NodeNormalizer.normalize(composed, context: &context)
+                let normalized = context.issues.count == before
+                let (kind, decoded, mentioned) = DocumentDecoder.decode(root, markdownBody: body, context: &context)
+                let document = normalized ? decoded : nil
                 if let mentioned {
                     switch kind {
                     case .eventType: file.mentionedEventTypeIDs.insert(mentioned)
@@ -96,13 +138,15 @@ public enum DefinitionFileParser {
             Self.protectIDs(in: yaml, file: &file)
         }
         file.issues += context.issues
+        file.warnings += context.warnings
     }
 
     /// After a syntax error the documents past it are unknown. Top-level `id:` lines still
     /// name what the file held, so their stored state is protected (of either kind: which
-    /// one a broken document was cannot be known).
-    static func protectIDs(in yaml: String, file: inout ParsedFile) {
-        for line in yaml.split(separator: "\n") where line.hasPrefix("id:") || line.hasPrefix("type_id:") {
+    /// one a broken document was cannot be known). Lines may end in LF, CRLF or CR.
+    static func protectIDs(in text: String, file: inout ParsedFile) {
+        for line in UTF8Text.lines(UTF8Text.droppingBOM(Substring(text)))
+        where line.hasPrefix("id:") || line.hasPrefix("type_id:") {
             let value = line.drop(while: { $0 != ":" }).dropFirst()
                 .trimmingCharacters(in: .whitespaces)
                 .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))

@@ -11,6 +11,18 @@ public struct DefinitionIssue: Sendable, Hashable, CustomStringConvertible {
         case duplicateID
         case emptyRoot
         case missingRoot
+        /// A per-file limit (size, depth, nodes, documents) was passed.
+        case limit
+        /// The file is not UTF-8.
+        case encoding
+        /// A symlink that cannot be resolved (loop, dangling, unreadable target).
+        case unresolvableLink
+        /// The store refused a valid document.
+        case store
+        /// A top-level key that looks like a misspelt contract key (a warning).
+        case likelyTypo
+        /// A change an operator should notice (a warning).
+        case notice
     }
 
     public var code: Code

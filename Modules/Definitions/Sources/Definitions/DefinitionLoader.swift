@@ -12,14 +12,16 @@ public struct DefinitionLoader: Sendable {
     public static let definitionFolders = ["activity-definitions", "event-types"]
 
     public let cache: ParseCache?
+    public let limits: DefinitionLimits
 
-    public init(cache: ParseCache? = nil) {
+    public init(cache: ParseCache? = nil, limits: DefinitionLimits = DefinitionLimits()) {
         self.cache = cache
+        self.limits = limits
     }
 
     /// Loads every root; problems are reported inside the result, never thrown.
     public func load(roots: [String]) -> LoadResult {
-        var session = Session(cache: self.cache)
+        var session = Session(cache: self.cache, limits: self.limits)
         let result = LoadResult(roots: roots.map { self.load(root: $0, session: &session) })
         session.finish()
         return result
@@ -32,14 +34,16 @@ public struct DefinitionLoader: Sendable {
     /// One load's use of the cache.
     struct Session {
         let cache: ParseCache?
+        let limits: DefinitionLimits
         var used: [ParseCache.Key: ParsedFile] = [:]
         var counts = ParseCache.Counts()
 
         mutating func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
             guard let cache = self.cache else {
-                return DefinitionFileParser.parse(fileAt: url, path: path, relativePath: relativePath)
+                return DefinitionFileParser.parse(
+                    fileAt: url, path: path, relativePath: relativePath, limits: self.limits)
             }
-            switch DefinitionFileParser.read(fileAt: url, path: path, relativePath: relativePath) {
+            switch DefinitionFileParser.read(fileAt: url, path: path, relativePath: relativePath, limits: self.limits) {
             case .unreadable(let file):
                 return file
             case .text(let text):
@@ -50,7 +54,8 @@ public struct DefinitionLoader: Sendable {
                     return file
                 }
                 self.counts.misses += 1
-                let file = DefinitionFileParser.parse(text: text, path: path, relativePath: relativePath)
+                let file = DefinitionFileParser.parse(
+                    text: text, path: path, relativePath: relativePath, limits: self.limits)
                 self.used[key] = file
                 return file
             }
@@ -82,7 +87,7 @@ public struct DefinitionLoader: Sendable {
                 atPath: url.appendingPathComponent(name).path, isDirectory: &folderIsDirectory)
                 && folderIsDirectory.boolValue
         }
-        var files: [(url: URL, relative: String)] = []
+        var files: [FileEntry] = []
         var visited: Set<String> = []
         if folders.isEmpty {
             self.walk(url, relative: "", into: &files, visited: &visited, loaded: &loaded)
@@ -94,15 +99,29 @@ public struct DefinitionLoader: Sendable {
             }
         }
         loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
-            session.parse(fileAt: entry.url, path: Self.join(root, entry.relative), relativePath: entry.relative)
+            let path = Self.join(root, entry.relative)
+            guard let problem = entry.problem else {
+                return session.parse(fileAt: entry.url, path: path, relativePath: entry.relative)
+            }
+            return ParsedFile(
+                path: path, relativePath: entry.relative,
+                issues: [DefinitionIssue(.unresolvableLink, at: SourceLocation(path: path), problem)])
         }
         return loaded
+    }
+
+    /// A file to parse, or a path that cannot be read (its problem fails it, and it protects
+    /// every stored definition whose source is that path or lies under it).
+    struct FileEntry {
+        var url: URL
+        var relative: String
+        var problem: String?
     }
 
     private func walk(
         _ directory: URL,
         relative: String,
-        into files: inout [(url: URL, relative: String)],
+        into files: inout [FileEntry],
         visited: inout Set<String>,
         loaded: inout LoadedRoot
     ) {
@@ -122,13 +141,41 @@ public struct DefinitionLoader: Sendable {
             let child = directory.appendingPathComponent(name)
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
+            guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else {
+                // A symlink whose target cannot be reached (a loop, a dangling link) must not
+                // make its definitions look deleted. A link without an extension may have been
+                // a folder of definitions.
+                let pathExtension = child.pathExtension.lowercased()
+                if let problem = Self.unresolvableLink(child),
+                    pathExtension.isEmpty || DefinitionFileParser.extensions.contains(pathExtension)
+                {
+                    files.append(FileEntry(url: child, relative: childRelative, problem: problem))
+                }
+                continue
+            }
             if isDirectory.boolValue {
                 self.walk(child, relative: childRelative, into: &files, visited: &visited, loaded: &loaded)
             } else if DefinitionFileParser.extensions.contains(child.pathExtension.lowercased()) {
-                files.append((child, childRelative))
+                files.append(FileEntry(url: child, relative: childRelative))
             }
         }
+    }
+
+    /// Why a symlink cannot be followed; nil when `url` is not a symlink.
+    static func unresolvableLink(_ url: URL) -> String? {
+        guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else {
+            return nil
+        }
+        var info = stat()
+        guard stat(url.path, &info) != 0 else { return nil }
+        let reason =
+            switch errno {
+            case ELOOP: "a symlink loop"
+            case ENOENT, ENOTDIR: "a dangling symlink"
+            case EACCES: "a symlink whose target cannot be read (permission denied)"
+            default: "a symlink that cannot be followed (\(String(cString: strerror(errno))))"
+            }
+        return "\(reason) (-> \(destination)); every definition stored from this path keeps its state"
     }
 
     static func join(_ root: String, _ relative: String) -> String {

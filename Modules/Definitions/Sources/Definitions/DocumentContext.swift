@@ -6,6 +6,8 @@ struct DocumentContext {
     /// Lines before the YAML text in the file (the opening `---` of markdown front matter).
     let lineOffset: Int
     var issues: [DefinitionIssue] = []
+    /// Problems that do not fail the file (a likely misspelt key).
+    var warnings: [DefinitionWarning] = []
 
     init(path: String, lineOffset: Int) {
         self.path = path
@@ -23,5 +25,10 @@ struct DocumentContext {
 
     mutating func report(_ code: DefinitionIssue.Code, at node: Node?, _ message: String) {
         self.issues.append(DefinitionIssue(code, at: self.location(of: node), message))
+    }
+
+    mutating func warn(_ kind: DocumentKind, _ code: DefinitionIssue.Code, at node: Node?, _ message: String) {
+        self.warnings.append(
+            DefinitionWarning(kind: kind, issue: DefinitionIssue(code, at: self.location(of: node), message)))
     }
 }

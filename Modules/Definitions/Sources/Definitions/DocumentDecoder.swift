@@ -4,6 +4,9 @@ import Yams
 enum DocumentDecoder {
     static let activityType = "activity-definition"
     static let eventTypeType = "event-type"
+    /// The top-level keys the contract gives a meaning to, per kind.
+    static let activityKeys = ["type", "id", "name", "version", "enabled", "owner", "trigger", "action", "input"]
+    static let eventTypeKeys = ["type", "id", "type_id", "version", "publisher", "subject", "enabled", "description"]
 
     /// What a document is, judged from its `type` and the kind of file it is in.
     enum Kind {
@@ -90,6 +93,7 @@ enum DocumentDecoder {
         }
         let action = reader.mapping("action", context: &context).flatMap { ActionDecoder.decode($0, context: &context) }
         let input = reader.value("input").map { JSONValue(yaml: $0) }
+        Self.warnLikelyTypos(reader, contractKeys: Self.activityKeys, kind: .activity, context: &context)
         guard context.issues.count == before, let id else { return (nil, id) }
         let definition = ActivityDefinition(
             id: id,
@@ -124,6 +128,7 @@ enum DocumentDecoder {
                 .invalidValue, at: reader.value("subject"), "'subject' \"\(value)\" is not a valid NATS subject")
             subject = nil
         }
+        Self.warnLikelyTypos(reader, contractKeys: Self.eventTypeKeys, kind: .eventType, context: &context)
         guard context.issues.count == before, let id else { return (nil, id) }
         let eventType = EventTypeDefinition(
             id: id,
@@ -137,5 +142,28 @@ enum DocumentDecoder {
         return (
             LocatedDocument(document: .eventType(eventType), location: context.location(of: reader.value(idKey))), id
         )
+    }
+
+    /// What a misspelt key leaves the definition as, for the warning.
+    static let typoConsequences = [
+        "trigger": " (without 'trigger' the definition runs only when triggered by hand)",
+        "enabled": " (the definition stays enabled)",
+        "action": " (the default action runs instead)",
+    ]
+
+    /// A top-level key that is not in the contract but close to a contract key the document
+    /// lacks is most likely a typo: a warning, since extra keys are kept, not checked.
+    static func warnLikelyTypos(
+        _ reader: MappingReader, contractKeys: [String], kind: DocumentKind, context: inout DocumentContext
+    ) {
+        let present = Set(reader.keys)
+        for entry in reader.entries where !contractKeys.contains(entry.key) {
+            guard let likely = KeySuggestion.likelyKey(for: entry.key, among: contractKeys), !present.contains(likely)
+            else { continue }
+            context.warn(
+                kind, .likelyTypo, at: entry.keyNode,
+                "unknown top-level key '\(entry.key)' looks like '\(likely)'; it is kept as an extra key and not interpreted\(Self.typoConsequences[likely] ?? "")"
+            )
+        }
     }
 }

@@ -12,42 +12,59 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
     }
 
     /// Loads the roots and syncs them.
-    public func sync(roots: [String], dryRun: Bool = false, logger: Logger) async throws -> DocumentSyncReport {
-        try await self.sync(load: self.loader.load(roots: roots), dryRun: dryRun, logger: logger)
+    public func sync(roots: [String], dryRun: Bool = false, allowEmpty: Bool = false, logger: Logger) async throws
+        -> DocumentSyncReport
+    {
+        try await self.sync(
+            load: self.loader.load(roots: roots), dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
     }
 
     /// Syncs an already loaded set of roots (the shared sync service loads once for both
-    /// document kinds) against `stored`, the store's records when the caller has read them
-    /// already. Store failures are thrown; file problems are in the report.
+    /// document kinds) against `stored`, the store's contents when the caller has read them
+    /// already. Store failures of the whole write are thrown; a document the store refuses,
+    /// and every file problem, is in the report.
     public func sync(
-        load: LoadResult, stored given: [StoredRecord<Store.Document>]? = nil, dryRun: Bool = false,
-        logger: Logger
+        load: LoadResult, stored given: StoredContents<Store.Document>? = nil, dryRun: Bool = false,
+        allowEmpty: Bool = false, logger: Logger
     ) async throws -> DocumentSyncReport {
-        let stored: [StoredRecord<Store.Document>]
-        if let given { stored = given } else { stored = try await self.store.records() }
-        let plan = DocumentSyncPlan<Store.Document>(load: load, stored: stored)
-        let generation: Int64
+        let stored: StoredContents<Store.Document>
+        if let given { stored = given } else { stored = try await self.store.contents() }
+        let plan = DocumentSyncPlan<Store.Document>(
+            load: load, stored: stored.records, unreadable: stored.unreadable, allowEmpty: allowEmpty)
+        var result = StoreApplyResult(generation: 0)
         if dryRun || plan.changes.isEmpty {
-            generation = try await self.store.generation()
+            result.generation = try await self.store.generation()
         } else {
-            generation = try await self.store.apply(plan.changes)
+            result = try await self.store.apply(plan.changes)
         }
-        for issue in plan.issues {
+        var issues = plan.issues
+        for (id, reason) in result.failures.sorted(by: { $0.key < $1.key }) {
+            issues.append(
+                DefinitionIssue(
+                    .store, at: plan.locations[id] ?? SourceLocation(path: id),
+                    "\(Store.Document.kind.noun) \(id) cannot be stored (\(reason)); what is stored for it is kept"))
+        }
+        for issue in issues {
             logger.warning(
                 "definition problem", metadata: ["sync.kind": "\(Store.Document.kind.rawValue)", "issue": "\(issue)"])
         }
+        let failed = Set(result.failures.keys)
+        let upserted = plan.upserted - failed.count
         return DocumentSyncReport(
             dryRun: dryRun,
-            synced: plan.synced,
-            upserted: plan.upserted,
+            synced: upserted + plan.unchanged,
+            upserted: upserted,
             unchanged: plan.unchanged,
             retired: plan.retired,
-            invalid: plan.invalid,
-            changes: plan.entries,
+            invalid: plan.invalid + failed.count,
+            changes: plan.entries.filter { !failed.contains($0.id) },
             unchangedIDs: plan.unchangedIDs,
-            issues: plan.issues,
+            issues: issues,
             warnings: plan.warnings,
-            generation: generation
+            generation: result.generation,
+            rootsNotLoaded: plan.rootsNotLoaded,
+            storeFailures: failed.count,
+            emptyRefusal: plan.emptyRefusal
         )
     }
 }

@@ -14,6 +14,12 @@ public struct DocumentSyncReport: Sendable, Hashable {
     public var warnings: [String]
     /// The store's generation after the sync (unchanged by a dry run or a no-op).
     public var generation: Int64
+    /// Configured roots that did not load (missing, unreadable, or yielding no documents).
+    public var rootsNotLoaded: [String]
+    /// Documents the store refused (each one is also an issue).
+    public var storeFailures: Int
+    /// Set when retirements were refused because none of this kind would be left live.
+    public var emptyRefusal: String?
 
     public init(
         dryRun: Bool,
@@ -26,7 +32,10 @@ public struct DocumentSyncReport: Sendable, Hashable {
         unchangedIDs: [String] = [],
         issues: [DefinitionIssue],
         warnings: [String],
-        generation: Int64
+        generation: Int64,
+        rootsNotLoaded: [String] = [],
+        storeFailures: Int = 0,
+        emptyRefusal: String? = nil
     ) {
         self.dryRun = dryRun
         self.synced = synced
@@ -39,6 +48,9 @@ public struct DocumentSyncReport: Sendable, Hashable {
         self.issues = issues
         self.warnings = warnings
         self.generation = generation
+        self.rootsNotLoaded = rootsNotLoaded
+        self.storeFailures = storeFailures
+        self.emptyRefusal = emptyRefusal
     }
 
     /// True when nothing was (or would be) written.

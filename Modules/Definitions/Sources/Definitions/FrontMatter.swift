@@ -1,5 +1,6 @@
 /// The YAML front matter of a markdown file: text between a first line `---` and the next
-/// line that is `---` or `...`.
+/// line that is `---` or `...`. Lines may end in LF, CRLF or CR, and a byte order mark may
+/// open the file.
 struct FrontMatter {
     var yaml: String
     /// Lines before the YAML (the opening `---`), to report file line numbers.
@@ -16,9 +17,7 @@ struct FrontMatter {
     }
 
     static func split(_ markdown: String) -> Split {
-        var text = Substring(markdown)
-        if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = UTF8Text.lines(UTF8Text.droppingBOM(Substring(markdown)))
         guard let first = lines.first, Self.trimmed(first) == "---" else { return .none }
         guard
             let end = lines.indices.dropFirst().first(where: {
@@ -27,6 +26,8 @@ struct FrontMatter {
         else {
             return .unterminated
         }
+        // The body is kept with LF line breaks, so that converting a file's line endings
+        // changes nothing stored.
         return .found(
             FrontMatter(
                 yaml: lines[1..<end].joined(separator: "\n") + "\n", lineOffset: 1,
@@ -41,13 +42,13 @@ struct FrontMatter {
 
     private static func trimmed(_ line: Substring) -> Substring {
         var line = line
-        while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
+        while let last = line.last, last == " " || last == "\t" { line = line.dropLast() }
         return line
     }
 }
 
 extension String {
     fileprivate func trimmingLeadingNewlines() -> String {
-        String(self.drop(while: { $0 == "\n" || $0 == "\r" }))
+        String(self.drop(while: { $0 == "\n" }))
     }
 }

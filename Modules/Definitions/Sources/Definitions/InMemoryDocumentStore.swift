@@ -7,6 +7,8 @@ public final class InMemoryDocumentStore<Document: StoredDocument>: DocumentStor
         var records: [String: StoredRecord<Document>] = [:]
         var generation: Int64 = 0
         var applyCalls = 0
+        var unreadable: [UnreadableRecord] = []
+        var refused: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -17,12 +19,33 @@ public final class InMemoryDocumentStore<Document: StoredDocument>: DocumentStor
         }
     }
 
-    public func records() async throws -> [StoredRecord<Document>] {
-        self.state.withLock { Array($0.records.values).sorted { $0.id < $1.id } }
+    public func contents() async throws -> StoredContents<Document> {
+        self.state.withLock {
+            StoredContents(records: Array($0.records.values).sorted { $0.id < $1.id }, unreadable: $0.unreadable)
+        }
     }
 
     public func record(id: String) async throws -> StoredRecord<Document>? {
-        self.state.withLock { $0.records[id] }
+        try self.state.withLock { state in
+            if let row = state.unreadable.first(where: { $0.id == id }) {
+                throw InMemoryStoreError(message: "stored \(row.id) cannot be read (column \(row.column))")
+            }
+            return state.records[id]
+        }
+    }
+
+    /// Makes a row unreadable (tests: a row edited by hand); it replaces a record of that id.
+    public func putUnreadable(_ row: UnreadableRecord) {
+        self.state.withLock {
+            $0.records[row.id] = nil
+            $0.unreadable.append(row)
+        }
+    }
+
+    /// Makes the store refuse every upsert of `id` with `reason` (tests: a value the
+    /// database cannot hold).
+    public func refuse(id: String, reason: String) {
+        self.state.withLock { $0.refused[id] = reason }
     }
 
     /// Replaces one record as it is (tests: a definition disabled behind the sync's back).
@@ -30,21 +53,29 @@ public final class InMemoryDocumentStore<Document: StoredDocument>: DocumentStor
         self.state.withLock { $0.records[record.id] = record }
     }
 
-    public func apply(_ changes: StoreChanges<Document>) async throws -> Int64 {
+    public func apply(_ changes: StoreChanges<Document>) async throws -> StoreApplyResult {
         let now = Date()
         return self.state.withLock { state in
             state.applyCalls += 1
-            guard !changes.isEmpty else { return state.generation }
+            var failures: [String: String] = [:]
+            var wrote = false
             for var record in changes.upserts {
+                if let reason = state.refused[record.id] {
+                    failures[record.id] = reason
+                    continue
+                }
                 record.retiredAt = nil
                 record.updatedAt = now
                 state.records[record.id] = record
+                state.unreadable.removeAll { $0.id == record.id }
+                wrote = true
             }
             for id in changes.retirements {
                 state.records[id]?.retiredAt = now
+                wrote = true
             }
-            state.generation += 1
-            return state.generation
+            if wrote { state.generation += 1 }
+            return StoreApplyResult(generation: state.generation, failures: failures)
         }
     }
 
@@ -54,4 +85,10 @@ public final class InMemoryDocumentStore<Document: StoredDocument>: DocumentStor
 
     /// How many times `apply` was called (a dry run must make none).
     public var applyCalls: Int { self.state.withLock { $0.applyCalls } }
+}
+
+/// A failure of the in-memory store (a row made unreadable by a test).
+public struct InMemoryStoreError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { self.message }
 }

@@ -18,6 +18,15 @@ public struct LoadResult: Sendable, Hashable {
         }
     }
 
+    /// Every warning (a likely misspelt key), in path order.
+    public var allWarnings: [DefinitionWarning] {
+        self.roots.flatMap { $0.files.flatMap(\.warnings) }.sorted {
+            ($0.issue.location.path, $0.issue.location.line, $0.issue.location.column) < (
+                $1.issue.location.path, $1.issue.location.line, $1.issue.location.column
+            )
+        }
+    }
+
     /// Every valid document of one kind in a valid file, with its root.
     func candidates(of kind: DocumentKind) -> [(root: LoadedRoot, file: ParsedFile, document: LocatedDocument)] {
         self.roots.flatMap { root in

@@ -91,31 +91,32 @@ struct MappingReader {
         context: inout DocumentContext
     ) -> Int? {
         guard let node = self.present(key, required: false, context: &context) else { return nil }
-        guard node.tag.rawValue == Tag.Name.int.rawValue, let value = node.int else {
+        guard node.tag.rawValue == Tag.Name.int.rawValue else {
             context.report(.invalidValue, at: node, "\(self.label(key)) must be a whole number\(unit)")
             return nil
         }
-        guard range.contains(value) else {
+        guard let value = node.int, range.contains(value) else {
             context.report(
-                .invalidValue, at: node, "\(self.label(key)) must be \(Self.describe(range))\(unit), got \(value)")
+                .invalidValue, at: node,
+                "\(self.label(key)) must be \(Self.describe(range))\(unit), got \(node.scalar?.string ?? "")")
             return nil
         }
         return value
     }
 
-    func number(_ key: String, atLeast minimum: Double, context: inout DocumentContext) -> Double? {
+    func number(_ key: String, in range: ClosedRange<Double>, context: inout DocumentContext) -> Double? {
         guard let node = self.present(key, required: false, context: &context) else { return nil }
         let tag = node.tag.rawValue
-        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue,
-            let value = node.float, value.isFinite
+        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue, let value = node.float, !value.isNaN
         else {
             context.report(.invalidValue, at: node, "\(self.label(key)) must be a number")
             return nil
         }
-        guard value >= minimum else {
+        guard range.contains(value) else {
             context.report(
                 .invalidValue, at: node,
-                "\(self.label(key)) must be at least \(Self.format(minimum)), got \(Self.format(value))")
+                "\(self.label(key)) must be from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound)), got \(node.scalar?.string ?? Self.format(value))"
+            )
             return nil
         }
         return value
@@ -146,6 +147,7 @@ struct MappingReader {
     }
 
     private static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int64(value)) : String(value)
+        // Whole numbers print without a fraction; only values that fit an Int64 are converted.
+        value == value.rounded() && abs(value) < 9.0e18 ? String(Int64(value)) : String(value)
     }
 }

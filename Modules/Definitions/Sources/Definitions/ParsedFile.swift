@@ -7,6 +7,8 @@ public struct ParsedFile: Sendable, Hashable {
     /// Valid documents. When `issues` is not empty the sync applies none of them.
     public var documents: [LocatedDocument]
     public var issues: [DefinitionIssue]
+    /// Problems that do not fail the file (a likely misspelt top-level key).
+    public var warnings: [DefinitionWarning] = []
     /// Activity definition ids this file names, valid or not (best effort). A failing file
     /// protects the stored state of every id it names.
     public var mentionedActivityIDs: Set<String>

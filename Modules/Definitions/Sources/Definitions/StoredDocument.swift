@@ -8,6 +8,13 @@ public protocol StoredDocument: Codable, Sendable, Hashable {
     static var kind: DocumentKind { get }
     /// Extracts a document of this kind from a loaded one.
     init?(_ document: DefinitionDocument)
+    /// What an operator should notice about this update of `previous` (a definition that
+    /// lost its trigger), as warnings.
+    func changeWarnings(from previous: Self) -> [String]
+}
+
+extension StoredDocument {
+    public func changeWarnings(from previous: Self) -> [String] { [] }
 }
 
 extension ActivityDefinition: StoredDocument {
@@ -18,6 +25,18 @@ extension ActivityDefinition: StoredDocument {
     public init?(_ document: DefinitionDocument) {
         guard case .activity(let definition) = document else { return nil }
         self = definition
+    }
+
+    public func changeWarnings(from previous: ActivityDefinition) -> [String] {
+        guard self.trigger == nil, let lost = previous.trigger else { return [] }
+        let kind =
+            switch lost {
+            case .cron: "cron"
+            case .event: "event"
+            }
+        return [
+            "activity definition \(self.id) lost its \(kind) trigger; it now runs only when triggered by hand\(kind == "cron" ? " and its schedule is removed" : "")"
+        ]
     }
 }
 

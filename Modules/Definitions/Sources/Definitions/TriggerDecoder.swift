@@ -8,8 +8,8 @@ enum TriggerDecoder {
     ]
     static let eventKeys = ["type", "event_type", "filters"]
 
-    /// IANA zone names Foundation knows, plus `UTC`.
-    static let knownZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"])
+    /// The IANA tz database's names (zones and links, `Etc/GMT-14` and `US/Pacific` included).
+    static let knownZones: Set<String> = TimeZoneNames.all
 
     static func decode(_ node: Node, context: inout DocumentContext) -> Trigger? {
         let reader = MappingReader(scope: "trigger", node: node, context: &context)
@@ -50,7 +50,8 @@ enum TriggerDecoder {
             } else {
                 context.report(
                     .invalidValue, at: reader.value("timezone"),
-                    "unknown IANA time zone \"\(zone)\" (for example UTC, Europe/Berlin, America/New_York)")
+                    "unknown IANA time zone \"\(zone)\" (names of the tz database \(TimeZoneNames.version), for example UTC, Europe/Berlin, America/New_York)"
+                )
             }
         }
         var policy = MisfirePolicy.skip
@@ -64,10 +65,11 @@ enum TriggerDecoder {
                 )
             }
         }
-        let jitter = reader.integer("jitter_seconds", in: 0...Int.max, unit: " of seconds", context: &context) ?? 0
+        let jitter =
+            reader.integer("jitter_seconds", in: ValueRanges.jitterSeconds, unit: " of seconds", context: &context) ?? 0
         let window = reader.integer(
-            "catchup_window_seconds", in: 10...Int.max, unit: " of seconds (Temporal's minimum is 10)",
-            context: &context)
+            "catchup_window_seconds", in: ValueRanges.catchupWindowSeconds,
+            unit: " of seconds (Temporal's minimum is 10)", context: &context)
         guard context.issues.count == before, let expression else { return nil }
         return CronTrigger(
             cronExpression: expression,

@@ -166,7 +166,8 @@ struct ActionValidationTests {
             "unknown key 'action.url' for a nats.publish action (accepted: type, timeout_seconds, retry, subject)",
             Self.nats("  url: https://hooks.example/x")),
         BrokenCase(
-            "zero timeout", .invalidValue, at: 5, 20, "'action.timeout_seconds' must be at least 1 of seconds, got 0",
+            "zero timeout", .invalidValue, at: 5, 20,
+            "'action.timeout_seconds' must be from 1 to 3155760000 of seconds, got 0",
             Self.nats("  timeout_seconds: 0")),
         BrokenCase(
             "timeout not a number", .invalidValue, at: 5, 20, "'action.timeout_seconds' must be a whole number",
@@ -183,18 +184,18 @@ struct ActionValidationTests {
             "zero max_attempts", .invalidValue, at: 6, 19, "'action.retry.max_attempts' must be from 1 to 1000, got 0",
             Self.nats("  retry:\n    max_attempts: 0")),
         BrokenCase(
-            "backoff below 1.0", .invalidValue, at: 6, 14, "'action.retry.backoff' must be at least 1, got 0.5",
+            "backoff below 1.0", .invalidValue, at: 6, 14, "'action.retry.backoff' must be from 1 to 1000, got 0.5",
             Self.nats("  retry:\n    backoff: 0.5")),
         BrokenCase(
             "backoff not a number", .invalidValue, at: 6, 14, "'action.retry.backoff' must be a number",
             Self.nats("  retry:\n    backoff: fast")),
         BrokenCase(
             "max interval below initial interval", .invalidValue, at: 7, 27,
-            "'action.retry.max_interval_seconds' must not be below initial_interval_seconds",
+            "'action.retry.max_interval_seconds' (5.0) must not be below initial_interval_seconds (10.0)",
             Self.nats("  retry:\n    initial_interval_seconds: 10\n    max_interval_seconds: 5")),
         BrokenCase(
-            "initial interval above the default max interval", .invalidValue, at: 6, 5,
-            "'action.retry.max_interval_seconds' must not be below initial_interval_seconds",
+            "initial interval above the default max interval: reported at the value given", .invalidValue, at: 6,
+            31, "'action.retry.max_interval_seconds' (60.0) must not be below initial_interval_seconds (100.0)",
             Self.nats("  retry:\n    initial_interval_seconds: 100")),
     ]
 

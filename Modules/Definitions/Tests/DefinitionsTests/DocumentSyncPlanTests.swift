@@ -176,12 +176,13 @@ struct DocumentSyncPlanTests {
         #expect(plan.issues.isEmpty)
     }
 
-    @Test("a root holding only event types is not empty: its definitions are retired")
+    @Test("a root holding only event types is not empty: its definitions are retired (when emptying is allowed)")
     func eventTypesOnlyRoot() throws {
         let root = Self.root([Self.file("types.yaml", "type: event-type\nid: repo.push\n")])
         let plan = DocumentSyncPlan<ActivityDefinition>(
-            load: LoadResult(roots: [root]), stored: [try Self.stored("gone", path: "a.yaml")])
+            load: LoadResult(roots: [root]), stored: [try Self.stored("gone", path: "a.yaml")], allowEmpty: true)
         #expect(plan.changes.retirements == ["gone"])
+        #expect(plan.emptyRefusal == nil)
     }
 
     @Test("one failing root does not stop another root's retirements")

@@ -178,7 +178,7 @@ struct LoaderTests {
         #expect(
             issues.map(\.description) == [
                 "\(tree.path)/zone.yaml:5:13: unknown IANA time zone \"Mars/Olympus\" "
-                    + "(for example UTC, Europe/Berlin, America/New_York)"
+                    + "(names of the tz database \(TimeZoneNames.version), for example UTC, Europe/Berlin, America/New_York)"
             ])
     }
 

@@ -207,11 +207,11 @@ struct TriggerValidationTests {
             Self.cron("  misfire_policy: sometimes")),
         BrokenCase(
             "catchup window below 10", .invalidValue, at: 5, 27,
-            "'trigger.catchup_window_seconds' must be at least 10 of seconds (Temporal's minimum is 10), got 9",
+            "'trigger.catchup_window_seconds' must be from 10 to 3155760000 of seconds (Temporal's minimum is 10), got 9",
             Self.cron("  catchup_window_seconds: 9")),
         BrokenCase(
             "negative jitter", .invalidValue, at: 5, 19,
-            "'trigger.jitter_seconds' must be at least 0 of seconds, got -5",
+            "'trigger.jitter_seconds' must be from 0 to 3155760000 of seconds, got -5",
             Self.cron("  jitter_seconds: -5")),
         BrokenCase(
             "jitter not a number", .invalidValue, at: 5, 19,

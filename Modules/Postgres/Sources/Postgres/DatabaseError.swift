@@ -21,11 +21,27 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { self.message }
 
+    /// The `PSQLError` behind `error`, also when a transaction wraps it.
+    public static func serverError(_ error: any Error) -> PSQLError? {
+        if let psql = error as? PSQLError { return psql }
+        if let transaction = error as? PostgresTransactionError,
+            let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        {
+            return Self.serverError(inner)
+        }
+        return nil
+    }
+
     /// A readable one-line account of any error PostgresNIO throws. `PSQLError`'s own
     /// description hides everything; the server's message and SQLSTATE are safe to show
     /// (they never contain the password), the query's bound values are left out.
     public static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message }
+        if let transaction = error as? PostgresTransactionError,
+            let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        {
+            return Self.describe(inner)
+        }
         guard let psql = error as? PSQLError else { return "\(error)" }
         if let server = psql.serverInfo {
             let message = server[.message] ?? "server error"

@@ -21,6 +21,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var sslMode: SSLMode
     /// A folder holding the server's unix socket (`?host=/run/postgresql`).
     public var socketDirectory: String?
+    /// The server-side deadline of every statement (`statement_timeout`, sent at connection
+    /// start), so that a statement stuck behind a lock ends with an error; nil = the server's.
+    public var statementTimeoutSeconds: Int?
 
     public init(_ text: String) throws(DatabaseError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
@@ -67,22 +70,32 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     /// The configuration of a single connection (the startup check).
     public func connectionConfiguration() throws(DatabaseError) -> PostgresConnection.Configuration {
         let client = self.clientConfiguration()
+        var configuration: PostgresConnection.Configuration
         if let socket = client.unixSocketPath {
-            return PostgresConnection.Configuration(
+            configuration = PostgresConnection.Configuration(
                 unixSocketPath: socket,
                 username: self.username,
                 password: self.password,
                 database: self.database
             )
+        } else {
+            configuration = PostgresConnection.Configuration(
+                host: self.host,
+                port: self.port,
+                username: self.username,
+                password: self.password,
+                database: self.database,
+                tls: try self.connectionTLS()
+            )
         }
-        return PostgresConnection.Configuration(
-            host: self.host,
-            port: self.port,
-            username: self.username,
-            password: self.password,
-            database: self.database,
-            tls: try self.connectionTLS()
-        )
+        configuration.options.additionalStartupParameters = self.startupParameters
+        return configuration
+    }
+
+    /// Settings sent when a connection starts.
+    var startupParameters: [(String, String)] {
+        guard let seconds = self.statementTimeoutSeconds, seconds > 0 else { return [] }
+        return [("statement_timeout", "\(seconds)s")]
     }
 
     /// What `sslmode` asks for: nil for no TLS, else the TLS settings and whether TLS is
@@ -118,6 +131,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The PostgresNIO client configuration for this URL.
     public func clientConfiguration() -> PostgresClient.Configuration {
+        var configuration = self.clientConfigurationWithoutOptions()
+        configuration.options.additionalStartupParameters = self.startupParameters
+        return configuration
+    }
+
+    private func clientConfigurationWithoutOptions() -> PostgresClient.Configuration {
         if let directory = self.socketDirectory, directory.hasPrefix("/") {
             return PostgresClient.Configuration(
                 unixSocketPath: "\(directory)/.s.PGSQL.\(self.port)",

@@ -15,6 +15,7 @@ public final class InMemoryScheduleService: ScheduleService {
         var hiddenFromList: Set<String> = []
         var frozenInList: [String: Stored] = [:]
         var failing: [String: ScheduleServiceError] = [:]
+        var failingDescribes: [String: ScheduleServiceError] = [:]
     }
 
     private let state = Mutex(State())
@@ -47,6 +48,11 @@ public final class InMemoryScheduleService: ScheduleService {
         self.state.withLock { $0.failing[id] = error }
     }
 
+    /// Makes every describe of `id` fail with `error` (Temporal answering badly for one).
+    public func failDescribe(_ id: String, with error: ScheduleServiceError) {
+        self.state.withLock { $0.failingDescribes[id] = error }
+    }
+
     public var schedules: [String: Stored] { self.state.withLock { $0.schedules } }
     public var calls: [String: Int] { self.state.withLock { $0.calls } }
     /// Calls that change something: create, update, pause, unpause, delete.
@@ -73,8 +79,9 @@ public final class InMemoryScheduleService: ScheduleService {
     }
 
     public func describeSchedule(id: String) async throws -> ScheduleSummary? {
-        self.state.withLock { state in
+        try self.state.withLock { state in
             state.calls["describe", default: 0] += 1
+            if let error = state.failingDescribes[id] { throw error }
             return state.schedules[id].map {
                 ScheduleSummary(scheduleID: id, paused: $0.paused, notes: $0.notes, memo: $0.memo)
             }

@@ -4,13 +4,19 @@
 public struct SchedulePlan: Sendable, Hashable {
     public var actions: [ScheduleAction]
     public var warnings: [ScheduleWarning]
+    /// Set when every owned schedule would have been deleted or paused and the guard did not
+    /// allow it: those actions became `unchanged`, and this says what was refused.
+    public var emptyRefusal: String?
 
+    /// `unknown`: schedules whose state could not be read this run; they get no action.
     public init(
         desired: [String: DesiredSchedule],
         actual: [ScheduleSummary],
         appliedHashes: [String: String],
         prefix: String,
-        orphanPolicy: OrphanPolicy
+        orphanPolicy: OrphanPolicy,
+        guard orphanGuard: OrphanGuard = .none,
+        unknown: Set<String> = []
     ) {
         var actions: [ScheduleAction] = []
         var warnings: [ScheduleWarning] = []
@@ -19,7 +25,7 @@ public struct SchedulePlan: Sendable, Hashable {
             uniquingKeysWith: { first, _ in first }
         )
 
-        for id in desired.keys.sorted() {
+        for id in desired.keys.sorted() where !unknown.contains(id) {
             guard let schedule = desired[id] else { continue }
             guard let current = owned[id] else {
                 actions.append(.create(schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : ""))
@@ -58,18 +64,56 @@ public struct SchedulePlan: Sendable, Hashable {
             }
         }
 
-        for id in owned.keys.sorted() where desired[id] == nil {
+        var removals: [ScheduleAction] = []
+        var held = 0
+        for id in owned.keys.sorted() where desired[id] == nil && !unknown.contains(id) {
             guard let current = owned[id] else { continue }
-            switch orphanPolicy {
-            case .delete:
-                actions.append(.delete(scheduleID: id))
-            case .pause:
-                actions.append(
-                    current.paused ? .unchanged(scheduleID: id) : .pause(scheduleID: id, notes: ScheduleNotes.orphaned))
+            let activityID = current.memo["activity-id"] ?? String(id.dropFirst(prefix.count))
+            if orphanGuard.protectedActivityIDs.contains(activityID) {
+                warnings.append(
+                    ScheduleWarning(
+                        scheduleID: id, message: "kept: the stored definition \(activityID) cannot be read"))
+                actions.append(.unchanged(scheduleID: id))
+                continue
             }
+            let removal: ScheduleAction =
+                switch orphanPolicy {
+                case .delete: .delete(scheduleID: id)
+                case .pause:
+                    current.paused ? .unchanged(scheduleID: id) : .pause(scheduleID: id, notes: ScheduleNotes.orphaned)
+                }
+            guard removal.isWrite else {
+                actions.append(removal)
+                continue
+            }
+            if orphanGuard.holdReason != nil {
+                held += 1
+                actions.append(.unchanged(scheduleID: id))
+            } else {
+                removals.append(removal)
+            }
+        }
+        if let reason = orphanGuard.holdReason, held > 0 {
+            warnings.append(
+                ScheduleWarning(
+                    scheduleID: "",
+                    message:
+                        "\(held) orphan schedule(s) kept, not \(orphanPolicy == .delete ? "deleted" : "paused"): \(reason)"
+                ))
+        }
+        // Every owned schedule would go, and nothing stands behind any: the sync that empties
+        // the scheduler is refused unless asked for.
+        var emptyRefusal: String?
+        if !orphanGuard.allowEmpty, !removals.isEmpty, desired.isEmpty {
+            emptyRefusal =
+                "refusing to \(orphanPolicy == .delete ? "delete" : "pause") all \(removals.count) owned schedule(s): no live cron definition stands behind any of them; nothing was \(orphanPolicy == .delete ? "deleted" : "paused") (pass allow_empty=true or --allow-empty if this is intended)"
+            actions += removals.map { .unchanged(scheduleID: $0.scheduleID) }
+        } else {
+            actions += removals
         }
         self.actions = actions
         self.warnings = warnings
+        self.emptyRefusal = emptyRefusal
     }
 
     /// The actions that write to Temporal.
@@ -86,5 +130,5 @@ public struct ScheduleWarning: Sendable, Hashable {
         self.message = message
     }
 
-    public var description: String { "\(self.scheduleID): \(self.message)" }
+    public var description: String { self.scheduleID.isEmpty ? self.message : "\(self.scheduleID): \(self.message)" }
 }

@@ -27,35 +27,49 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     }
 
     /// Plans against the live (non-retired) definitions and, unless `dryRun`, applies.
-    /// Listing failures are thrown; a failing schedule is an entry in `errors`.
-    public func sync(definitions: [ActivityDefinition], dryRun: Bool = false, logger: Logger) async throws
-        -> ScheduleSyncReport
-    {
+    /// A listing failure is thrown; a schedule that fails (to describe or to write) is an
+    /// entry in `errors`, and every other schedule is still planned and applied.
+    public func sync(
+        definitions: [ActivityDefinition], dryRun: Bool = false, guard orphanGuard: OrphanGuard = OrphanGuard(),
+        logger: Logger
+    ) async throws -> ScheduleSyncReport {
         let desired = self.projection.project(definitions)
         // Both reads are independent: the list is the slow one, the applied rows come alongside.
         async let listed = self.service.listSchedules(prefix: self.projection.prefix)
         async let appliedRows = self.applied.applied()
         let applied = try await appliedRows
         let hashes = applied.mapValues(\.specHash)
-        let current = try await self.current(try await listed, applied: applied, desired: desired)
-        let actual = current.actual
+        let current = await self.current(try await listed, applied: applied, desired: desired)
+        var report = ScheduleSyncReport(dryRun: dryRun)
+        for (id, message) in current.failed.sorted(by: { $0.key < $1.key }) {
+            report.errors.append(ScheduleSyncReport.Failure(scheduleID: id, message: message))
+            logger.warning("schedule state unknown", metadata: ["schedule.id": "\(id)", "error": "\(message)"])
+        }
         if !dryRun {
             // Deleted behind our back: forget them, so that no later sync looks again.
-            for id in current.gone { try await self.applied.removeApplied(scheduleID: id) }
+            for id in current.gone {
+                await self.record(id, into: &report, logger: logger) {
+                    try await self.applied.removeApplied(scheduleID: id)
+                }
+            }
             // Paused or unpaused by someone else: remember it, so that no later sync looks again.
             for (id, paused) in current.observedPaused.sorted(by: { $0.key < $1.key }) {
-                try await self.applied.recordPaused(scheduleID: id, paused: paused)
+                await self.record(id, into: &report, logger: logger) {
+                    try await self.applied.recordPaused(scheduleID: id, paused: paused)
+                }
             }
         }
         let plan = SchedulePlan(
             desired: desired,
-            actual: actual,
+            actual: current.actual,
             appliedHashes: hashes,
             prefix: self.projection.prefix,
-            orphanPolicy: self.orphanPolicy
+            orphanPolicy: self.orphanPolicy,
+            guard: orphanGuard,
+            unknown: Set(current.failed.keys)
         )
-        var report = ScheduleSyncReport(dryRun: dryRun)
         report.warnings = plan.warnings
+        report.emptyRefusal = plan.emptyRefusal
         if dryRun {
             for action in plan.actions { report.count(action) }
             return report
@@ -77,6 +91,18 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         return report
     }
 
+    /// Runs one bookkeeping write; a failure is that schedule's error, not the run's.
+    private func record(
+        _ id: String, into report: inout ScheduleSyncReport, logger: Logger, _ write: () async throws -> Void
+    ) async {
+        do {
+            try await write()
+        } catch {
+            report.errors.append(ScheduleSyncReport.Failure(scheduleID: id, message: "\(error)"))
+            logger.warning("applied-schedule record failed", metadata: ["schedule.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
     /// What the scheduler holds, as far as a sync needs to know.
     struct Current: Sendable {
         var actual: [ScheduleSummary] = []
@@ -84,6 +110,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         var gone: [String] = []
         /// Described paused states that differ from the stored ones.
         var observedPaused: [String: Bool] = [:]
+        /// Schedules whose describe failed, with why: their state is unknown this run.
+        var failed: [String: String] = [:]
     }
 
     /// The list is eventually consistent, so two kinds of schedule are described before the
@@ -91,32 +119,41 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// (paused a moment ago, and the list still shows it running; or paused by hand); and one
     /// applied here, missing from the list and no longer wanted (a rename right after a
     /// create), so that it is still deleted or paused as an orphan. A repeat sync with
-    /// nothing changed describes nothing.
+    /// nothing changed describes nothing. A describe that fails leaves that schedule
+    /// unknown (no action this run), never the others.
     func current(
         _ listed: [ScheduleSummary], applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]
-    ) async throws -> Current {
+    ) async -> Current {
         var current = Current()
+        var toDescribe: [(id: String, listed: ScheduleSummary?)] = []
         for summary in listed {
             guard let known = applied[summary.scheduleID]?.paused, known != summary.paused else {
                 current.actual.append(summary)
                 continue
             }
-            guard let described = try await self.service.describeSchedule(id: summary.scheduleID) else {
-                current.gone.append(summary.scheduleID)
-                continue
-            }
-            current.actual.append(described)
-            if described.paused != known { current.observedPaused[summary.scheduleID] = described.paused }
+            toDescribe.append((summary.scheduleID, summary))
         }
         let listedIDs = Set(listed.map(\.scheduleID))
         let unlisted = applied.keys.filter {
             $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
         }
-        for id in unlisted.sorted() {
-            if let summary = try await self.service.describeSchedule(id: id) {
-                current.actual.append(summary)
-            } else {
+        toDescribe += unlisted.sorted().map { ($0, nil) }
+        for (id, summary) in toDescribe {
+            let described: ScheduleSummary?
+            do {
+                described = try await self.service.describeSchedule(id: id)
+            } catch {
+                current.failed[id] = "cannot describe the schedule: \(error)"
+                continue
+            }
+            guard let described else {
                 current.gone.append(id)
+                continue
+            }
+            current.actual.append(described)
+            // Only a listed schedule's pause state is remembered (an unlisted one is an orphan).
+            if summary != nil, let known = applied[id]?.paused, described.paused != known {
+                current.observedPaused[id] = described.paused
             }
         }
         return current
@@ -132,10 +169,14 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         var result: Result<Done, ScheduleServiceError>
     }
 
+    /// Runs the writes, `parallelism` at a time. Once Temporal answers unavailable (after
+    /// the client's own retries), the writes not yet started are not attempted: each is an
+    /// error of its schedule, and the sync ends instead of waiting out every deadline.
     private func execute(_ actions: [ScheduleAction], hashes: [String: String], logger: Logger) async -> [Outcome] {
         await withTaskGroup(of: Outcome.self) { group in
             var outcomes: [Outcome] = []
             var pending = actions[...]
+            var unavailable: ScheduleServiceError?
             func startNext() {
                 guard let action = pending.popFirst() else { return }
                 group.addTask { await self.perform(action, hashes: hashes) }
@@ -143,7 +184,18 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             for _ in 0..<self.parallelism { startNext() }
             for await outcome in group {
                 outcomes.append(outcome)
-                startNext()
+                if case .failure(let error) = outcome.result, error.code == .unavailable, unavailable == nil {
+                    unavailable = error
+                }
+                if let unavailable {
+                    while let action = pending.popFirst() {
+                        let skipped = ScheduleServiceError(
+                            .unavailable, "not attempted: Temporal is unavailable (\(unavailable.message))")
+                        outcomes.append(Outcome(scheduleID: action.scheduleID, result: .failure(skipped)))
+                    }
+                } else {
+                    startNext()
+                }
             }
             return outcomes
         }
@@ -206,7 +258,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             actual: [current],
             appliedHashes: hashes,
             prefix: self.projection.prefix,
-            orphanPolicy: self.orphanPolicy
+            orphanPolicy: self.orphanPolicy,
+            guard: .none
         )
         guard let action = plan.actions.first else { return Done(action: .unchanged(scheduleID: schedule.scheduleID)) }
         if case .create = action {

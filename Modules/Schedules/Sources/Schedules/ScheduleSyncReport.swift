@@ -25,6 +25,8 @@ public struct ScheduleSyncReport: Sendable, Hashable {
     public var unchangedIDs: [String] = []
     public var errors: [Failure] = []
     public var warnings: [ScheduleWarning] = []
+    /// Set when deleting or pausing every owned schedule was refused (`allow_empty`).
+    public var emptyRefusal: String?
 
     public init(dryRun: Bool) {
         self.dryRun = dryRun

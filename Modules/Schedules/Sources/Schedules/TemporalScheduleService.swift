@@ -9,9 +9,12 @@ import Temporal
 /// that knows nothing of definitions.
 public struct TemporalScheduleService: ScheduleService {
     public let client: TemporalClient
+    /// The deadline of one attempt of each call (a sync must end when Temporal hangs).
+    public let callTimeout: Duration
 
-    public init(client: TemporalClient) {
+    public init(client: TemporalClient, callTimeout: Duration = .seconds(30)) {
         self.client = client
+        self.callTimeout = callTimeout
     }
 
     var namespace: String { self.client.configuration.namespace }
@@ -53,13 +56,17 @@ public struct TemporalScheduleService: ScheduleService {
         )
     }
 
-    /// The full description, or nil when there is no such schedule.
-    public func describe(_ id: String) async throws -> Temporal_Api_Workflowservice_V1_DescribeScheduleResponse? {
+    /// The full description, or nil when there is no such schedule. `timeout` and
+    /// `attempts` bound a caller that must answer quickly (a listing for an operator).
+    public func describe(_ id: String, timeout: Duration? = nil, attempts: Int? = nil) async throws
+        -> Temporal_Api_Workflowservice_V1_DescribeScheduleResponse?
+    {
         var request = Temporal_Api_Workflowservice_V1_DescribeScheduleRequest()
         request.namespace = self.namespace
         request.scheduleID = id
         do {
-            return try await self.call("DescribeSchedule") { [request] service, metadata, options in
+            return try await self.call("DescribeSchedule", timeout: timeout, attempts: attempts) {
+                [request] service, metadata, options in
                 try await service.describeSchedule(request, metadata: metadata, options: options)
             }
         } catch let error as ScheduleServiceError where error.code == .notFound {
@@ -192,10 +199,13 @@ public struct TemporalScheduleService: ScheduleService {
 
     private func call<Response: Sendable>(
         _ method: String,
+        timeout: Duration? = nil,
+        attempts: Int? = nil,
         _ body: @Sendable (TemporalClient.Service, GRPCCoreMetadata, GRPCCoreCallOptions) async throws -> Response
     ) async throws -> Response {
         do {
-            return try await self.client.call(method, body)
+            return try await self.client.call(
+                method, timeout: timeout ?? self.callTimeout, attempts: attempts, body)
         } catch {
             throw Self.map(error)
         }

@@ -79,6 +79,13 @@ public struct SyncReport: Sendable, Encodable {
         self.changes.append(Change(stage: stage, item: item, action: action, paused: paused == true ? true : nil))
     }
 
+    public mutating func addError(stage: SyncStage, item: String, message: String) {
+        self.addError(stage: stage.rawValue, item: item, message: message)
+    }
+
+    /// The `errors` item of a refused emptying sync (CONTRACT section 8).
+    public static let allowEmptyItem = "allow_empty"
+
     public mutating func addError(stage: String, item: String, message: String) {
         guard self.errors.count < Self.maxErrors else {
             self.errorsTruncated += 1
@@ -97,17 +104,23 @@ public struct SyncReport: Sendable, Encodable {
         for failure in report.errors {
             self.addError(stage: "schedules", item: failure.scheduleID, message: failure.message)
         }
+        if let refusal = report.emptyRefusal {
+            self.addError(stage: .schedules, item: Self.allowEmptyItem, message: refusal)
+        }
         self.warnings += report.warnings.map(\.description)
     }
 
     /// Adds one document kind's outcome under `stage`.
-    public mutating func add(_ report: DocumentSyncReport, stage: String) {
+    public mutating func add(_ report: DocumentSyncReport, stage: SyncStage) {
         for change in report.changes {
-            self.addChange(stage: stage, item: change.id, action: change.action.rawValue)
+            self.addChange(stage: stage.rawValue, item: change.id, action: change.action.rawValue)
         }
-        self.unchanged += report.unchangedIDs.map { Change(stage: stage, item: $0, action: "unchanged") }
+        self.unchanged += report.unchangedIDs.map { Change(stage: stage.rawValue, item: $0, action: "unchanged") }
         for issue in report.issues {
             self.addError(stage: stage, item: issue.location.path, message: issue.description)
+        }
+        if let refusal = report.emptyRefusal {
+            self.addError(stage: stage, item: Self.allowEmptyItem, message: refusal)
         }
         self.warnings += report.warnings
     }

@@ -35,30 +35,35 @@ public struct SyncRunner<
         self.loader = loader
     }
 
-    public func run(stages: SyncStages, dryRun: Bool, logger: Logger) async -> SyncReport {
+    public func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, logger: Logger) async -> SyncReport {
         let clock = ContinuousClock.now
         var report = SyncReport(dryRun: dryRun, startedAt: Date())
         let load = self.loader.load(roots: self.roots)
         var liveDefinitions: [ActivityDefinition]?
+        var orphanGuard = OrphanGuard(allowEmpty: allowEmpty)
 
         if stages.definitions {
             do {
-                let (result, live) = try await self.syncDefinitions(load: load, dryRun: dryRun, logger: logger)
+                let (result, live, unreadable) = try await self.syncDefinitions(
+                    load: load, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
                 report.definitions = SyncReport.Counts(result)
-                report.add(result, stage: "definitions")
+                report.add(result, stage: .definitions)
                 liveDefinitions = live
+                orphanGuard.protectedActivityIDs = unreadable
+                orphanGuard.holdReason = Self.holdReason(result)
             } catch {
-                report.addError(stage: "definitions", item: "store", message: "\(error)")
+                report.addError(stage: .definitions, item: "store", message: "\(error)")
+                orphanGuard.holdReason = "the definitions stage could not read or write the store"
             }
         }
         if stages.eventTypes {
             do {
                 let result = try await DocumentSync(store: self.eventTypes).sync(
-                    load: load, dryRun: dryRun, logger: logger)
+                    load: load, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
                 report.eventTypes = SyncReport.Counts(result)
-                report.add(result, stage: "event_types")
+                report.add(result, stage: .eventTypes)
             } catch {
-                report.addError(stage: "event_types", item: "store", message: "\(error)")
+                report.addError(stage: .eventTypes, item: "store", message: "\(error)")
             }
         }
         if stages.schedules {
@@ -67,12 +72,15 @@ public struct SyncRunner<
                 if let liveDefinitions {
                     definitions = liveDefinitions
                 } else {
-                    definitions = try await self.definitions.records().filter { !$0.isRetired }.map(\.document)
+                    let contents = try await self.definitions.contents()
+                    definitions = contents.records.filter { !$0.isRetired }.map(\.document)
+                    orphanGuard.protectedActivityIDs = Set(contents.unreadable.map(\.id))
                 }
-                let result = try await self.schedules.sync(definitions: definitions, dryRun: dryRun, logger: logger)
+                let result = try await self.schedules.sync(
+                    definitions: definitions, dryRun: dryRun, guard: orphanGuard, logger: logger)
                 report.add(result)
             } catch {
-                report.addError(stage: "schedules", item: "temporal", message: "\(error)")
+                report.addError(stage: .schedules, item: "temporal", message: "\(error)")
             }
         }
         let elapsed = ContinuousClock.now - clock
@@ -81,26 +89,42 @@ public struct SyncRunner<
         return report
     }
 
+    /// Why the schedules stage must not delete or pause orphans after this definitions
+    /// stage: a root that did not load or a document the store refused means the live
+    /// definitions are not known in full.
+    static func holdReason(_ result: DocumentSyncReport) -> String? {
+        if !result.rootsNotLoaded.isEmpty {
+            return "definition root(s) \(result.rootsNotLoaded.joined(separator: ", ")) did not load"
+        }
+        if result.storeFailures > 0 {
+            return "\(result.storeFailures) definition(s) could not be stored"
+        }
+        return nil
+    }
+
     /// Syncs definitions and returns the live definitions afterwards (as they would be, in a
-    /// dry run).
-    private func syncDefinitions(load: LoadResult, dryRun: Bool, logger: Logger) async throws -> (
-        DocumentSyncReport, [ActivityDefinition]
+    /// dry run) and the ids of stored rows that cannot be read.
+    private func syncDefinitions(load: LoadResult, dryRun: Bool, allowEmpty: Bool, logger: Logger) async throws -> (
+        DocumentSyncReport, [ActivityDefinition], Set<String>
     ) {
-        let stored = try await self.definitions.records()
+        let stored = try await self.definitions.contents()
         guard dryRun else {
             let result = try await DocumentSync(store: self.definitions).sync(
-                load: load, stored: stored, logger: logger)
+                load: load, stored: stored, allowEmpty: allowEmpty, logger: logger)
             // Read again only when the sync wrote (the sync lock keeps other writers out).
-            let records =
-                result.upserted == 0 && result.retired == 0 ? stored : try await self.definitions.records()
-            return (result, records.filter { !$0.isRetired }.map(\.document))
+            let after =
+                result.upserted == 0 && result.retired == 0 ? stored : try await self.definitions.contents()
+            return (
+                result, after.records.filter { !$0.isRetired }.map(\.document), Set(after.unreadable.map(\.id))
+            )
         }
-        let shadow = InMemoryDocumentStore<ActivityDefinition>(records: stored)
-        var result = try await DocumentSync(store: shadow).sync(load: load, logger: logger)
+        let shadow = InMemoryDocumentStore<ActivityDefinition>(records: stored.records)
+        for row in stored.unreadable { shadow.putUnreadable(row) }
+        var result = try await DocumentSync(store: shadow).sync(load: load, allowEmpty: allowEmpty, logger: logger)
         result.dryRun = true
         result.generation = try await self.definitions.generation()
-        let live = try await shadow.records().filter { !$0.isRetired }.map(\.document)
-        return (result, live)
+        let after = try await shadow.contents()
+        return (result, after.records.filter { !$0.isRetired }.map(\.document), Set(after.unreadable.map(\.id)))
     }
 
     static func log(_ report: SyncReport, logger: Logger) {

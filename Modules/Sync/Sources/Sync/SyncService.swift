@@ -41,13 +41,22 @@ public final class SyncService: Sendable {
     /// Runs one sync of `stages`, or answers `.busy` at once when one is running anywhere.
     /// Throws only when the lock cannot be taken (the database is unreachable).
     public func sync(_ stages: SyncStages, dryRun: Bool, trigger: SyncTrigger) async throws -> SyncOutcome {
+        try await self.sync(stages, dryRun: dryRun, allowEmpty: false, trigger: trigger)
+    }
+
+    /// `allowEmpty`: the run may retire every live definition or delete/pause every owned
+    /// schedule (`allow_empty=true`, `--allow-empty`).
+    public func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws
+        -> SyncOutcome
+    {
         var logger = self.logger
         logger[metadataKey: "sync.trigger"] = "\(trigger.rawValue)"
         let report: SyncReport?
         do {
             report = try await self.lock.withLockIfAvailable { [logger] in
                 self.started()
-                let report = await self.runner.run(stages: stages, dryRun: dryRun, logger: logger)
+                let report = await self.runner.run(
+                    stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
                 self.finished(report)
                 return report
             }

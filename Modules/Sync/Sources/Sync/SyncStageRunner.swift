@@ -3,7 +3,15 @@ import Logging
 /// Runs the requested stages of one sync and reports: `SyncRunner` over real or in-memory
 /// stores and services.
 public protocol SyncStageRunner: Sendable {
-    func run(stages: SyncStages, dryRun: Bool, logger: Logger) async -> SyncReport
+    /// `allowEmpty`: whether the run may retire every live definition or delete/pause every
+    /// owned schedule (CONTRACT section 8).
+    func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, logger: Logger) async -> SyncReport
+}
+
+extension SyncStageRunner {
+    public func run(stages: SyncStages, dryRun: Bool, logger: Logger) async -> SyncReport {
+        await self.run(stages: stages, dryRun: dryRun, allowEmpty: false, logger: logger)
+    }
 }
 
 extension SyncRunner: SyncStageRunner {}

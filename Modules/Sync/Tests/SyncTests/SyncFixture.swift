@@ -66,18 +66,20 @@ final class SyncFixture: Sendable {
 struct AnyDefinitionStore: DocumentStore {
     let base: any DocumentStore<ActivityDefinition>
     init(_ base: any DocumentStore<ActivityDefinition>) { self.base = base }
-    func records() async throws -> [StoredRecord<ActivityDefinition>] { try await self.base.records() }
+    func contents() async throws -> StoredContents<ActivityDefinition> { try await self.base.contents() }
     func record(id: String) async throws -> StoredRecord<ActivityDefinition>? { try await self.base.record(id: id) }
-    func apply(_ changes: StoreChanges<ActivityDefinition>) async throws -> Int64 { try await self.base.apply(changes) }
+    func apply(_ changes: StoreChanges<ActivityDefinition>) async throws -> StoreApplyResult {
+        try await self.base.apply(changes)
+    }
     func generation() async throws -> Int64 { try await self.base.generation() }
 }
 
 /// A store whose database is down.
 struct UnreachableStore: DocumentStore {
     struct Down: Error, CustomStringConvertible { var description: String { "database unreachable" } }
-    func records() async throws -> [StoredRecord<ActivityDefinition>] { throw Down() }
+    func contents() async throws -> StoredContents<ActivityDefinition> { throw Down() }
     func record(id: String) async throws -> StoredRecord<ActivityDefinition>? { throw Down() }
-    func apply(_ changes: StoreChanges<ActivityDefinition>) async throws -> Int64 { throw Down() }
+    func apply(_ changes: StoreChanges<ActivityDefinition>) async throws -> StoreApplyResult { throw Down() }
     func generation() async throws -> Int64 { throw Down() }
 }
 

@@ -88,8 +88,8 @@ public final class TemporalClient: Sendable {
         var host = configuration.host
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         switch (try? NIOCore.SocketAddress(ipAddress: host, port: configuration.port))?.protocol {
-        case .inet?: return .ipv4(host: host, port: configuration.port)
-        case .inet6?: return .ipv6(host: host, port: configuration.port)
+        case .inet?: return .ipv4(address: host, port: configuration.port)
+        case .inet6?: return .ipv6(address: host, port: configuration.port)
         default: return .dns(host: host, port: configuration.port)
         }
     }
@@ -120,12 +120,15 @@ public final class TemporalClient: Sendable {
     }
 
     /// Calls one RPC with retries on transient failures and maps gRPC errors to
-    /// `TemporalError`. `timeout` is the deadline of one attempt (long polls need ~70 s).
+    /// `TemporalError`. `timeout` is the deadline of one attempt (long polls need ~70 s);
+    /// `attempts` overrides the configured number of attempts (1 = no retry).
     public func call<Response: Sendable>(
         _ method: String,
         timeout: Duration = .seconds(30),
+        attempts: Int? = nil,
         _ body: @Sendable (Service, Metadata, CallOptions) async throws -> Response
     ) async throws(TemporalError) -> Response {
+        let maxAttempts = max(1, attempts ?? self.configuration.maxAttempts)
         var options = CallOptions.defaults
         options.timeout = timeout
         var delay = Duration.milliseconds(100)
@@ -136,7 +139,7 @@ public final class TemporalClient: Sendable {
                 return try await body(self.service, self.metadata, options)
             } catch {
                 let mapped = Self.map(error, method: method)
-                guard mapped.isTransient, attempt < self.configuration.maxAttempts, !Task.isCancelled else {
+                guard mapped.isTransient, attempt < maxAttempts, !Task.isCancelled else {
                     throw mapped
                 }
                 self.logger.debug(

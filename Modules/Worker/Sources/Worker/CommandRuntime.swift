@@ -66,12 +66,13 @@ struct CommandRuntime: Sendable {
             definitions: PostgresDocumentStore(database: self.database),
             eventTypes: PostgresDocumentStore(database: self.database),
             schedules: ScheduleSync(
-                service: TemporalScheduleService(client: self.temporal),
+                service: TemporalScheduleService(
+                    client: self.temporal, callTimeout: .seconds(self.configuration.temporalTimeoutSeconds)),
                 applied: PostgresAppliedScheduleStore(database: self.database),
                 projection: self.configuration.scheduleProjection,
                 orphanPolicy: self.configuration.orphanSchedules
             ),
-            loader: DefinitionLoader(cache: cache)
+            loader: DefinitionLoader(cache: cache, limits: self.configuration.definitionLimits)
         )
     }
 

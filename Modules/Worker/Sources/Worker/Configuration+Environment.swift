@@ -8,10 +8,24 @@ extension Configuration {
         var reader = EnvironmentReader(environment)
         if let (name, value) = reader.first("DATABASE_URL", "ACTCORE_DB_URL") {
             do {
+                let timeout = self.databaseURL.statementTimeoutSeconds
                 self.databaseURL = try DatabaseURL(value)
+                self.databaseURL.statementTimeoutSeconds = timeout
             } catch {
                 throw ConfigurationError(variable: name, error.message)
             }
+        }
+        if let (name, value) = reader.first("ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS") {
+            guard let seconds = Int(value), (0...86_400).contains(seconds) else {
+                throw ConfigurationError(variable: name, "expected 0 (the server's setting) or seconds up to 86400")
+            }
+            self.databaseStatementTimeoutSeconds = seconds
+        }
+        if let (name, value) = reader.first("ACTIVITY_TEMPORAL_TIMEOUT_SECONDS") {
+            guard let seconds = Int(value), (1...3_600).contains(seconds) else {
+                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
+            }
+            self.temporalTimeoutSeconds = seconds
         }
         if let (name, value) = reader.first("ACTIVITY_DB_SCHEMA") {
             guard value.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
@@ -54,6 +68,12 @@ extension Configuration {
                 throw ConfigurationError(variable: name, "expected one or more folders separated by : or ,")
             }
             self.definitionRoots = roots
+        }
+        if let (name, value) = reader.first("ACTIVITY_MAX_FILE_BYTES") {
+            guard let bytes = Int(value), (1_024...1_073_741_824).contains(bytes) else {
+                throw ConfigurationError(variable: name, "expected a number of bytes from 1024 to 1073741824")
+            }
+            self.maxFileBytes = bytes
         }
         if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }

@@ -1,3 +1,4 @@
+import Definitions
 import Postgres
 import Schedules
 
@@ -24,6 +25,8 @@ public struct Configuration: Sendable {
     public var natsTLSCertPath: String?
     public var natsTLSKeyPath: String?
     public var definitionRoots: [String]
+    /// `ACTIVITY_MAX_FILE_BYTES`: larger definition files are an error of that file.
+    public var maxFileBytes: Int
     public var taskQueue: String
     public var schedulePrefix: String
     public var orphanSchedules: OrphanPolicy
@@ -41,6 +44,19 @@ public struct Configuration: Sendable {
     /// How long a stopping worker waits for the activities in hand
     /// (`ACTIVITY_SHUTDOWN_GRACE_SECONDS`, not in the contract).
     public var shutdownGraceSeconds: Int
+    /// `ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS` (not in the contract): every PostgreSQL
+    /// statement's deadline; 0 = the server's own setting.
+    public var databaseStatementTimeoutSeconds: Int {
+        get { self.databaseURL.statementTimeoutSeconds ?? 0 }
+        set { self.databaseURL.statementTimeoutSeconds = newValue > 0 ? newValue : nil }
+    }
+    /// `ACTIVITY_TEMPORAL_TIMEOUT_SECONDS` (not in the contract): the deadline of one attempt
+    /// of a schedule call made by a sync.
+    public var temporalTimeoutSeconds: Int
+
+    /// What the loader accepts per file.
+    public var definitionLimits: DefinitionLimits { DefinitionLimits(maxFileBytes: self.maxFileBytes) }
+
     /// How often the router checks the store generations even without a notification
     /// (`ACTIVITY_ROUTER_REFRESH_SECONDS`, not in the contract).
     public var routerRefreshSeconds: Int
@@ -52,11 +68,14 @@ public struct Configuration: Sendable {
             preconditionFailure("the built-in default DATABASE_URL must parse")
         }
         self.databaseURL = url
+        self.databaseURL.statementTimeoutSeconds = 30
+        self.temporalTimeoutSeconds = 30
         self.databaseSchema = "public"
         self.temporalAddress = "127.0.0.1:7233"
         self.temporalNamespace = "default"
         self.natsURLs = ["nats://127.0.0.1:4222"]
         self.definitionRoots = ["./definitions"]
+        self.maxFileBytes = DefinitionLimits.defaultMaxFileBytes
         self.taskQueue = "orchestrator-tq"
         self.schedulePrefix = "activity-schedule-"
         self.orphanSchedules = .delete

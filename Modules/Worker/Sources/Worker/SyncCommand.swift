@@ -20,6 +20,10 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "All three stages.") var all = false
     @Flag(name: .customLong("dry-run"), help: "Report what would change; write nothing anywhere.") var dryRun = false
     @Flag(help: "Print the contract's JSON report.") var json = false
+    @Flag(
+        name: .customLong("allow-empty"),
+        help: "Allow retiring every live definition or deleting/pausing every owned schedule.")
+    var allowEmpty = false
 
     var stages: SyncStages {
         if self.all { return .all }
@@ -31,7 +35,8 @@ struct SyncCommand: AsyncParsableCommand {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
         let report = try await Self.runSync(
-            configuration, stages: self.stages, dryRun: self.dryRun, migrate: !self.dryRun, logger: logger)
+            configuration, stages: self.stages, dryRun: self.dryRun, allowEmpty: self.allowEmpty,
+            migrate: !self.dryRun, logger: logger)
         print(self.json ? report.json() : report.text())
         if !report.ok { throw ExitCode(1) }
     }
@@ -44,6 +49,7 @@ struct SyncCommand: AsyncParsableCommand {
         _ configuration: Configuration,
         stages: SyncStages,
         dryRun: Bool,
+        allowEmpty: Bool = false,
         migrate: Bool,
         logger: Logger
     ) async throws -> SyncReport {
@@ -55,7 +61,9 @@ struct SyncCommand: AsyncParsableCommand {
                 } else {
                     try await runtime.requireMigrated()
                 }
-                switch try await runtime.syncService().sync(stages, dryRun: dryRun, trigger: .cli) {
+                switch try await runtime.syncService().sync(
+                    stages, dryRun: dryRun, allowEmpty: allowEmpty, trigger: .cli)
+                {
                 case .ran(let report): return report
                 case .busy: throw SyncBusy()
                 }

@@ -16,15 +16,18 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let roots = self.paths.isEmpty ? configuration.definitionRoots : self.paths
-        let result = DefinitionLoader().load(roots: roots)
+        let result = DefinitionLoader(limits: configuration.definitionLimits).load(roots: roots)
         let issues = result.allIssues
         for issue in issues { print(issue.description) }
+        let warnings = result.allWarnings
+        for warning in warnings { print("\(warning.issue.location): warning: \(warning.issue.message)") }
         let files = result.roots.reduce(0) { $0 + $1.files.count }
         let documents = result.roots.flatMap(\.files).flatMap(\.documents)
         let activities = documents.filter { if case .activity = $0.document { true } else { false } }.count
         let summary =
             "\(files) file(s), \(activities) activity definition(s), \(documents.count - activities) event type(s): "
             + (issues.isEmpty ? "valid" : "\(issues.count) problem(s)")
+            + (warnings.isEmpty ? "" : ", \(warnings.count) warning(s)")
         FileHandle.standardError.write(Data("\(summary)\n".utf8))
         if !issues.isEmpty { throw ExitCode(1) }
     }

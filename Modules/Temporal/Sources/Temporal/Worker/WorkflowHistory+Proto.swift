@@ -62,17 +62,15 @@ extension WorkflowCommand {
             attributes.taskQueue.name = invocation.taskQueue
             attributes.taskQueue.kind = .normal
             attributes.input.payloads = [JSONPayload.raw(invocation.input)]
-            attributes.startToCloseTimeout = Google_Protobuf_Duration(wholeSeconds: invocation.startToCloseSeconds)
+            attributes.startToCloseTimeout = .clamped(seconds: Double(invocation.startToCloseSeconds))
             if let heartbeat = invocation.heartbeatSeconds {
-                attributes.heartbeatTimeout = Google_Protobuf_Duration(wholeSeconds: heartbeat)
+                attributes.heartbeatTimeout = .clamped(seconds: Double(heartbeat))
             }
             var retry = Temporal_Api_Common_V1_RetryPolicy()
             retry.maximumAttempts = Int32(invocation.retry.maxAttempts)
-            retry.initialInterval = Google_Protobuf_Duration(
-                rounding: invocation.retry.initialIntervalSeconds, rule: .toNearestOrAwayFromZero)
+            retry.initialInterval = .clamped(seconds: invocation.retry.initialIntervalSeconds)
             retry.backoffCoefficient = invocation.retry.backoff
-            retry.maximumInterval = Google_Protobuf_Duration(
-                rounding: invocation.retry.maxIntervalSeconds, rule: .toNearestOrAwayFromZero)
+            retry.maximumInterval = .clamped(seconds: invocation.retry.maxIntervalSeconds)
             retry.nonRetryableErrorTypes = invocation.retry.nonRetryableErrorTypes
             attributes.retryPolicy = retry
             command.scheduleActivityTaskCommandAttributes = attributes
@@ -102,5 +100,17 @@ extension Temporal_Api_Failure_V1_Failure {
         info.nonRetryable = nonRetryable
         failure.applicationFailureInfo = info
         return failure
+    }
+}
+
+extension Google_Protobuf_Duration {
+    /// The longest duration a command carries: 100 years (definitions are validated to it).
+    static let maxSeconds = 3_155_760_000.0
+
+    /// `seconds` rounded to milliseconds and clamped to 0...100 years, NaN as 0: a value out
+    /// of range must never trap the worker in the protobuf conversion.
+    static func clamped(seconds: Double) -> Google_Protobuf_Duration {
+        let value = seconds.isNaN ? 0 : min(max(seconds, 0), Self.maxSeconds)
+        return Google_Protobuf_Duration(rounding: value, rule: .toNearestOrAwayFromZero)
     }
 }

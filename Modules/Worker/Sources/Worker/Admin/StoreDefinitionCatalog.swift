@@ -4,6 +4,7 @@ import Definitions
 import Foundation
 import Schedules
 import SwiftProtobuf
+import Synchronization
 import Temporal
 
 /// `GET /admin/definitions`: every stored definition and, for live cron ones, what Temporal
@@ -34,18 +35,30 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
         var nextRun: Date?
         var lastRun: Date?
         var missed: Int64
+        /// Why the schedule's state is unknown (`state` is then `unknown`).
+        var error: String?
+
+        static func unknown(_ error: String) -> ScheduleView {
+            ScheduleView(state: "unknown", nextRun: nil, lastRun: nil, missed: 0, error: error)
+        }
     }
 
+    /// One describe's bounds: an operator's listing must answer while Temporal does not.
+    static let describeTimeout = Duration.seconds(3)
+
+    /// Answers from PostgreSQL alone: a schedule Temporal cannot describe is `unknown` with
+    /// an `error`, never a failed listing. Only a store failure throws.
     public func definitions() async throws -> [JSONValue] {
-        let records = try await self.store.records().sorted { $0.id < $1.id }
+        let contents = try await self.store.contents()
+        let records = contents.records.sorted { $0.id < $1.id }
         let cron = records.filter { record in
             guard !record.isRetired, case .cron = record.document.trigger else { return false }
             return true
         }.map(\.id)
-        let views = try await self.describe(cron)
+        let views = await self.describe(cron)
         Gauge(label: "activity_schedule_missed_fires", factory: self.metrics).record(
             views.values.reduce(Int64(0)) { $0 + $1.missed })
-        return records.map { record in
+        var listed: [(String, JSONValue)] = records.map { record in
             var object: [String: JSONValue] = [
                 "id": .string(record.id),
                 "name": .string(record.document.name),
@@ -60,22 +73,47 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
                 object["next_run"] = view.nextRun.map { .string($0.formatted(.iso8601)) } ?? .null
                 object["last_run"] = view.lastRun.map { .string($0.formatted(.iso8601)) } ?? .null
                 object["missed_catchup_window"] = .integer(view.missed)
+                if let error = view.error { object["error"] = .string(error) }
             }
-            return .object(object)
+            return (record.id, .object(object))
         }
+        // A row that cannot be read is still listed, with why.
+        listed += contents.unreadable.map { row in
+            (
+                row.id,
+                .object([
+                    "id": .string(row.id), "name": .string(row.id), "enabled": .null, "retired": .null,
+                    "trigger": .null, "source": row.source.map { .string($0.description) } ?? .null,
+                    "error": .string("the stored definition cannot be read (column \(row.column): \(row.message))"),
+                ])
+            )
+        }
+        return listed.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    /// One describe per cron definition, `parallelism` at a time.
-    func describe(_ ids: [String]) async throws -> [String: ScheduleView] {
-        try await withThrowingTaskGroup(of: (String, ScheduleView).self) { group in
+    /// One describe per cron definition, `parallelism` at a time. Once Temporal is found
+    /// unreachable, the rest are not asked (each would wait out its deadline).
+    func describe(_ ids: [String]) async -> [String: ScheduleView] {
+        let unreachable = FirstFailure()
+        return await withTaskGroup(of: (String, ScheduleView).self) { group in
             var views: [String: ScheduleView] = [:]
             var pending = ids[...]
             func next() {
                 guard let id = pending.popFirst() else { return }
-                group.addTask { (id, try await self.view(of: id)) }
+                group.addTask {
+                    if let reason = unreachable.reason { return (id, .unknown(reason)) }
+                    do {
+                        return (id, try await self.view(of: id))
+                    } catch let error as ScheduleServiceError {
+                        if error.code == .unavailable { unreachable.record(error.message) }
+                        return (id, .unknown(error.message))
+                    } catch {
+                        return (id, .unknown("\(error)"))
+                    }
+                }
             }
             for _ in 0..<self.parallelism { next() }
-            while let (id, view) = try await group.next() {
+            while let (id, view) = await group.next() {
                 views[id] = view
                 next()
             }
@@ -84,7 +122,10 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
     }
 
     func view(of id: String) async throws -> ScheduleView {
-        guard let response = try await self.schedules.describe(self.projection.scheduleID(for: id)) else {
+        guard
+            let response = try await self.schedules.describe(
+                self.projection.scheduleID(for: id), timeout: Self.describeTimeout, attempts: 1)
+        else {
             return ScheduleView(state: "missing", nextRun: nil, lastRun: nil, missed: 0)
         }
         let info = response.info
@@ -94,5 +135,16 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
             lastRun: info.recentActions.last.map { $0.actualTime.date },
             missed: info.missedCatchupWindow
         )
+    }
+}
+
+/// The first "Temporal is unreachable" reason seen by concurrent describes.
+final class FirstFailure: Sendable {
+    private let state = Mutex<String?>(nil)
+
+    var reason: String? { self.state.withLock { $0 } }
+
+    func record(_ reason: String) {
+        self.state.withLock { $0 = $0 ?? reason }
     }
 }

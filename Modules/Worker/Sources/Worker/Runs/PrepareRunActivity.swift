@@ -59,6 +59,15 @@ public struct PrepareRunActivity: TemporalActivity {
             )
             return RunJSON.encode(skipped)
         }
+        let action = definition.action ?? self.defaultAction
+        if let problem = action.rangeProblem {
+            // A value no Temporal duration can hold must fail this run, never the worker.
+            record.status = .failed
+            record.finishedAt = Date()
+            record.error = "definition \(run.activityID) cannot run: \(problem)"
+            try await self.runs.start(record)
+            throw ActivityError(record.error ?? problem, type: "InvalidDefinition", nonRetryable: true)
+        }
         try await self.runs.start(record)
         let document = Self.runDocument(definition: definition, run: run, prepare: prepare)
         let prepared = PreparedRun(
@@ -68,7 +77,7 @@ public struct PrepareRunActivity: TemporalActivity {
             workflowID: prepare.workflowID,
             runID: prepare.runID,
             document: document,
-            action: definition.action ?? self.defaultAction
+            action: action
         )
         return RunJSON.encode(prepared)
     }

@@ -1,0 +1,26 @@
+/// Per-file bounds on what the loader reads (CONTRACT section 8): each one passed is a
+/// located error of that file only, so that no file can hang a sync or exhaust memory.
+public struct DefinitionLimits: Sendable, Hashable {
+    /// `ACTIVITY_MAX_FILE_BYTES`: larger files are not read at all.
+    public var maxFileBytes: Int
+    /// Collections nested in collections, counted from a document's root.
+    public var maxDepth: Int
+    /// Nodes of a file with every alias expanded (counted without expanding them).
+    public var maxNodes: Int
+    /// YAML documents in one file.
+    public var maxDocuments: Int
+
+    public static let defaultMaxFileBytes = 1_048_576
+
+    public init(
+        maxFileBytes: Int = Self.defaultMaxFileBytes,
+        maxDepth: Int = 64,
+        maxNodes: Int = 100_000,
+        maxDocuments: Int = 1_000
+    ) {
+        self.maxFileBytes = maxFileBytes
+        self.maxDepth = maxDepth
+        self.maxNodes = maxNodes
+        self.maxDocuments = maxDocuments
+    }
+}

@@ -1,0 +1,144 @@
+// Yams composes aliases by copying the anchored node and hashes every mapping key in full,
+// so an alias bomb (nested anchors, or an alias used as a key) costs exponential time
+// before any of our code sees a node. The only place to bound that is libyaml's event
+// stream, which Yams is built on but does not expose; CYaml is the Yams package's own C
+// target (no other copy of libyaml is linked).
+import CYaml
+
+/// Checks a YAML text against the per-file limits from libyaml's events alone, before the
+/// text is composed into nodes: document count, nesting depth, and the node count with
+/// every alias expanded, computed from the size of each anchored node (never by expanding).
+/// It also refuses mapping keys that are collections or aliases: keys must be plain values.
+///
+/// Syntax errors are not its business: it stops at the first one and leaves the message to
+/// the composer, which fails at the same place.
+struct YAMLShapeCheck {
+    let limits: DefinitionLimits
+    /// Where the YAML text starts in its file.
+    let path: String
+    let lineOffset: Int
+
+    /// An open collection: its size so far, its anchor, and (for a mapping) whether the next
+    /// node is a key.
+    private struct Frame {
+        var size = 1
+        var anchor: String?
+        var isMapping: Bool
+        var expectsKey: Bool
+    }
+
+    /// The first limit the text passes, as a located issue; nil when it stays within them.
+    func firstViolation(in yaml: String) -> DefinitionIssue? {
+        var bytes = Array(yaml.utf8)
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return nil }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            return self.scan(&parser)
+        }
+    }
+
+    private func scan(_ parser: inout yaml_parser_t) -> DefinitionIssue? {
+        // Yams keeps anchors across the documents of one stream, so they are counted so too.
+        var anchors: [String: Int] = [:]
+        var stack: [Frame] = []
+        var nodes = 0
+        var documents = 0
+        let cap = self.limits.maxNodes + 1
+        var event = yaml_event_t()
+        while yaml_parser_parse(&parser, &event) == 1 {
+            defer { yaml_event_delete(&event) }
+            let mark = event.start_mark
+            var added = 0
+            var keyProblem: String?
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return nil
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > self.limits.maxDocuments {
+                    return self.issue(
+                        at: mark, "file holds more than \(self.limits.maxDocuments) YAML documents (the limit per file)"
+                    )
+                }
+            case YAML_SCALAR_EVENT:
+                added = 1
+                if let anchor = Self.string(event.data.scalar.anchor) { anchors[anchor] = 1 }
+            case YAML_ALIAS_EVENT:
+                let name = Self.string(event.data.alias.anchor) ?? ""
+                added = anchors[name] ?? 1
+                keyProblem = "an alias (*\(name))"
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                keyProblem = isMapping ? "a mapping" : "a list"
+                if let top = stack.last, top.isMapping, top.expectsKey {
+                    return self.issue(at: mark, "a mapping key must be a plain value, not \(keyProblem ?? "")")
+                }
+                let anchor = Self.string(
+                    isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
+                stack.append(Frame(anchor: anchor, isMapping: isMapping, expectsKey: isMapping))
+                if stack.count > self.limits.maxDepth {
+                    return self.issue(
+                        at: mark, "nesting deeper than \(self.limits.maxDepth) levels (the limit per document)")
+                }
+                nodes = min(cap, nodes + 1)
+                if nodes > self.limits.maxNodes { return self.tooManyNodes(at: mark) }
+                continue
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = stack.popLast() else { continue }
+                if let anchor = frame.anchor { anchors[anchor] = frame.size }
+                // The collection's own node was counted when it opened; its size goes to its parent.
+                if var parent = stack.popLast() {
+                    parent.size = min(cap, parent.size + frame.size)
+                    if parent.isMapping { parent.expectsKey.toggle() }
+                    stack.append(parent)
+                }
+                continue
+            default:
+                continue
+            }
+            guard added > 0 else { continue }
+            if var top = stack.popLast() {
+                if top.isMapping, top.expectsKey, let keyProblem {
+                    return self.issue(at: mark, "a mapping key must be a plain value, not \(keyProblem)")
+                }
+                top.size = min(cap, top.size + added)
+                if top.isMapping { top.expectsKey.toggle() }
+                stack.append(top)
+            }
+            nodes = min(cap, nodes + added)
+            if nodes > self.limits.maxNodes { return self.tooManyNodes(at: mark) }
+        }
+        // libyaml's own bound (1,000 levels) can stop its scanner before the events reach 64:
+        // that is the same limit passed, reported as such.
+        if let problem = parser.problem.map({ String(cString: $0) }), problem.contains("nesting level") {
+            return self.issue(
+                at: parser.problem_mark,
+                "nesting deeper than \(self.limits.maxDepth) levels (the limit per document)")
+        }
+        // Any other syntax error: the composer reports it with its own message.
+        return nil
+    }
+
+    private func tooManyNodes(at mark: yaml_mark_t) -> DefinitionIssue {
+        self.issue(
+            at: mark,
+            "file expands to more than \(self.limits.maxNodes) YAML nodes (aliases counted expanded; the limit per file)"
+        )
+    }
+
+    private func issue(at mark: yaml_mark_t, _ message: String) -> DefinitionIssue {
+        DefinitionIssue(
+            .limit,
+            at: SourceLocation(
+                path: self.path, line: Int(mark.line) + 1 + self.lineOffset, column: Int(mark.column) + 1),
+            message)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+}
