@@ -8,8 +8,13 @@ struct ActivityCoreProcess {
         var stderr: String
     }
 
+    /// The executable beside the test bundle, or `ACTIVITY_CORE_BIN` (to run these tests
+    /// against another build, such as the commit before a fix).
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        if let path = ProcessInfo.processInfo.environment["ACTIVITY_CORE_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
             "activity-core")
     }
 
@@ -94,9 +99,18 @@ struct ActivityCoreProcess {
         return elapsed
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) async throws -> Outcome {
+    /// Runs the command to its end; one still running after `timeout` is killed (a hang is
+    /// then a failed expectation on its status, not a test run that never ends).
+    static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(120))
+        async throws -> Outcome
+    {
         let (process, out, err) = try Self.start(arguments, environment: environment)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)

@@ -1,18 +1,26 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A TLS endpoint in front of a plaintext server, on a free loopback port: what a hosted
 /// Temporal looks like to activity-core. TLS (with ALPN `h2`, and client certificates
 /// required when `clientCA` is given) is terminated here and the bytes go on unchanged, so
-/// the gRPC conversation is the one the dev server has without TLS.
+/// the gRPC conversation is the one the dev server has without TLS. Without TLS it is a plain
+/// TCP relay whose `close()` ends every connection: the server "stopped", for one test only.
 final class TLSProxy: Sendable {
     let port: Int
     private let channel: any Channel
+    private let connections: ConnectionSet
 
     var address: String { "127.0.0.1:\(self.port)" }
 
-    init(upstreamPort: Int, certificate: String, key: String, clientCA: String? = nil) async throws {
+    /// A plain TCP relay to `upstreamPort`.
+    convenience init(plainTo upstreamPort: Int) async throws {
+        try await self.init(upstreamPort: upstreamPort, context: nil)
+    }
+
+    convenience init(upstreamPort: Int, certificate: String, key: String, clientCA: String? = nil) async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
@@ -22,13 +30,21 @@ final class TLSProxy: Sendable {
             tls.certificateVerification = .noHostnameVerification
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
         }
-        let context = try NIOSSLContext(configuration: tls)
+        try await self.init(upstreamPort: upstreamPort, context: try NIOSSLContext(configuration: tls))
+    }
+
+    private init(upstreamPort: Int, context: NIOSSLContext?) async throws {
+        let connections = ConnectionSet()
+        self.connections = connections
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { downstream in
-                downstream.eventLoop.makeCompletedFuture {
+                connections.add(downstream)
+                return downstream.eventLoop.makeCompletedFuture {
                     let front = BytePipe()
-                    try downstream.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    if let context {
+                        try downstream.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
                     try downstream.pipeline.syncOperations.addHandler(front)
                     Self.connect(downstream, front: NIOLoopBound(front, eventLoop: downstream.eventLoop), upstreamPort)
                 }
@@ -57,9 +73,22 @@ final class TLSProxy: Sendable {
             }
     }
 
+    /// Stops listening and ends every connection.
     func close() async {
         try? await self.channel.close()
+        for connection in self.connections.all { try? await connection.close() }
     }
+}
+
+/// The connections a proxy accepted, to end them all.
+private final class ConnectionSet: Sendable {
+    private let channels = Mutex<[any Channel]>([])
+
+    func add(_ channel: any Channel) {
+        self.channels.withLock { $0.append(channel) }
+    }
+
+    var all: [any Channel] { self.channels.withLock { $0 } }
 }
 
 /// One direction of the proxy: what its channel reads is written to the peer, held until the

@@ -55,12 +55,6 @@ public enum DefinitionFileParser {
     }
 
     static func read(fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits) -> FileText {
-        func failure(_ code: DefinitionIssue.Code, _ message: String) -> FileText {
-            .unreadable(
-                ParsedFile(
-                    path: path, relativePath: relativePath,
-                    issues: [DefinitionIssue(code, at: SourceLocation(path: path), message)]))
-        }
         let data: Data
         do {
             // Never more than one byte past the limit, whatever the file's size.
@@ -68,12 +62,36 @@ public enum DefinitionFileParser {
             defer { try? handle.close() }
             data = try handle.read(upToCount: limits.maxFileBytes + 1) ?? Data()
         } catch {
-            return failure(.unreadable, "cannot read file: \(error.localizedDescription)")
+            return .unreadable(
+                ParsedFile(
+                    path: path, relativePath: relativePath,
+                    issues: [
+                        DefinitionIssue(
+                            .unreadable, at: SourceLocation(path: path),
+                            "cannot read file: \(error.localizedDescription)")
+                    ]))
         }
+        let size = { (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? data.count }
+        return Self.decode(data, path: path, relativePath: relativePath, limits: limits, size: size)
+    }
+
+    /// Parses a file's bytes as `read` would have them.
+    public static func parse(
+        data: Data, path: String, relativePath: String, limits: DefinitionLimits = DefinitionLimits()
+    ) -> ParsedFile {
+        switch Self.decode(data, path: path, relativePath: relativePath, limits: limits, size: { data.count }) {
+        case .text(let text): Self.parse(text: text, path: path, relativePath: relativePath, limits: limits)
+        case .unreadable(let file): file
+        }
+    }
+
+    /// The text of a file's bytes, or the file failed for its size or its encoding.
+    static func decode(
+        _ data: Data, path: String, relativePath: String, limits: DefinitionLimits, size: () -> Int
+    ) -> FileText {
         if data.count > limits.maxFileBytes {
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? data.count
             var file = ParsedFile(path: path, relativePath: relativePath)
-            file.issues.append(Self.tooLarge(size, limits: limits, path: path))
+            file.issues.append(Self.tooLarge(size(), limits: limits, path: path))
             // What the first part names is protected too (the file may have moved and grown).
             Self.protectIDs(in: String(decoding: data, as: UTF8.self), file: &file)
             return .unreadable(file)
@@ -83,7 +101,7 @@ public enum DefinitionFileParser {
             return .text(text)
         case .failure(let invalid):
             var file = ParsedFile(path: path, relativePath: relativePath)
-            let line = data.prefix(invalid.offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let line = UTF8Text.line(atOffset: invalid.offset, in: data)
             file.issues.append(
                 DefinitionIssue(
                     .encoding, at: SourceLocation(path: path, line: line),

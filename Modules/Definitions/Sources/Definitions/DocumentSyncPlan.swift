@@ -72,12 +72,23 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         for record in stored where Self.isUnder(record.source, failedPaths) {
             protectedIDs.insert(record.id)
         }
+        // An unreadable row is an error until a valid file of its id replaces it (then a
+        // warning: the sync repairs it).
+        let replacing = Dictionary(
+            load.candidates(of: kind).map { ($0.document.document.id, $0.document.location) },
+            uniquingKeysWith: { first, _ in first })
         for row in unreadable {
+            let problem =
+                "stored \(kind.noun) \(row.id) cannot be read (column \(row.column): \(row.message))"
+            if let location = replacing[row.id], !protectedIDs.contains(row.id) {
+                warnings.append("\(problem); replaced by the valid document at \(location)")
+                continue
+            }
             issues.append(
                 DefinitionIssue(
                     .unreadable,
                     at: SourceLocation(path: row.source?.description ?? row.id),
-                    "stored \(kind.noun) \(row.id) cannot be read (column \(row.column): \(row.message)); it is skipped, and nothing is retired or deleted for it until a valid file replaces it"
+                    "\(problem); it is skipped, and nothing is retired or deleted for it until a valid file replaces it"
                 ))
         }
 

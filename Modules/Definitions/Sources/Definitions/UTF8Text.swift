@@ -52,6 +52,21 @@ enum UTF8Text {
         return nil
     }
 
+    /// The 1-based line of the byte at `offset`, counting LF, CRLF and CR breaks.
+    static func line(atOffset offset: Int, in data: Data) -> Int {
+        var line = 1
+        var previous: UInt8 = 0
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                if previous != UInt8(ascii: "\r") { line += 1 }
+            } else if byte == UInt8(ascii: "\r") {
+                line += 1
+            }
+            previous = byte
+        }
+        return line
+    }
+
     /// The lines of `text`, split at LF, CRLF or CR, without their breaks (a trailing break
     /// gives a last empty line).
     static func lines(_ text: Substring) -> [Substring] {

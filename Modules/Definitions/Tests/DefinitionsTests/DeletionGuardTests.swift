@@ -89,6 +89,8 @@ struct DeletionGuardTests {
         ])
         let replaced = Plan(load: back, stored: stored, unreadable: [row])
         #expect(replaced.entries == [DocumentChange(id: "broken", action: .update)])
+        #expect(replaced.issues.isEmpty)
+        #expect(replaced.warnings.contains { $0.contains("broken cannot be read") && $0.contains("replaced by") })
     }
 
     @Test("a definition that loses its trigger is updated with a warning")

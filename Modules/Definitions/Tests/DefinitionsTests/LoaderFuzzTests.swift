@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+@testable import Definitions
+
+/// Generated and mutated definition files through the parser and validator: truncations,
+/// byte flips, inserted YAML syntax, random nesting, alias chains, BOM and CRLF/CR mixes.
+/// Nothing may crash, and every problem must be located inside the file. A hang shows as
+/// the suite's time limit; each input is small and the limits bound the rest.
+@Suite("Loader fuzzing", .timeLimit(.minutes(3)))
+struct LoaderFuzzTests {
+    /// SplitMix64: small, fast and the same sequence for the same seed on every machine.
+    struct Random {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            self.state &+= 0x9E37_79B9_7F4A_7C15
+            var z = self.state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        mutating func below(_ bound: Int) -> Int { Int(self.next() % UInt64(max(bound, 1))) }
+        mutating func chance(_ percent: Int) -> Bool { self.below(100) < percent }
+        mutating func pick<T>(_ items: [T]) -> T { items[self.below(items.count)] }
+    }
+
+    static let seeds: [(name: String, text: String)] = [
+        (
+            "cron.yaml",
+            """
+            type: activity-definition
+            id: coulomb-daily-digest
+            name: Coulomb daily digest
+            enabled: true
+            trigger:
+              type: cron
+              cron_expression: "0 6 * * *"
+              timezone: Europe/Berlin
+              misfire_policy: catchup_latest
+              jitter_seconds: 30
+            action:
+              type: http
+              url: https://hooks.example/digest?team=a
+              headers: {X-Team: coulomb}
+              timeout_seconds: 300
+              retry: {max_attempts: 3, initial_interval_seconds: 1, backoff: 2.0, max_interval_seconds: 60}
+            input: {window: 24h, list: [1, 2.5, true, null, "x"]}
+            context_sources: [a, b]
+
+            """
+        ),
+        (
+            "event.md",
+            """
+            ---
+            id: push-review
+            trigger:
+              type: event
+              event_type: repo.push
+              filters: {attributes.repo: coulomb/app}
+            action: {type: nats.publish, subject: reports.review}
+            ---
+            # Push review
+
+            Body text with --- inside.
+
+            """
+        ),
+        (
+            "many.yaml",
+            """
+            type: event-type
+            id: repo.push
+            subject: gitea.repo.push
+            ---
+            id: manual
+            defaults: &defaults {owner: platform, enabled: false}
+            <<: *defaults
+            action: {type: echo}
+            ---
+            id: anchored
+            base: &base [1, 2, 3]
+            input: {copy: *base, more: [*base, *base]}
+
+            """
+        ),
+    ]
+
+    static let syntax = Array("[]{}:&*!|>-?#,'\"\n\r\t <<%@`\u{FEFF}\u{0}\\")
+
+    static func mutate(_ seed: String, _ random: inout Random) -> Data {
+        var text = seed
+        switch random.below(8) {
+        case 0:  // line endings: CRLF, CR or a mix, maybe a BOM
+            let newline = random.pick(["\r\n", "\r", "\n"])
+            text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line + (random.chance(30) ? random.pick(["\r\n", "\r", "\n"]) : newline)
+            }.joined()
+            if random.chance(50) { text = "\u{FEFF}" + text }
+        case 1:  // random nesting around the input
+            let depth = random.below(120)
+            let open = random.chance(50) ? "[" : "{a: "
+            let close = open == "[" ? "]" : "}"
+            text +=
+                "nested: " + String(repeating: open, count: depth) + "x" + String(repeating: close, count: depth) + "\n"
+        case 2:  // an alias chain of random width and depth
+            let width = 1 + random.below(12)
+            let levels = 1 + random.below(9)
+            text += "l0: &l0 [" + Array(repeating: "x", count: width).joined(separator: ", ") + "]\n"
+            for level in 1..<levels {
+                text +=
+                    "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ", ")
+                    + "]\n"
+            }
+            if random.chance(20) { text += "? *l\(levels - 1)\n: key\n" }
+        case 3:  // inserted YAML syntax
+            var characters = Array(text)
+            for _ in 0..<(1 + random.below(6)) {
+                characters.insert(random.pick(Self.syntax), at: random.below(characters.count + 1))
+            }
+            text = String(characters)
+        case 4:  // a line repeated or removed
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let index = random.below(lines.count)
+            if random.chance(50) { lines.insert(lines[index], at: index) } else { lines.remove(at: index) }
+            text = lines.joined(separator: "\n")
+        case 5:  // many documents
+            text = Array(repeating: text, count: 1 + random.below(4)).joined(separator: "---\n")
+        default:
+            break
+        }
+        var bytes = Array(text.utf8)
+        switch random.below(4) {
+        case 0:  // truncated
+            bytes = Array(bytes.prefix(random.below(bytes.count + 1)))
+        case 1:  // bytes flipped (may leave invalid UTF-8)
+            for _ in 0..<(1 + random.below(4)) where !bytes.isEmpty {
+                bytes[random.below(bytes.count)] ^= UInt8(truncatingIfNeeded: 1 << random.below(8))
+            }
+        default:
+            break
+        }
+        return Data(bytes)
+    }
+
+    /// Lines of the file as the loader counts them (LF, CRLF, CR).
+    static func lineCount(_ data: Data) -> Int {
+        UTF8Text.line(atOffset: data.count, in: data)
+    }
+
+    @Test("10,000 generated and mutated files: no crash, every problem located in its file")
+    func fuzz() throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["ACTIVITY_FUZZ_SEED"] ?? "") ?? 0x5EED_0011
+        var random = Random(state: seed)
+        // Small limits, so that the limit paths are taken often too.
+        let limits = DefinitionLimits(maxFileBytes: 64 * 1_024, maxDepth: 64, maxNodes: 10_000, maxDocuments: 8)
+        var outcomes: [String: Int] = [:]
+        for index in 0..<10_000 {
+            let (name, text) = random.pick(Self.seeds)
+            let data = Self.mutate(text, &random)
+            let path = "/fuzz/\(index)-\(name)"
+            let file = DefinitionFileParser.parse(data: data, path: path, relativePath: name, limits: limits)
+            let lines = Self.lineCount(data)
+            for issue in file.issues + file.warnings.map(\.issue) {
+                let located =
+                    issue.location.path == path && issue.location.column >= 1
+                    && (1...(lines + 1)).contains(issue.location.line) && !issue.message.isEmpty
+                #expect(located, "seed \(seed), input \(index): \(issue) (file has \(lines) lines)")
+                outcomes[issue.code.rawValue, default: 0] += 1
+                if !located { return }
+            }
+            if file.isValid { outcomes["valid", default: 0] += 1 }
+            // What a failing file holds is never applied: the plan reads only valid files.
+            if !file.isValid {
+                let plan = DocumentSyncPlan<ActivityDefinition>(
+                    load: LoadResult(roots: [LoadedRoot(root: "/fuzz", identity: "/fuzz", files: [file])]), stored: [])
+                #expect(plan.changes.upserts.isEmpty, "seed \(seed), input \(index)")
+            }
+        }
+        // The generator reaches the paths it is meant to: valid files, syntax errors, limits,
+        // encodings and validation errors all occur.
+        for outcome in ["valid", "syntax", "limit", "encoding", "invalidValue"] {
+            #expect((outcomes[outcome] ?? 0) > 0, "no \(outcome) outcome in \(outcomes)")
+        }
+    }
+}
