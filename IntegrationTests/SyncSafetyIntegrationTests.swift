@@ -14,25 +14,20 @@ struct SyncSafetyIntegrationTests {
     final class Setup: Sendable {
         let schema = TestDatabase.newSchemaName()
         let prefix = TestTemporal.newPrefix()
-        let folder: URL
+        let files: TemporaryFolder
 
         init() throws {
-            self.folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "activity-core-safety-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+            self.files = try TemporaryFolder()
         }
 
-        var root: String { self.folder.path }
+        var root: String { self.files.path }
 
         func write(_ relative: String, _ text: String) throws {
-            let url = self.folder.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
+            try self.files.write(relative, text)
         }
 
         func remove(_ relative: String) throws {
-            try FileManager.default.removeItem(at: self.folder.appendingPathComponent(relative))
+            try self.files.remove(relative)
         }
 
         func environment(root: String? = nil, extra: [String: String] = [:]) -> [String: String] {
@@ -66,11 +61,10 @@ struct SyncSafetyIntegrationTests {
             }
         }
 
-        /// Drops the schema, deletes the schedules and the folder.
+        /// Drops the schema and deletes the schedules (the folder goes with the setup).
         func cleanUp() async {
             CommandLineTests.dropSchema(self.schema)
             await TestTemporal.deleteAllSchedules(prefix: self.prefix)
-            try? FileManager.default.removeItem(at: self.folder)
         }
     }
 

@@ -144,10 +144,14 @@ extension Configuration {
         }
         if let (name, value) = reader.first("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            guard levels.contains(value.lowercased()) else {
-                throw ConfigurationError(variable: name, "expected one of \(levels.joined(separator: ", "))")
+            // Case-insensitive, with the short names operators type (CONTRACT section 8).
+            let aliases = ["warn": "warning", "err": "error"]
+            let level = aliases[value.lowercased()] ?? value.lowercased()
+            guard levels.contains(level) else {
+                throw ConfigurationError(
+                    variable: name, "expected one of \(levels.joined(separator: ", ")) (or warn, err; any case)")
             }
-            self.logLevel = value.lowercased()
+            self.logLevel = level
         }
         if let (name, value) = reader.first("LOG_FORMAT") {
             guard let format = LogFormat(rawValue: value.lowercased()) else {

@@ -62,6 +62,35 @@ struct ConfigurationTests {
     }
 
     @Test(
+        "LOG_LEVEL is case-insensitive and takes warn and err",
+        arguments: [
+            ("WARN", "warning"), ("err", "error"), ("Debug", "debug"), ("warning", "warning"),
+        ])
+    func logLevels(value: String, expected: String) throws {
+        #expect(try Configuration(environment: ["LOG_LEVEL": value]).logLevel == expected)
+    }
+
+    @Test("limits and deadlines: ACTIVITY_MAX_FILE_BYTES, statement and Temporal timeouts")
+    func limitsAndDeadlines() throws {
+        let defaults = try Configuration(environment: [:])
+        #expect(defaults.maxFileBytes == 1_048_576)
+        #expect(defaults.databaseStatementTimeoutSeconds == 30)
+        #expect(defaults.temporalTimeoutSeconds == 30)
+        let set = try Configuration(environment: [
+            "ACTIVITY_MAX_FILE_BYTES": "4096", "ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS": "0",
+            "ACTIVITY_TEMPORAL_TIMEOUT_SECONDS": "5", "DATABASE_URL": "postgres://u:p@db:5433/x",
+        ])
+        #expect(set.definitionLimits.maxFileBytes == 4_096)
+        #expect(set.databaseURL.statementTimeoutSeconds == nil)
+        #expect(set.temporalTimeoutSeconds == 5)
+        let timeout = try Configuration(environment: [
+            "ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS": "7", "DATABASE_URL": "postgres://u:p@db:5433/x",
+        ])
+        #expect(timeout.databaseURL.statementTimeoutSeconds == 7)
+        #expect(timeout.databaseURL.port == 5433)
+    }
+
+    @Test(
         "a bad value names the variable",
         arguments: [
             ("DATABASE_URL", "mysql://x"),
@@ -75,6 +104,10 @@ struct ConfigurationTests {
             ("TEMPORAL_ADDRESS", "no-port"),
             ("ACTIVITY_DEFAULT_ACTION_URL", "ftp://x"),
             ("ACTIVITY_DB_SCHEMA", "Bad-Schema"),
+            ("ACTIVITY_MAX_FILE_BYTES", "12"),
+            ("ACTIVITY_MAX_FILE_BYTES", "lots"),
+            ("ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS", "-1"),
+            ("ACTIVITY_TEMPORAL_TIMEOUT_SECONDS", "0"),
         ]
     )
     func refused(variable: String, value: String) {
