@@ -41,4 +41,26 @@ enum HostileFiles {
     static func hugeInterval(_ id: String) -> String {
         "id: \(id)\naction:\n  type: echo\n  retry:\n    max_interval_seconds: 9223372036854775808\n"
     }
+
+    /// An integer in base 60 whose reading trapped in Yams (its base overflows Int64).
+    static func sexagesimal(_ id: String) -> String {
+        "id: \(id)\naction: {type: echo, timeout_seconds: 1:0:0:0:0:0:0:0:0:0:0}\n"
+    }
+
+    /// 100 KB copied 10,000 times by aliases: few nodes, a gigabyte of text.
+    static func stringBomb(_ id: String) -> String {
+        var lines = ["id: \(id)", "input:", "  s0: &s0 \"\(String(repeating: "x", count: 100_000))\""]
+        for level in 1...4 {
+            lines.append(
+                "  s\(level): &s\(level) [\(Array(repeating: "*s\(level - 1)", count: 10).joined(separator: ", "))]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every file above that must fail only itself, by file name.
+    static let failing: [String: String] = [
+        "bomb.yaml": Self.aliasBomb("bomb"), "big.yaml": Self.oversized("big"), "deep.yaml": Self.deep("deep"),
+        "nul.yaml": Self.nul("nul"), "huge.yaml": Self.hugeInterval("huge"), "sexa.yaml": Self.sexagesimal("sexa"),
+        "strings.yaml": Self.stringBomb("strings"),
+    ]
 }

@@ -31,6 +31,16 @@ public enum DefinitionFileParser {
                 Self.parseDocuments(
                     frontMatter.yaml, lineOffset: frontMatter.lineOffset, body: frontMatter.body, limits: limits,
                     into: &file)
+                // The body is stored with the definition: it must be storable too.
+                let definesSomething = !file.documents.isEmpty || !file.mentionedActivityIDs.isEmpty
+                if definesSomething, let nul = text.utf8.firstIndex(of: 0) {
+                    let offset = text.utf8.distance(from: text.utf8.startIndex, to: nul)
+                    file.issues.append(
+                        DefinitionIssue(
+                            .invalidValue,
+                            at: SourceLocation(path: path, line: UTF8Text.line(atOffset: offset, in: Data(text.utf8))),
+                            "the markdown body holds the character U+0000 (NUL), which PostgreSQL cannot store"))
+                }
             }
         } else {
             Self.parseDocuments(text, lineOffset: 0, body: nil, limits: limits, into: &file)

@@ -9,6 +9,9 @@ public struct DefinitionLimits: Sendable, Hashable {
     public var maxNodes: Int
     /// YAML documents in one file.
     public var maxDocuments: Int
+    /// Bytes of scalar text of a file with every alias expanded: a few large strings copied
+    /// by aliases must not grow into gigabytes either. Four times `maxFileBytes`.
+    public var maxExpandedBytes: Int { self.maxFileBytes.multipliedReportingOverflow(by: 4).partialValue }
 
     public static let defaultMaxFileBytes = 1_048_576
 

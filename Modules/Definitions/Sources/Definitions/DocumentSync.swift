@@ -63,6 +63,7 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
             warnings: plan.warnings,
             generation: result.generation,
             rootsNotLoaded: plan.rootsNotLoaded,
+            rootErrors: plan.rootErrors,
             storeFailures: failed.count,
             emptyRefusal: plan.emptyRefusal
         )

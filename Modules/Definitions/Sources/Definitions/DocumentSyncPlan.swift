@@ -16,6 +16,9 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
     /// Configured roots that did not load (missing, unreadable, or yielding no documents):
     /// nothing from them, nor from roots no longer configured, is retired.
     public var rootsNotLoaded: [String]
+    /// The roots among them that are errors: missing, unreadable, or empty while live
+    /// documents came from them. (An empty root nothing came from is only not loaded.)
+    public var rootErrors: [String]
     /// Set when the sync would leave no live document of this kind and `allowEmpty` was not
     /// given: the retirements are dropped and this says what was refused.
     public var emptyRefusal: String?
@@ -96,16 +99,19 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         let liveByRoot = Dictionary(grouping: stored.filter { !$0.isRetired }, by: \.source.root)
         var retiringRoots: Set<String> = []
         var rootsNotLoaded: [String] = []
+        var rootErrors: [String] = []
         for root in load.roots {
             if kind == .activity { issues += root.issues }
             guard root.isComplete else {
                 rootsNotLoaded.append(root.root)
+                rootErrors.append(root.root)
                 continue
             }
             if root.yieldsNoDocuments {
                 rootsNotLoaded.append(root.root)
                 let live = liveByRoot[root.identity]?.count ?? 0
                 if live > 0 {
+                    rootErrors.append(root.root)
                     issues.append(
                         DefinitionIssue(
                             .emptyRoot,
@@ -197,6 +203,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         self.warnings = warnings
         self.locations = locations
         self.rootsNotLoaded = rootsNotLoaded
+        self.rootErrors = rootErrors
         self.emptyRefusal = emptyRefusal
     }
 

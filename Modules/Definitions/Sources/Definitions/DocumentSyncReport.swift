@@ -16,6 +16,9 @@ public struct DocumentSyncReport: Sendable, Hashable {
     public var generation: Int64
     /// Configured roots that did not load (missing, unreadable, or yielding no documents).
     public var rootsNotLoaded: [String]
+    /// Those of them that are errors (missing, unreadable, or empty while live documents came
+    /// from them).
+    public var rootErrors: [String]
     /// Documents the store refused (each one is also an issue).
     public var storeFailures: Int
     /// Set when retirements were refused because none of this kind would be left live.
@@ -34,6 +37,7 @@ public struct DocumentSyncReport: Sendable, Hashable {
         warnings: [String],
         generation: Int64,
         rootsNotLoaded: [String] = [],
+        rootErrors: [String] = [],
         storeFailures: Int = 0,
         emptyRefusal: String? = nil
     ) {
@@ -49,6 +53,7 @@ public struct DocumentSyncReport: Sendable, Hashable {
         self.warnings = warnings
         self.generation = generation
         self.rootsNotLoaded = rootsNotLoaded
+        self.rootErrors = rootErrors
         self.storeFailures = storeFailures
         self.emptyRefusal = emptyRefusal
     }

@@ -27,7 +27,7 @@ extension JSONValue {
         case Tag.Name.bool.rawValue:
             return node.bool.map(JSONValue.bool) ?? .string(text)
         case Tag.Name.int.rawValue:
-            if let value = node.int { return .integer(Int64(value)) }
+            if let value = YAMLInteger.value(of: node) { return .integer(Int64(value)) }
             return .string(text)
         case Tag.Name.float.rawValue:
             if let value = node.float, value.isFinite { return .number(value) }

@@ -95,7 +95,7 @@ struct MappingReader {
             context.report(.invalidValue, at: node, "\(self.label(key)) must be a whole number\(unit)")
             return nil
         }
-        guard let value = node.int, range.contains(value) else {
+        guard let value = YAMLInteger.value(of: node), range.contains(value) else {
             context.report(
                 .invalidValue, at: node,
                 "\(self.label(key)) must be \(Self.describe(range))\(unit), got \(node.scalar?.string ?? "")")

@@ -230,4 +230,93 @@ struct InputSafetyTests {
         let definition = try Fixture.definition("id: quoted\n\"<<\": kept\n")
         #expect(definition.document["<<"] == .string("kept"))
     }
+
+    @Test(
+        "base 60 integers past Int64 are values that do not fit, never a crash",
+        arguments: [
+            "input: {x: 1:0:0:0:0:0:0:0:0:0:0:0}\n", "input: [-1:0:0:0:0:0:0:0:0:0:0:0:0]\n",
+            "input: {x: 99999999999999999999999}\n",
+        ])
+    func hugeIntegers(extra: String) throws {
+        let definition = try Fixture.definition("id: sexa\n" + extra)
+        // Too large for an integer: kept as the text written.
+        #expect(definition.input.map { "\($0)" }?.contains("string") == true)
+    }
+
+    @Test("a base 60 timeout is read with overflow checks: 1:30 is 90 s, a huge one a located error")
+    func sexagesimalTimeout() throws {
+        let action = try Fixture.action("id: t\naction: {type: echo, timeout_seconds: 1:30}\n")
+        #expect(action.timeoutSeconds == 90)
+        // Eleven parts trap Yams' own reading (its base overflows after the last digit).
+        for parts in [11, 12] {
+            let value = (["1"] + Array(repeating: "0", count: parts - 1)).joined(separator: ":")
+            let file = Fixture.parse("id: t\naction: {type: echo, timeout_seconds: \(value)}\n")
+            let issue = try #require(file.issues.first)
+            #expect(issue.message.contains("'action.timeout_seconds' must be from 1 to 3155760000 of seconds"))
+            #expect((issue.location.line, issue.location.column) == (2, 39))
+        }
+    }
+
+    @Test(
+        "YAML 1.1 integers as Yams reads them, without overflow",
+        arguments: [
+            ("0", 0), ("42", 42), ("-42", -42), ("+7", 7), ("1_000", 1_000), ("0x1F", 31), ("0b101", 5), ("0o17", 15),
+            ("017", 15), ("1:30", 90), ("-1:0:0", -3_600), ("9223372036854775807", Int.max),
+            ("1:0:0:0:0:0:0:0:0:0:0", 604_661_760_000_000_000),
+        ] as [(String, Int)])
+    func integers(text: String, expected: Int) {
+        #expect(YAMLInteger.parse(text) == expected)
+    }
+
+    @Test(
+        "integers that do not fit are nil",
+        arguments: [
+            "9223372036854775808", "0x1FFFFFFFFFFFFFFFF", "1:0:0:0:0:0:0:0:0:0:0:0", "153722867280912930:7:60",
+        ])
+    func integersTooLarge(text: String) {
+        #expect(YAMLInteger.parse(text) == nil)
+    }
+
+    @Test("a bomb of large strings is a limit on the bytes it expands to")
+    func stringBomb() throws {
+        let big = String(repeating: "x", count: 100_000)
+        let text = """
+            id: strings
+            input:
+              s0: &s0 "\(big)"
+              s1: &s1 [*s0, *s0, *s0, *s0, *s0, *s0, *s0, *s0, *s0, *s0]
+              s2: &s2 [*s1, *s1, *s1, *s1, *s1, *s1, *s1, *s1, *s1, *s1]
+              s3: &s3 [*s2, *s2, *s2, *s2, *s2, *s2, *s2, *s2, *s2, *s2]
+
+            """
+        let issue = try #require(Fixture.parse(text).issues.first)
+        #expect(issue.code == .limit)
+        #expect(issue.message.contains("bytes of text"))
+        #expect(issue.location.line == 5)
+    }
+
+    @Test("aliases of deep anchors are counted at their expanded depth")
+    func deepThroughAliases() throws {
+        let nested = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let text =
+            "id: deep\ninput:\n  a: &a \(nested)\n  b: &b [*a, [[[[[[[[[[[[[[[[[[[[[[[[[*a]]]]]]]]]]]]]]]]]]]]]]]]]\n"
+        let issue = try #require(Fixture.parse(text).issues.first)
+        #expect(issue.code == .limit)
+        #expect(issue.message.contains("once aliases are expanded"))
+        #expect(issue.location.line == 4)
+        // The same anchor where it fits: root (1), input (2), b's list (3), a's 40 levels.
+        _ = try Fixture.definition("id: deep\ninput:\n  a: &a \(nested)\n  b: [*a]\n")
+    }
+
+    @Test("U+0000 in a markdown definition's body is a located error")
+    func nulInMarkdownBody() throws {
+        let text = "---\ntype: activity-definition\nid: body\n---\n# Title\n\nline with a \u{0} NUL\n"
+        let file = Fixture.parse(text, path: Fixture.markdownPath)
+        #expect(file.documents.isEmpty || !file.isValid)
+        let issue = try #require(file.issues.first)
+        #expect(issue.message.contains("markdown body holds the character U+0000"))
+        #expect(issue.location.line == 7)
+        // Documentation (no definition in the front matter) is not checked.
+        #expect(Fixture.parse("---\ntype: workplan\n---\nx \u{0}\n", path: Fixture.markdownPath).isValid)
+    }
 }

@@ -92,7 +92,7 @@ struct LoaderFuzzTests {
 
     static func mutate(_ seed: String, _ random: inout Random) -> Data {
         var text = seed
-        switch random.below(8) {
+        switch random.below(10) {
         case 0:  // line endings: CRLF, CR or a mix, maybe a BOM
             let newline = random.pick(["\r\n", "\r", "\n"])
             text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
@@ -128,6 +128,16 @@ struct LoaderFuzzTests {
             text = lines.joined(separator: "\n")
         case 5:  // many documents
             text = Array(repeating: text, count: 1 + random.below(4)).joined(separator: "---\n")
+        case 6:  // integers written in base 60 (Yams' own reading traps past Int64), some huge
+            let parts = 1 + random.below(14)
+            let value = (0..<parts).map { _ in String(random.below(60)) }.joined(separator: ":")
+            let key = random.pick(["timeout_seconds", "max_attempts", "jitter_seconds", "x"])
+            text += "\(key): \(random.chance(50) ? "-" : "")1:\(value)\n"
+        case 7:  // a large anchored string copied by aliases
+            let size = 1 + random.below(20_000)
+            let copies = 1 + random.below(12)
+            text += "big: &big \"\(String(repeating: "y", count: size))\"\n"
+            text += "copies: [" + Array(repeating: "*big", count: copies).joined(separator: ", ") + "]\n"
         default:
             break
         }
@@ -157,11 +167,14 @@ struct LoaderFuzzTests {
         // Small limits, so that the limit paths are taken often too.
         let limits = DefinitionLimits(maxFileBytes: 64 * 1_024, maxDepth: 64, maxNodes: 10_000, maxDocuments: 8)
         var outcomes: [String: Int] = [:]
+        var slowest = Duration.zero
         for index in 0..<10_000 {
             let (name, text) = random.pick(Self.seeds)
             let data = Self.mutate(text, &random)
             let path = "/fuzz/\(index)-\(name)"
+            let start = ContinuousClock.now
             let file = DefinitionFileParser.parse(data: data, path: path, relativePath: name, limits: limits)
+            slowest = max(slowest, ContinuousClock.now - start)
             let lines = Self.lineCount(data)
             for issue in file.issues + file.warnings.map(\.issue) {
                 let located =
@@ -171,14 +184,29 @@ struct LoaderFuzzTests {
                 outcomes[issue.code.rawValue, default: 0] += 1
                 if !located { return }
             }
-            if file.isValid { outcomes["valid", default: 0] += 1 }
-            // What a failing file holds is never applied: the plan reads only valid files.
-            if !file.isValid {
-                let plan = DocumentSyncPlan<ActivityDefinition>(
-                    load: LoadResult(roots: [LoadedRoot(root: "/fuzz", identity: "/fuzz", files: [file])]), stored: [])
-                #expect(plan.changes.upserts.isEmpty, "seed \(seed), input \(index)")
+            if file.isValid {
+                outcomes["valid", default: 0] += 1
+                continue
             }
+            // A failing file keeps the stored state of every id it names and of what was
+            // stored from it: with emptying allowed, still nothing is written or retired.
+            // (The ids it names were stored from elsewhere: the file may be where they moved.)
+            let elsewhere = DefinitionSource(root: "/fuzz", path: "elsewhere.yaml")
+            let stored =
+                file.mentionedActivityIDs.sorted().map {
+                    StoredRecord(document: ActivityDefinition(id: $0, document: .null), source: elsewhere)
+                } + [
+                    StoredRecord(
+                        document: ActivityDefinition(id: "held-by-\(index)", document: .null),
+                        source: DefinitionSource(root: "/fuzz", path: name))
+                ]
+            let plan = DocumentSyncPlan<ActivityDefinition>(
+                load: LoadResult(roots: [LoadedRoot(root: "/fuzz", identity: "/fuzz", files: [file])]), stored: stored,
+                allowEmpty: true)
+            #expect(plan.changes.isEmpty, "seed \(seed), input \(index): \(plan.entries)")
         }
+        // Each input is bounded by the limits; a hang would show here (or as the time limit).
+        #expect(slowest < .seconds(10), "slowest input took \(slowest)")
         // The generator reaches the paths it is meant to: valid files, syntax errors, limits,
         // encodings and validation errors all occur.
         for outcome in ["valid", "syntax", "limit", "encoding", "invalidValue"] {

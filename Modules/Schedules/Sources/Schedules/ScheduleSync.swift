@@ -138,12 +138,21 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
         }
         toDescribe += unlisted.sorted().map { ($0, nil) }
+        var unavailable: String?
         for (id, summary) in toDescribe {
+            // Once Temporal is unavailable, the rest would each wait out their deadlines.
+            if let unavailable {
+                current.failed[id] = "not described: Temporal is unavailable (\(unavailable))"
+                continue
+            }
             let described: ScheduleSummary?
             do {
                 described = try await self.service.describeSchedule(id: id)
             } catch {
                 current.failed[id] = "cannot describe the schedule: \(error)"
+                if let error = error as? ScheduleServiceError, error.code == .unavailable {
+                    unavailable = error.message
+                }
                 continue
             }
             guard let described else {

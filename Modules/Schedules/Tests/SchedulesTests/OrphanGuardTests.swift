@@ -118,4 +118,23 @@ struct OrphanGuardTests {
         #expect((service.calls["create"] ?? 0) <= 2)
         #expect(report.errors.filter { $0.message.hasPrefix("not attempted") }.count >= 8)
     }
+
+    @Test("once a describe answers unavailable, the other schedules are not described")
+    func unavailableDescribesStop() async throws {
+        let service = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        let sync = ScheduleSync(service: service, applied: applied, projection: Fixtures.projection, parallelism: 4)
+        let ids = ["a", "b", "c", "d"]
+        _ = try await sync.sync(definitions: ids.map { Fixtures.definition($0) }, logger: self.logger)
+        // Every schedule was paused by hand: the list disagrees with what was applied.
+        for id in ids {
+            try await service.pauseSchedule(id: "activity-schedule-\(id)", notes: "by hand")
+            service.failDescribe("activity-schedule-\(id)", with: ScheduleServiceError(.unavailable, "refused"))
+        }
+        let describes = service.calls["describe"] ?? 0
+        let report = try await sync.sync(definitions: ids.map { Fixtures.definition($0) }, logger: self.logger)
+        #expect((service.calls["describe"] ?? 0) == describes + 1)
+        #expect(report.errors.count == 4)
+        #expect(report.errors.filter { $0.message.hasPrefix("not described: Temporal is unavailable") }.count == 3)
+    }
 }

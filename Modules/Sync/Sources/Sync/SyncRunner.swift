@@ -90,11 +90,13 @@ public struct SyncRunner<
     }
 
     /// Why the schedules stage must not delete or pause orphans after this definitions
-    /// stage: a root that did not load or a document the store refused means the live
-    /// definitions are not known in full.
+    /// stage: a root error (missing, unreadable, or empty while definitions came from it) or
+    /// a document the store refused means the live definitions are not known in full. A root
+    /// that is simply empty (nothing ever came from it) holds nothing; a sync that would
+    /// remove every schedule is still refused by the empty guard.
     static func holdReason(_ result: DocumentSyncReport) -> String? {
-        if !result.rootsNotLoaded.isEmpty {
-            return "definition root(s) \(result.rootsNotLoaded.joined(separator: ", ")) did not load"
+        if !result.rootErrors.isEmpty {
+            return "definition root(s) \(result.rootErrors.joined(separator: ", ")) did not load"
         }
         if result.storeFailures > 0 {
             return "\(result.storeFailures) definition(s) could not be stored"

@@ -123,4 +123,24 @@ struct SyncGuardTests {
             #expect(fixture.temporal.schedules["test-digest"] != nil)
         }
     }
+
+    @Test("a configured root that is simply empty (nothing came from it) holds no orphan of the other roots")
+    func emptyExtraRootHoldsNothing() async throws {
+        let fixture = try SyncFixture()
+        let empty = fixture.root.path + "-empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let roots = [fixture.root.path, empty]
+        _ = await Self.runner(fixture, roots: roots).run(stages: .standard, dryRun: false, logger: SyncFixture.logger)
+        #expect(fixture.temporal.schedules.count == 1)
+        try fixture.write(
+            "activity-definitions/digest.yaml",
+            "id: renamed\ntrigger: {type: cron, cron_expression: \"0 6 * * *\"}\naction: {type: echo}\n")
+        let report = await Self.runner(fixture, roots: roots).run(
+            stages: .standard, dryRun: false, logger: SyncFixture.logger)
+        #expect(report.ok, "\(report.errors)")
+        #expect(report.schedules?.created == 1)
+        #expect(report.schedules?.deletedOrphans == 1)
+        #expect(Set(fixture.temporal.schedules.keys) == ["test-renamed"])
+    }
 }
