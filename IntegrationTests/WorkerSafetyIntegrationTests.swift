@@ -25,12 +25,21 @@ struct WorkerSafetyIntegrationTests {
         let temporal = try await TLSProxy(plainTo: Self.temporalPort)
         let environment = ActivityCoreProcess.workerEnvironment(
             schema: schema, definitions: folder.path, prefix: prefix,
-            extra: ["TEMPORAL_ADDRESS": temporal.address, "ACTIVITY_TEMPORAL_TIMEOUT_SECONDS": "3"])
+            extra: ["TEMPORAL_ADDRESS": temporal.address])
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
         defer { worker.process.terminate() }
-        let before = try await worker.call(.GET, "/admin/definitions")
-        #expect(
-            before.list.first { $0["id"] as? String == "digest" }?["state"] as? String == "active", "\(before.text)")
+        // The schedule exists through the relay (a sync of our own too, in case the startup
+        // sync met the relay's first connection slowly on a loaded machine).
+        let first = try await worker.call(.POST, "/admin/sync")
+        #expect(first.status == 200, "\(first.text)")
+        var state: String?
+        for _ in 0..<50 {
+            let before = try await worker.call(.GET, "/admin/definitions")
+            state = before.list.first { $0["id"] as? String == "digest" }?["state"] as? String
+            if state == "active" { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(state == "active", "\(first.text)\n\(worker.logText.suffix(3_000))")
 
         await temporal.close()
         let listed = try await worker.call(.GET, "/admin/definitions")
