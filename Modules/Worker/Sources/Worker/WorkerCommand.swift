@@ -162,7 +162,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let definitions = PostgresDocumentStore<ActivityDefinition>(database: database)
         let catalog = StoreDefinitionCatalog(
-            store: definitions, schedules: TemporalScheduleService(client: temporal),
+            store: definitions,
+            schedules: TemporalScheduleService(
+                client: temporal, callTimeout: .seconds(configuration.temporalTimeoutSeconds)),
             projection: configuration.scheduleProjection, metrics: metrics)
         let admin = AdminDependencies(
             sync: sync,

@@ -43,9 +43,6 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
         }
     }
 
-    /// One describe's bounds: an operator's listing must answer while Temporal does not.
-    static let describeTimeout = Duration.seconds(3)
-
     /// Answers from PostgreSQL alone: a schedule Temporal cannot describe is `unknown` with
     /// an `error`, never a failed listing. Only a store failure throws.
     public func definitions() async throws -> [JSONValue] {
@@ -123,8 +120,10 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
 
     func view(of id: String) async throws -> ScheduleView {
         guard
-            let response = try await self.schedules.describe(
-                self.projection.scheduleID(for: id), timeout: Self.describeTimeout, attempts: 1)
+            // The service's own deadline (ACTIVITY_TEMPORAL_TIMEOUT_SECONDS): a dev server slowed
+            // by a loaded machine takes seconds per describe, and Temporal refusing connections
+            // fails at once. One that hangs costs one deadline; then the rest are not asked.
+            let response = try await self.schedules.describe(self.projection.scheduleID(for: id))
         else {
             return ScheduleView(state: "missing", nextRun: nil, lastRun: nil, missed: 0)
         }
