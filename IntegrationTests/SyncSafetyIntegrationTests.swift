@@ -4,6 +4,7 @@ import Logging
 import Postgres
 import PostgresNIO
 import Schedules
+import Sync
 import Testing
 
 /// Issue 11 against PostgreSQL and Temporal, through the `activity-core` executable: no input
@@ -55,10 +56,7 @@ struct SyncSafetyIntegrationTests {
         }
 
         func scheduleExists(_ id: String) async throws -> Bool {
-            let prefix = self.prefix
-            return try await TestTemporal.withClient { client in
-                try await TemporalScheduleService(client: client).describe(prefix + id) != nil
-            }
+            try await TestTemporal.scheduleExists(self.prefix + id)
         }
 
         /// Drops the schema and deletes the schedules (the folder goes with the setup).
@@ -226,7 +224,7 @@ struct SyncSafetyIntegrationTests {
             try setup.remove("activity-definitions/b.yaml")
             let refused = try await setup.sync(["--all"])
             #expect(refused.status == 1, "\(refused.output)")
-            #expect(Self.items(refused.report) == [SyncReportItems.allowEmpty], "\(refused.output)")
+            #expect(Self.items(refused.report) == [SyncReport.allowEmptyItem], "\(refused.output)")
             #expect(Self.count(refused.report, "definitions", "retired") == 0)
             #expect(Self.count(refused.report, "schedules", "deleted_orphans") == 0)
             let plan = try await setup.run(["plan"])
@@ -310,9 +308,4 @@ struct SyncSafetyIntegrationTests {
             #expect(try await store.records().map(\.id) == ["good"])
         }
     }
-}
-
-/// The `errors` item of a refused emptying sync (CONTRACT section 8).
-enum SyncReportItems {
-    static let allowEmpty = "allow_empty"
 }

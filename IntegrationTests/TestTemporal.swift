@@ -41,6 +41,13 @@ enum TestTemporal {
         }
     }
 
+    /// Whether the schedule `id` exists (a describe, which is consistent).
+    static func scheduleExists(_ id: String) async throws -> Bool {
+        try await Self.withClient { client in
+            try await TemporalScheduleService(client: client).describe(id) != nil
+        }
+    }
+
     /// Polls the (eventually consistent) list until `condition` holds for the owned
     /// schedules, for at most 15 s.
     static func waitForList(

@@ -78,7 +78,7 @@ struct WorkerSafetyIntegrationTests {
             schema: schema, definitions: folder.path, prefix: prefix)
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
         defer { worker.process.terminate() }
-        #expect(try await Self.scheduleExists(prefix + "keep"), "\(worker.logText)")
+        #expect(try await TestTemporal.scheduleExists(prefix + "keep"), "\(worker.logText)")
 
         // What an older version (or a hand edit) left: a spec this one cannot read, and a retry
         // interval no Temporal duration can hold.
@@ -121,7 +121,7 @@ struct WorkerSafetyIntegrationTests {
             errors.contains { ($0["message"] as? String)?.contains("keep cannot be read (column spec") == true },
             "\(sync.text)")
         #expect((sync.json["schedules"] as? [String: Any])?["deleted_orphans"] as? Int == 0, "\(sync.text)")
-        #expect(try await Self.scheduleExists(prefix + "keep"))
+        #expect(try await TestTemporal.scheduleExists(prefix + "keep"))
         let listed = try await worker.call(.GET, "/admin/definitions")
         #expect(listed.status == 200)
         #expect(listed.list.first { $0["id"] as? String == "keep" }?["error"] is String, "\(listed.text)")
@@ -133,11 +133,5 @@ struct WorkerSafetyIntegrationTests {
         #expect(try await worker.call(.GET, "/healthz").status == 200)
         #expect(try await worker.stop() == 0)
         await TestTemporal.deleteAllSchedules(prefix: prefix)
-    }
-
-    static func scheduleExists(_ id: String) async throws -> Bool {
-        try await TestTemporal.withClient { client in
-            try await TemporalScheduleService(client: client).describe(id) != nil
-        }
     }
 }

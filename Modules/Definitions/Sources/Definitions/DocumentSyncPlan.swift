@@ -77,9 +77,9 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         }
         // An unreadable row is an error until a valid file of its id replaces it (then a
         // warning: the sync repairs it).
+        let candidates = load.candidates(of: kind)
         let replacing = Dictionary(
-            load.candidates(of: kind).map { ($0.document.document.id, $0.document.location) },
-            uniquingKeysWith: { first, _ in first })
+            candidates.map { ($0.document.document.id, $0.document.location) }, uniquingKeysWith: { first, _ in first })
         for row in unreadable {
             let problem =
                 "stored \(kind.noun) \(row.id) cannot be read (column \(row.column): \(row.message))"
@@ -134,7 +134,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         var unchangedIDs: [String] = []
         var locations: [String: SourceLocation] = [:]
         var seen: Set<String> = []
-        for candidate in load.candidates(of: kind) {
+        for candidate in candidates {
             let id = candidate.document.document.id
             seen.insert(id)
             guard !protectedIDs.contains(id), let document = Document(candidate.document.document) else { continue }
@@ -185,7 +185,7 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
         }
 
         // The empty guard: never retire every live document unless asked to.
-        let live = stored.filter { !$0.isRetired }.count
+        let live = liveByRoot.values.reduce(0) { $0 + $1.count }
         let arriving = entries.filter { $0.action == .create || $0.action == .revive }.count
         var emptyRefusal: String?
         if !allowEmpty, live > 0, !retirements.isEmpty, live - retirements.count + arriving <= 0 {

@@ -211,31 +211,19 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
     }
 
     private func generation(on connection: PostgresConnection) async throws -> Int64 {
+        var query = PostgresQuery(
+            unsafeSQL: "SELECT generation FROM \(self.database.table("store_generations")) WHERE kind = $1")
+        query.binds.append(Document.kind.rawValue)
         var generation: Int64 = 0
-        for try await value in try await connection.query(self.generationQuery(), logger: self.database.logger).decode(
-            Int64.self)
-        {
+        for try await value in try await connection.query(query, logger: self.database.logger).decode(Int64.self) {
             generation = value
         }
         return generation
     }
 
-    private func generationQuery() -> PostgresQuery {
-        var query = PostgresQuery(
-            unsafeSQL: "SELECT generation FROM \(self.database.table("store_generations")) WHERE kind = $1")
-        query.binds.append(Document.kind.rawValue)
-        return query
-    }
-
     public func generation() async throws -> Int64 {
         do {
-            var generation: Int64 = 0
-            for try await value in try await self.database.client.query(
-                self.generationQuery(), logger: self.database.logger
-            ).decode(Int64.self) {
-                generation = value
-            }
-            return generation
+            return try await self.database.client.withConnection { try await self.generation(on: $0) }
         } catch {
             throw DatabaseError(.queryFailed, "cannot read the store generation: \(DatabaseError.describe(error))")
         }

@@ -4,8 +4,9 @@ import Foundation
 enum UTF8Text {
     /// The text, or the offset of the first byte that is not part of valid UTF-8.
     static func decode(_ data: Data) -> Result<String, InvalidOffset> {
-        if let offset = self.firstInvalidOffset(data) { return .failure(InvalidOffset(offset: offset)) }
-        return .success(String(decoding: data, as: UTF8.self))
+        // One validating pass for the usual valid file; the offset is searched only on failure.
+        if let text = String(validating: data, as: UTF8.self) { return .success(text) }
+        return .failure(InvalidOffset(offset: self.firstInvalidOffset(data) ?? 0))
     }
 
     struct InvalidOffset: Error, Hashable {

@@ -49,15 +49,20 @@ struct YAMLShapeCheck {
 
     /// The first limit the text passes, as a located issue; nil when it stays within them.
     func firstViolation(in yaml: String) -> DefinitionIssue? {
-        var bytes = Array(yaml.utf8)
-        return bytes.withUnsafeMutableBufferPointer { buffer in
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else { return nil }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            return self.scan(&parser)
+        // A native string is contiguous UTF-8: libyaml reads it in place, without a copy.
+        if let result = yaml.utf8.withContiguousStorageIfAvailable({ self.firstViolation(inBytes: $0) }) {
+            return result
         }
+        return Array(yaml.utf8).withUnsafeBufferPointer { self.firstViolation(inBytes: $0) }
+    }
+
+    private func firstViolation(inBytes buffer: UnsafeBufferPointer<UInt8>) -> DefinitionIssue? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        return self.scan(&parser)
     }
 
     private func scan(_ parser: inout yaml_parser_t) -> DefinitionIssue? {
