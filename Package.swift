@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "Temporal",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -203,7 +204,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "Sync", "NATS", "EventTypes", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Worker", "Sync", "NATS", "EventTypes", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings
         ),
@@ -211,6 +215,7 @@ let package = Package(
             name: "EventTypes",
             dependencies: [
                 "Definitions",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],

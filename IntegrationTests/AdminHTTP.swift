@@ -8,6 +8,8 @@ import NIOHTTP1
 struct WorkerUnderTest {
     let process: Process
     let log: URL
+    /// Standard output.
+    let output: URL
     let port: Int
     let token: String
 
@@ -16,15 +18,16 @@ struct WorkerUnderTest {
         var environment = environment
         environment["ACTIVITY_ADMIN_TOKEN"] = token
         environment["ACTIVITY_HTTP_PORT"] = "0"
-        environment["LOG_LEVEL"] = environment["LOG_LEVEL"] == "debug" ? "debug" : "info"
-        let (process, _, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
+        let level = environment["LOG_LEVEL"] ?? ""
+        environment["LOG_LEVEL"] = ["debug", "trace"].contains(level) ? level : "info"
+        let (process, out, err) = try ActivityCoreProcess.start(["worker"], environment: environment)
         let text = try await ActivityCoreProcess.waitForLog(
             "worker running", in: err, of: process, timeout: .seconds(60))
         guard let port = Self.port(in: text) else {
             process.terminate()
             throw WorkerUnderTestError("the worker did not report its HTTP port: \(text)")
         }
-        return WorkerUnderTest(process: process, log: err, port: port, token: token)
+        return WorkerUnderTest(process: process, log: err, output: out, port: port, token: token)
     }
 
     /// From `http.port=NNN` (text logs) or `"http.port":"NNN"` (JSON logs).
@@ -36,6 +39,31 @@ struct WorkerUnderTest {
     }
 
     var logText: String { (try? String(contentsOf: self.log, encoding: .utf8)) ?? "" }
+    var outputText: String { (try? String(contentsOf: self.output, encoding: .utf8)) ?? "" }
+
+    /// The value of one Prometheus sample (`name{labels}` exactly as exposed), or nil.
+    func metric(_ sample: String) async throws -> Double? {
+        let text = try await self.call(.GET, "/metrics").text
+        for line in text.split(separator: "\n") where line.hasPrefix(sample + " ") {
+            return Double(line.dropFirst(sample.count + 1))
+        }
+        return nil
+    }
+
+    /// Polls `GET /admin/runs?activity_id=` until `done` holds for the list, for at most
+    /// `timeout`; returns the last list.
+    func runs(
+        of activityID: String, timeout: Duration = .seconds(60), until done: ([[String: Any]]) -> Bool
+    ) async throws -> [[String: Any]] {
+        let deadline = ContinuousClock.now + timeout
+        var runs: [[String: Any]] = []
+        repeat {
+            runs = try await self.call(.GET, "/admin/runs?activity_id=\(activityID)").list
+            if done(runs) { return runs }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < deadline
+        return runs
+    }
 
     struct Answer {
         var status: Int

@@ -15,9 +15,10 @@ final class TLSProxy: Sendable {
 
     var address: String { "127.0.0.1:\(self.port)" }
 
-    /// A plain TCP relay to `upstreamPort`.
-    convenience init(plainTo upstreamPort: Int) async throws {
-        try await self.init(upstreamPort: upstreamPort, context: nil)
+    /// A plain TCP relay to `upstreamPort`, on `port` (0 = any free one; a relay closed
+    /// before may be opened again on its port: the server "restarted").
+    convenience init(plainTo upstreamPort: Int, port: Int = 0) async throws {
+        try await self.init(upstreamPort: upstreamPort, context: nil, port: port)
     }
 
     convenience init(upstreamPort: Int, certificate: String, key: String, clientCA: String? = nil) async throws {
@@ -30,10 +31,10 @@ final class TLSProxy: Sendable {
             tls.certificateVerification = .noHostnameVerification
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
         }
-        try await self.init(upstreamPort: upstreamPort, context: try NIOSSLContext(configuration: tls))
+        try await self.init(upstreamPort: upstreamPort, context: try NIOSSLContext(configuration: tls), port: 0)
     }
 
-    private init(upstreamPort: Int, context: NIOSSLContext?) async throws {
+    private init(upstreamPort: Int, context: NIOSSLContext?, port: Int) async throws {
         let connections = ConnectionSet()
         self.connections = connections
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -49,7 +50,7 @@ final class TLSProxy: Sendable {
                     Self.connect(downstream, front: NIOLoopBound(front, eventLoop: downstream.eventLoop), upstreamPort)
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: "127.0.0.1", port: port)
             .get()
         self.port = self.channel.localAddress?.port ?? 0
     }

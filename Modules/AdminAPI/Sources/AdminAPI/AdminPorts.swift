@@ -76,3 +76,14 @@ public struct AdminDependencies: Sendable {
         self.startedAt = startedAt
     }
 }
+
+extension AdminDependencies: CustomStringConvertible, CustomReflectable {
+    /// Never the admin token.
+    public var description: String {
+        "AdminDependencies(adminToken: \(self.adminToken == nil ? "unset" : "<redacted>"))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["adminToken": self.adminToken == nil ? "unset" : "<redacted>"], displayStyle: .struct)
+    }
+}

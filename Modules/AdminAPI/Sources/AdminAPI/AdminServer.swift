@@ -4,7 +4,7 @@ import NIOCore
 import ServiceLifecycle
 
 /// The HTTP server on `ACTIVITY_HTTP_HOST:ACTIVITY_HTTP_PORT`, a service of the worker.
-public struct AdminServer: Service {
+public struct AdminServer: Service, CustomStringConvertible {
     let application: Application<RouterResponder<BasicRequestContext>>
 
     /// `onRunning` gets the bound port (useful with port 0).
@@ -23,4 +23,10 @@ public struct AdminServer: Service {
     public func run() async throws {
         try await self.application.run()
     }
+}
+
+extension AdminServer {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    public var description: String { "AdminServer" }
 }

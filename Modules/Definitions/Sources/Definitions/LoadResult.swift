@@ -86,3 +86,20 @@ public enum DocumentKind: String, Sendable, Hashable {
         }
     }
 }
+
+extension LoadResult {
+    /// Subjects that more than one enabled event type (in valid files) names, with where each
+    /// is defined: a sync error (CONTRACT section 8), since untyped events on that subject
+    /// could only go to one of them.
+    public var sharedEventTypeSubjects: [(subject: String, owners: [(id: String, location: SourceLocation)])] {
+        var bySubject: [String: [(id: String, location: SourceLocation)]] = [:]
+        for candidate in self.candidates(of: .eventType) {
+            guard case .eventType(let type) = candidate.document.document, type.enabled, let subject = type.subject
+            else { continue }
+            bySubject[subject, default: []].append((type.id, candidate.document.location))
+        }
+        return bySubject.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { subject, owners in
+            (subject, owners.sorted { $0.id < $1.id })
+        }
+    }
+}

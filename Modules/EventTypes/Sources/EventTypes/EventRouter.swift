@@ -18,6 +18,7 @@ public final class EventRouter: Sendable {
         public var unmatched = 0
         public var rejected = 0
         public var failed = 0
+        public var deadLettered = 0
     }
 
     /// What happened to one event.
@@ -26,13 +27,23 @@ public final class EventRouter: Sendable {
         case unmatched(String)
         case rejected(String)
         case failed(String)
+        /// Failed on its last allowed delivery: terminated, counted, logged and announced.
+        case deadLettered(String)
     }
+
+    /// The largest event body routed (CONTRACT section 8); a larger one is rejected.
+    public static let maxBodyBytes = 512 * 1024
+    /// The type of the envelope announcing a dead-lettered event, and its subject.
+    public static let deadLetteredType = "org.activity.event.dead_lettered"
 
     let source: any EventSource
     let starter: any WorkflowStarter
     let index: any RoutingIndexProvider
     let logger: Logger
     public let retryDelay: Duration
+    /// The consumer's delivery limit: an event that fails its last delivery is dead-lettered.
+    public let maxDeliver: Int?
+    let deadLetters: (any DeadLetterPublisher)?
     private let counts = Mutex(Counts())
     let metrics: EventRouterMetrics
 
@@ -42,8 +53,12 @@ public final class EventRouter: Sendable {
         index: any RoutingIndexProvider,
         logger: Logger,
         retryDelay: Duration = .seconds(2),
+        maxDeliver: Int? = nil,
+        deadLetters: (any DeadLetterPublisher)? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
+        self.maxDeliver = maxDeliver
+        self.deadLetters = deadLetters
         self.source = source
         self.starter = starter
         self.index = index
@@ -58,6 +73,7 @@ public final class EventRouter: Sendable {
     /// acknowledged on its own, so order does not matter); returns how many events it handled.
     @discardableResult
     public func pollOnce(batch: Int = 64, expires: Duration = .seconds(5)) async throws -> Int {
+        await self.index.beforeBatch()
         let (events, arrivals) = AsyncStream<ReceivedEvent>.makeStream()
         async let handled: Void = withTaskGroup(of: Void.self) { handlers in
             for await event in events {
@@ -83,11 +99,17 @@ public final class EventRouter: Sendable {
     /// Handles one event, acknowledging it when it is done with.
     public func handle(_ event: ReceivedEvent) async -> Outcome {
         self.counts.withLock { $0.received += 1 }
-        let outcome = await self.decide(event)
+        var outcome = await self.decide(event)
         do {
             switch outcome {
-            case .failed:
-                try await event.nak(self.retryDelay)
+            case .failed(let reason):
+                if let maxDeliver = self.maxDeliver, let count = event.deliveryCount, count >= maxDeliver {
+                    outcome = .deadLettered(reason)
+                    try await event.term(String(reason.prefix(200)))
+                    await self.announceDeadLetter(event, reason: reason, deliveries: count)
+                } else {
+                    try await event.nak(self.retryDelay)
+                }
             default:
                 try await event.ack()
             }
@@ -105,12 +127,58 @@ public final class EventRouter: Sendable {
             case .unmatched: counts.unmatched += 1
             case .rejected: counts.rejected += 1
             case .failed: counts.failed += 1
+            case .deadLettered: counts.deadLettered += 1
             }
         }
         return outcome
     }
 
+    /// Logs the event given up on and publishes `org.activity.event.dead_lettered` (not for a
+    /// dead-letter envelope itself: a failing handler of those would loop).
+    private func announceDeadLetter(_ event: ReceivedEvent, reason: String, deliveries: Int) async {
+        let envelope = try? EventEnvelope(body: event.body, messageID: event.messageID, deliveryID: event.deliveryID)
+        let stream = event.stream ?? ""
+        let sequence = event.sequence.map(String.init) ?? ""
+        self.logger.error(
+            "event dead-lettered after its last delivery",
+            metadata: [
+                "nats.stream": "\(stream)", "nats.sequence": "\(sequence)", "event.deliveries": "\(deliveries)",
+                "event.id": "\(envelope?.id ?? "")", "event.subject": "\(event.subject)", "reason": "\(reason)",
+            ])
+        guard let deadLetters = self.deadLetters, envelope?.type != Self.deadLetteredType else { return }
+        let id = "\(stream):\(sequence.isEmpty ? (envelope?.id ?? "") : sequence):dead_lettered"
+        let announcement = JSONValue.object([
+            "id": .string(id),
+            "type": .string(Self.deadLetteredType),
+            "version": .string("1.0"),
+            "timestamp": .string(Date().formatted(.iso8601)),
+            "publisher": .string("activity-core"),
+            "attributes": .object([
+                "stream": .string(stream),
+                "sequence": event.sequence.map { .integer(Int64(clamping: $0)) } ?? .null,
+                "event_id": envelope.map { .string($0.id) } ?? .null,
+                "event_type": envelope?.type.map { .string($0) } ?? .null,
+                "subject": .string(event.subject),
+                "deliveries": .integer(Int64(deliveries)),
+                "reason": .string(String(reason.prefix(1_000))),
+            ]),
+        ])
+        do {
+            try await deadLetters.publish(deadLetter: announcement, messageID: id)
+        } catch {
+            self.logger.error(
+                "cannot publish the dead-letter envelope",
+                metadata: ["nats.stream": "\(stream)", "nats.sequence": "\(sequence)", "error": "\(error)"])
+        }
+    }
+
     private func decide(_ event: ReceivedEvent) async -> Outcome {
+        guard event.body.count <= Self.maxBodyBytes else {
+            let reason = "event body is \(event.body.count) bytes; the limit is \(Self.maxBodyBytes)"
+            self.logger.warning(
+                "event rejected", metadata: ["event.subject": "\(event.subject)", "error": "\(reason)"])
+            return .rejected(reason)
+        }
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope(body: event.body, messageID: event.messageID, deliveryID: event.deliveryID)

@@ -1,3 +1,4 @@
+import Definitions
 import Foundation
 
 /// One message from the event stream, with its acknowledgements.
@@ -10,23 +11,39 @@ public struct ReceivedEvent: Sendable {
     /// ID when neither the body nor `messageID` has one, so a redelivery after a partial
     /// failure starts no workflow twice.
     public var deliveryID: String?
+    /// Which delivery of this message this is (1 = the first), when the source knows.
+    public var deliveryCount: Int?
+    /// The stream and sequence of the message, when it came from a stream (for the log and
+    /// the dead-letter envelope).
+    public var stream: String?
+    public var sequence: UInt64?
     public var ack: @Sendable () async throws -> Void
     public var nak: @Sendable (_ delay: Duration) async throws -> Void
+    /// Ends the message for good (JetStream `+TERM`): it is never delivered again.
+    public var term: @Sendable (_ reason: String) async throws -> Void
 
     public init(
         subject: String,
         body: Data,
         messageID: String?,
         deliveryID: String? = nil,
+        deliveryCount: Int? = nil,
+        stream: String? = nil,
+        sequence: UInt64? = nil,
         ack: @escaping @Sendable () async throws -> Void,
-        nak: @escaping @Sendable (_ delay: Duration) async throws -> Void
+        nak: @escaping @Sendable (_ delay: Duration) async throws -> Void,
+        term: (@Sendable (_ reason: String) async throws -> Void)? = nil
     ) {
         self.subject = subject
         self.body = body
         self.messageID = messageID
         self.deliveryID = deliveryID
+        self.deliveryCount = deliveryCount
+        self.stream = stream
+        self.sequence = sequence
         self.ack = ack
         self.nak = nak
+        self.term = term ?? { _ in try await ack() }
     }
 }
 
@@ -46,4 +63,17 @@ public protocol WorkflowStarter: Sendable {
 /// Supplies the current routing index; refreshed when definitions or event types change.
 public protocol RoutingIndexProvider: Sendable {
     func currentIndex() async throws -> RoutingIndex
+    /// Called before each fetch: a provider that cannot be told of changes right now (its
+    /// notifications are down) checks for them here, once per batch.
+    func beforeBatch() async
+}
+
+extension RoutingIndexProvider {
+    public func beforeBatch() async {}
+}
+
+/// Where the router announces an event it gave up on (`org.activity.event.dead_lettered`):
+/// NATS in production.
+public protocol DeadLetterPublisher: Sendable {
+    func publish(deadLetter envelope: JSONValue, messageID: String) async throws
 }

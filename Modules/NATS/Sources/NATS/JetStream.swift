@@ -52,15 +52,20 @@ public struct JetStream: Sendable {
         return true
     }
 
-    /// Creates the stream with `subjects`, or adds the missing ones to an existing stream
-    /// (its other settings are left as they are). Returns the stream's subjects.
+    /// Creates the stream with `subjects` and the given limits (`max_age`, `max_bytes`; nil =
+    /// unlimited), or adds the missing subjects to an existing stream (its other settings,
+    /// limits included, are left as they are). Returns the stream's subjects.
     @discardableResult
-    public func ensureStream(_ name: String, subjects: [String]) async throws -> [String] {
+    public func ensureStream(
+        _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil
+    ) async throws -> [String] {
         guard let existing = try await self.streamSubjects(name) else {
-            let reply = try await self.api(
-                "STREAM.CREATE.\(name)",
-                ["name": name, "subjects": subjects, "retention": "limits", "storage": "file", "discard": "old"]
-            )
+            var config: [String: Any] = [
+                "name": name, "subjects": subjects, "retention": "limits", "storage": "file", "discard": "old",
+            ]
+            if let maxAge { config["max_age"] = Self.nanoseconds(maxAge) }
+            if let maxBytes { config["max_bytes"] = maxBytes }
+            let reply = try await self.api("STREAM.CREATE.\(name)", config)
             if let error = reply["error"] as? [String: Any] {
                 throw try await self.overlapError(error, stream: name, subjects: subjects)
             }
@@ -80,17 +85,46 @@ public struct JetStream: Sendable {
         return existing + missing
     }
 
-    /// Creates (or keeps) a durable pull consumer with explicit acks.
-    public func ensureConsumer(stream: String, durable: String, ackWait: Duration = .seconds(30)) async throws {
+    /// Creates a durable pull consumer with explicit acks, starting at the stream's first
+    /// message, or updates an existing one to `maxDeliver` (nil = unlimited): JetStream treats
+    /// a create of an existing name as an update of its editable settings.
+    public func ensureConsumer(
+        stream: String, durable: String, ackWait: Duration = .seconds(30), maxDeliver: Int? = nil
+    ) async throws {
         let config: [String: Any] = [
             "durable_name": durable, "ack_policy": "explicit", "deliver_policy": "all",
-            "ack_wait": Int64(ackWait.components.seconds) * 1_000_000_000, "max_deliver": -1,
+            "ack_wait": Self.nanoseconds(ackWait), "max_deliver": maxDeliver ?? -1,
         ]
         let reply = try await self.api(
             "CONSUMER.CREATE.\(stream).\(durable)", ["stream_name": stream, "config": config])
         if let error = reply["error"] as? [String: Any] {
             throw Self.error(error, doing: "create consumer \(durable) on \(stream)")
         }
+    }
+
+    /// A consumer's `max_deliver`, or nil when there is no such consumer.
+    public func consumerMaxDeliver(stream: String, durable: String) async throws -> Int? {
+        let reply = try await self.api("CONSUMER.INFO.\(stream).\(durable)", [:])
+        if let error = reply["error"] as? [String: Any] {
+            if (error["code"] as? Int) == 404 { return nil }
+            throw Self.error(error, doing: "consumer info \(durable)")
+        }
+        return (reply["config"] as? [String: Any])?["max_deliver"] as? Int ?? -1
+    }
+
+    /// A stream's `max_age` and `max_bytes` (0 and -1 = unlimited), or nil when there is no
+    /// such stream.
+    public func streamLimits(_ name: String) async throws -> (maxAge: Duration, maxBytes: Int64)? {
+        try await self.streamInfo(name).map { info in
+            let config = info["config"] as? [String: Any] ?? [:]
+            let age = (config["max_age"] as? NSNumber)?.int64Value ?? 0
+            return (.nanoseconds(age), (config["max_bytes"] as? NSNumber)?.int64Value ?? -1)
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, overflow) = duration.components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : seconds &+ duration.components.attoseconds / 1_000_000_000
     }
 
     /// Whether the durable consumer exists.
@@ -222,6 +256,26 @@ public struct JetStreamMessage: Sendable {
         let offset = tokens.count >= 12 ? 4 : 2
         guard tokens.count >= offset + 7, let sequence = UInt64(tokens[offset + 3]) else { return nil }
         return (tokens[offset], sequence)
+    }
+
+    /// Which delivery of the message this is (1 = the first), from the ack subject.
+    public var deliveryCount: Int? {
+        self.message.replyTo.flatMap(Self.deliveryCount(ackSubject:))
+    }
+
+    static func deliveryCount(ackSubject reply: String) -> Int? {
+        guard reply.hasPrefix("$JS.ACK.") else { return nil }
+        let tokens = reply.split(separator: ".").map(String.init)
+        let offset = tokens.count >= 12 ? 4 : 2
+        guard tokens.count >= offset + 7 else { return nil }
+        return Int(tokens[offset + 2])
+    }
+
+    /// The message is given up on: never delivered again (`+TERM`, with the reason on
+    /// servers that take one; older ones ignore a reason, so it is sent only when asked).
+    public func term(reason: String? = nil) async throws {
+        let reason = reason.map { $0.filter { !$0.isNewline } } ?? ""
+        try await self.reply(reason.isEmpty ? "+TERM" : "+TERM \(reason)")
     }
 
     /// Still working on it: restart the ack wait.

@@ -60,8 +60,21 @@ public struct NATSConfiguration: Sendable, Hashable {
     }
 
     /// The URL with any credentials replaced, for messages.
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://") else { return text }
         return String(text[..<scheme.upperBound]) + "***@" + String(text[text.index(after: at)...])
+    }
+}
+
+extension NATSConfiguration.Server: CustomReflectable {
+    /// `host:port` and whether credentials are set, never their values.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "host": self.host, "port": self.port, "user": self.user as Any,
+                "credentials": self.password != nil || self.token != nil ? "<redacted>" : "none",
+                "requiresTLS": self.requiresTLS,
+            ], displayStyle: .struct)
     }
 }

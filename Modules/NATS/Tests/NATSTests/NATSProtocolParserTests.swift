@@ -135,6 +135,26 @@ struct NATSProtocolParserTests {
         #expect(new?.sequence == 42)
         #expect(JetStreamMessage.streamSequence(ackSubject: "_INBOX.abc") == nil)
         #expect(JetStreamMessage.streamSequence(ackSubject: "$JS.ACK.EVENTS.router.1.x.7.1.3") == nil)
+        // The delivery count (what dead-lettering counts against max_deliver).
+        #expect(JetStreamMessage.deliveryCount(ackSubject: "$JS.ACK.EVENTS.router.3.42.7.1700000000000000000.3") == 3)
+        #expect(
+            JetStreamMessage.deliveryCount(ackSubject: "$JS.ACK.hub.ACCHASH.EVENTS.router.10.42.8.17000.3.tok") == 10)
+        #expect(JetStreamMessage.deliveryCount(ackSubject: "_INBOX.abc") == nil)
+    }
+
+    @Test("stream, consumer and subject names are checked as nats-server checks them")
+    func names() {
+        #expect(NATSNames.nameProblem("ACTIVITY_EVENTS") == nil)
+        #expect(NATSNames.nameProblem("activity-core-router") == nil)
+        for bad in ["", "a.b", "a*", "a>", "a b", "a/b", "a\\b", "a\tb", String(repeating: "x", count: 256)] {
+            #expect(NATSNames.nameProblem(bad) != nil, "\(bad)")
+        }
+        for good in ["activity.>", "org.>", "gitea.*.push", "a", "a.b*"] {
+            #expect(NATSNames.subjectProblem(good) == nil, "\(good)")
+        }
+        for bad in ["", "a..b", ".a", "a.", "a.>.b", "a b", "a.\u{7}"] {
+            #expect(NATSNames.subjectProblem(bad) != nil, "\(bad)")
+        }
     }
 
     @Test("an INFO with tls_required is recognised")

@@ -4,7 +4,9 @@ import PostgresNIO
 
 /// A PostgreSQL connection URL: `postgres://`, `postgresql://` or `postgresql+asyncpg://`,
 /// with `user:password@host:port/database` and the `sslmode` query parameter.
-public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
+public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public enum SSLMode: String, Sendable, Hashable, CaseIterable {
         case disable, allow, prefer, require
         case verifyCA = "verify-ca"
@@ -65,6 +67,13 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let credentials = self.password == nil ? self.username : "\(self.username):***"
         return "postgres://\(credentials)@\(self.host):\(self.port)/\(self.database ?? "")"
+    }
+
+    public var debugDescription: String { self.description }
+
+    /// Reflection (what libraries print of a value they are given) shows no password either.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["url": self.description], displayStyle: .struct)
     }
 
     /// The configuration of a single connection (the startup check).

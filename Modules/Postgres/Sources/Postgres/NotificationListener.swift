@@ -3,16 +3,19 @@ import PostgresNIO
 
 /// Holds one dedicated connection that `LISTEN`s on a channel and calls `onChange` for each
 /// notification, for as long as the task runs. A lost connection is opened again with
-/// backoff, and `onChange` is called after every (re)connect too, because notifications sent
-/// while nobody listened are gone.
+/// backoff (cut short by `state.retryNow()`), and `onChange` is called after every
+/// (re)connect too, because notifications sent while nobody listened are gone.
 public struct NotificationListener: Sendable {
     public let url: DatabaseURL
     public let channel: String
+    /// Whether it listens now; `retryNow()` there cuts a reconnect wait short.
+    public let state: ListenerState
     let logger: Logger
 
-    public init(url: DatabaseURL, channel: String, logger: Logger) {
+    public init(url: DatabaseURL, channel: String, state: ListenerState = ListenerState(), logger: Logger) {
         self.url = url
         self.channel = channel
+        self.state = state
         self.logger = logger
     }
 
@@ -30,6 +33,7 @@ public struct NotificationListener: Sendable {
                             self.logger.info("LISTEN connection restored", metadata: ["pg.channel": "\(self.channel)"])
                         }
                         connected = true
+                        self.state.setListening(true)
                         delay = .milliseconds(250)
                         await onChange(nil)
                         for try await notification in notifications {
@@ -41,7 +45,9 @@ public struct NotificationListener: Sendable {
                     throw error
                 }
                 try? await connection.close()
+                self.state.setListening(false)
             } catch {
+                self.state.setListening(false)
                 if Task.isCancelled { return }
                 self.logger.warning(
                     "LISTEN connection failed; retrying",
@@ -50,7 +56,7 @@ public struct NotificationListener: Sendable {
                         "retry.in": "\(delay)",
                     ])
             }
-            try? await Task.sleep(for: delay)
+            await self.state.wait(delay)
             delay = min(delay * 2, .seconds(10))
         }
     }

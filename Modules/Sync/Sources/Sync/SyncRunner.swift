@@ -62,6 +62,14 @@ public struct SyncRunner<
                     load: load, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
                 report.eventTypes = SyncReport.Counts(result)
                 report.add(result, stage: .eventTypes)
+                for shared in load.sharedEventTypeSubjects {
+                    let owners = shared.owners.map { "\($0.id) (\($0.location))" }.joined(separator: " and ")
+                    report.addError(
+                        stage: .eventTypes, item: shared.subject,
+                        message:
+                            "event types \(owners) have the same subject \(shared.subject); untyped events on it go to \(shared.owners[0].id) only: give each its own subject or disable one"
+                    )
+                }
             } catch {
                 report.addError(stage: .eventTypes, item: "store", message: "\(error)")
             }

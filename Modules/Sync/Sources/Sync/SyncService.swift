@@ -22,6 +22,9 @@ public final class SyncService: Sendable {
     let logger: Logger
     /// The background loop's period, for status; 0 = off.
     public let intervalSeconds: Int
+    /// Runs after every sync that wrote (not a dry run), before the sync answers: the
+    /// worker refreshes its own routing index here, so the next event sees the change.
+    let afterSync: (@Sendable (SyncReport) async -> Void)?
     private let state = Mutex(State())
 
     public init(
@@ -29,8 +32,10 @@ public final class SyncService: Sendable {
         lock: any SyncLock,
         intervalSeconds: Int = 0,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        logger: Logger
+        logger: Logger,
+        afterSync: (@Sendable (SyncReport) async -> Void)? = nil
     ) {
+        self.afterSync = afterSync
         self.runner = runner
         self.lock = lock
         self.intervalSeconds = intervalSeconds
@@ -57,6 +62,7 @@ public final class SyncService: Sendable {
                 self.started()
                 let report = await self.runner.run(
                     stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
+                if !dryRun, let afterSync = self.afterSync { await afterSync(report) }
                 self.finished(report)
                 return report
             }

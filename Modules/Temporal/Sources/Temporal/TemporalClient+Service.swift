@@ -2,7 +2,7 @@ import ServiceLifecycle
 
 /// Runs a `TemporalClient`'s connection as a ServiceLifecycle service: started with the
 /// group, shut down gracefully (calls in flight finish) when the group stops.
-public struct TemporalClientService: Service {
+public struct TemporalClientService: Service, CustomStringConvertible {
     public let client: TemporalClient
 
     public init(client: TemporalClient) {
@@ -27,4 +27,10 @@ extension TemporalClient {
             try await service.getSystemInfo(request, metadata: metadata, options: options)
         }
     }
+}
+
+extension TemporalClientService {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    public var description: String { "TemporalClientService" }
 }

@@ -131,6 +131,9 @@ public final class TemporalClient: Sendable {
         let maxAttempts = max(1, attempts ?? self.configuration.maxAttempts)
         var options = CallOptions.defaults
         options.timeout = timeout
+        // The official SDKs' limit: a long history arrives whole.
+        options.maxRequestMessageBytes = Self.maxMessageBytes
+        options.maxResponseMessageBytes = Self.maxMessageBytes
         var delay = Duration.milliseconds(100)
         var attempt = 1
         while true {
@@ -153,6 +156,17 @@ public final class TemporalClient: Sendable {
         }
     }
 
+    /// The largest gRPC message sent or received (128 MiB, as the official SDKs).
+    public static let maxMessageBytes = 128 * 1024 * 1024
+
+    /// RESOURCE_EXHAUSTED because of a message's size (ours: "exceeded the configured maximum
+    /// payload size"; grpc-go's: "message larger than max"), not a rate limit.
+    static func isMessageSize(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return text.contains("maximum payload size") || text.contains("larger than max")
+            || text.contains("exceeds size limit") || text.contains("too large")
+    }
+
     static func map(_ error: any Error, method: String) -> TemporalError {
         if let error = error as? TemporalError { return error }
         guard let rpc = error as? RPCError else {
@@ -165,7 +179,7 @@ public final class TemporalClient: Sendable {
             case .alreadyExists: .alreadyExists
             case .notFound: .notFound
             case .invalidArgument: .invalidArgument
-            case .resourceExhausted: .resourceExhausted
+            case .resourceExhausted: Self.isMessageSize(rpc.message) ? .messageTooLarge : .resourceExhausted
             case .deadlineExceeded: .deadlineExceeded
             case .cancelled: .cancelled
             case .permissionDenied, .unauthenticated: .permissionDenied

@@ -51,3 +51,24 @@ public struct TemporalConfiguration: Sendable, Hashable {
         "activity-core@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 }
+
+extension TemporalConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Everything but the API key, which shows as `<redacted>` when set.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "address": self.address, "namespace": self.namespace, "identity": self.identity,
+                "tlsCertificatePath": self.tlsCertificatePath as Any, "tlsKeyPath": self.tlsKeyPath as Any,
+                "tlsCAPath": self.tlsCAPath as Any, "apiKey": self.apiKey.map { _ in "<redacted>" } as Any,
+                "maxAttempts": self.maxAttempts,
+            ], displayStyle: .struct)
+    }
+
+    public var description: String {
+        let fields = self.customMirror.children.map { "\($0.label ?? "?"): \(String(describing: $0.value))" }
+        return "TemporalConfiguration(\(fields.joined(separator: ", ")))"
+    }
+
+    public var debugDescription: String { self.description }
+}

@@ -11,6 +11,8 @@ public struct TemporalError: Error, Sendable, Hashable, CustomStringConvertible 
         case cancelled
         case permissionDenied
         case failedPrecondition
+        /// A message over gRPC's size limit (either side): sending it again cannot help.
+        case messageTooLarge
         case other
     }
 

@@ -17,10 +17,22 @@ public final class HTTPReceiver: Sendable {
         public var receivedAt: ContinuousClock.Instant
     }
 
+    /// What the body of each answer is.
+    public enum ReplyBody: Sendable {
+        /// `{"ok":true}`.
+        case json
+        /// Headers announcing `declaredLength` bytes, one byte of body, then nothing (the
+        /// connection stays open): a receiver that hangs in the middle of its reply.
+        case stalled(declaredLength: Int)
+        /// A JSON string of about `bytes` bytes.
+        case large(bytes: Int)
+    }
+
     struct State {
         var requests: [Request] = []
         var statuses: [Int]
         var delay: Duration
+        var reply: ReplyBody = .json
     }
 
     /// The shared, locked state (a class, because a `Mutex` cannot be copied into handlers).
@@ -36,8 +48,8 @@ public final class HTTPReceiver: Sendable {
     private let channel: any Channel
     public let port: Int
 
-    public init(statuses: [Int] = [200], delay: Duration = .zero) async throws {
-        let recorder = Recorder(State(statuses: statuses, delay: delay))
+    public init(statuses: [Int] = [200], delay: Duration = .zero, reply: ReplyBody = .json) async throws {
+        let recorder = Recorder(State(statuses: statuses, delay: delay, reply: reply))
         self.recorder = recorder
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -100,22 +112,35 @@ public final class HTTPReceiver: Sendable {
                     body: self.body,
                     receivedAt: ContinuousClock.now
                 )
-                let (status, delay) = self.recorder.state.withLock { state -> (Int, Duration) in
+                let (status, delay, reply) = self.recorder.state.withLock { state -> (Int, Duration, ReplyBody) in
                     let index = min(state.requests.count, state.statuses.count - 1)
                     state.requests.append(request)
-                    return (state.statuses[index], state.delay)
+                    return (state.statuses[index], state.delay, state.reply)
                 }
                 let channel = context.channel
                 let loop = context.eventLoop
                 let respond: @Sendable () -> Void = {
+                    let body: String
+                    var declared: Int?
+                    switch reply {
+                    case .json: body = #"{"ok":true}"#
+                    case .stalled(let length):
+                        body = "{"
+                        declared = length
+                    case .large(let bytes): body = "\"" + String(repeating: "x", count: max(0, bytes - 2)) + "\""
+                    }
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: "application/json")
-                    headers.add(name: "Content-Length", value: "11")
+                    headers.add(name: "Content-Length", value: "\(declared ?? body.utf8.count)")
                     let head = HTTPResponseHead(
                         version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
                     channel.write(HTTPServerResponsePart.head(head), promise: nil)
-                    channel.write(
-                        HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: #"{"ok":true}"#))), promise: nil)
+                    guard declared == nil else {
+                        channel.writeAndFlush(
+                            HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil)
+                        return
+                    }
+                    channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil)
                     channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
                 }
                 if delay == .zero {

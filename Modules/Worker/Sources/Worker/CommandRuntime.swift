@@ -78,15 +78,18 @@ struct CommandRuntime: Sendable {
 
     /// The shared sync service over this runtime's stores and Temporal, holding the
     /// cross-replica advisory lock while it syncs. A long-lived service passes a parse cache.
+    /// `afterSync` runs after each sync that wrote, before it answers.
     func syncService(
-        intervalSeconds: Int = 0, metrics: any MetricsFactory = NOOPMetricsHandler.instance, cache: ParseCache? = nil
+        intervalSeconds: Int = 0, metrics: any MetricsFactory = NOOPMetricsHandler.instance, cache: ParseCache? = nil,
+        afterSync: (@Sendable (SyncReport) async -> Void)? = nil
     ) -> SyncService {
         SyncService(
             runner: self.runner(cache: cache),
             lock: PostgresSyncLock(database: self.database),
             intervalSeconds: intervalSeconds,
             metrics: metrics,
-            logger: self.logger
+            logger: self.logger,
+            afterSync: afterSync
         )
     }
 

@@ -1,3 +1,4 @@
+import NATS
 import Postgres
 import Schedules
 
@@ -36,7 +37,20 @@ extension Configuration {
         }
         if let (_, value) = reader.first("TEMPORAL_ADDRESS", "TEMPORAL_HOST") { self.temporalAddress = value }
         try Self.checkHostPort(self.temporalAddress, variable: reader.lastName ?? "TEMPORAL_ADDRESS")
-        if let (_, value) = reader.first("TEMPORAL_NAMESPACE") { self.temporalNamespace = value }
+        if let (name, value) = reader.first("TEMPORAL_NAMESPACE") {
+            // What the Temporal server takes (1 to 1000 bytes of UTF-8); whitespace and control
+            // characters are refused here too (no namespace has them; a stray one is a typo).
+            guard value.utf8.count <= 1_000,
+                !value.unicodeScalars.contains(where: {
+                    $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                })
+            else {
+                throw ConfigurationError(
+                    variable: name,
+                    "expected a Temporal namespace: at most 1000 bytes, no whitespace or control characters")
+            }
+            self.temporalNamespace = value
+        }
         self.temporalTLSCertPath = reader.first("TEMPORAL_TLS_CERT")?.1
         self.temporalTLSKeyPath = reader.first("TEMPORAL_TLS_KEY")?.1
         self.temporalTLSCAPath = reader.first("TEMPORAL_TLS_CA")?.1
@@ -97,15 +111,48 @@ extension Configuration {
             guard !subjects.isEmpty else {
                 throw ConfigurationError(variable: name, "expected comma-separated NATS subjects")
             }
+            for subject in subjects {
+                if let problem = NATSNames.subjectProblem(subject) {
+                    throw ConfigurationError(variable: name, "\"\(subject)\" is not a NATS subject: \(problem)")
+                }
+            }
             self.eventSubjects = subjects
         }
         // Set but empty means core NATS (contract), unlike the other variables.
         if let value = environment["ACTIVITY_EVENT_STREAM"] {
-            self.eventStream = value.trimmingCharacters(in: .whitespaces)
+            let stream = value.trimmingCharacters(in: .whitespaces)
+            if !stream.isEmpty, let problem = NATSNames.nameProblem(stream) {
+                throw ConfigurationError(
+                    variable: "ACTIVITY_EVENT_STREAM", "\"\(stream)\" is not a JetStream stream name: \(problem)")
+            }
+            self.eventStream = stream
         }
         if let (name, value) = reader.first("ACTIVITY_EVENT_CONSUMER") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a durable consumer name") }
+            if let problem = NATSNames.nameProblem(value) {
+                throw ConfigurationError(variable: name, "\"\(value)\" is not a JetStream consumer name: \(problem)")
+            }
             self.eventConsumer = value
+        }
+        if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_DELIVER") {
+            guard let count = Int(value), (1...1_000).contains(count) else {
+                throw ConfigurationError(variable: name, "expected a number of deliveries from 1 to 1000")
+            }
+            self.eventMaxDeliver = count
+        }
+        if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_AGE_SECONDS") {
+            // Nanoseconds on the wire: 100 years fit an Int64 easily.
+            guard let seconds = Int(value), (1...3_153_600_000).contains(seconds) else {
+                throw ConfigurationError(
+                    variable: name, "expected a number of seconds from 1 to 3153600000 (100 years)")
+            }
+            self.eventMaxAgeSeconds = seconds
+        }
+        if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_BYTES") {
+            guard let bytes = Int64(value), bytes >= 1_048_576 else {
+                throw ConfigurationError(variable: name, "expected a number of bytes of at least 1048576 (1 MiB)")
+            }
+            self.eventMaxBytes = bytes
         }
         if let (_, value) = reader.first("ACTIVITY_HTTP_HOST") { self.httpHost = value }
         if let (name, value) = reader.first("ACTIVITY_HTTP_PORT") {

@@ -48,6 +48,12 @@ extension Configuration {
         return configuration
     }
 
+    /// The event stream's and consumer's limits.
+    public var eventStreamLimits: EventStreamLimits {
+        EventStreamLimits(
+            maxAge: .seconds(self.eventMaxAgeSeconds), maxBytes: self.eventMaxBytes, maxDeliver: self.eventMaxDeliver)
+    }
+
     /// How cron definitions become schedule IDs and workflow starts.
     public var scheduleProjection: ScheduleProjection {
         ScheduleProjection(prefix: self.schedulePrefix, taskQueue: self.taskQueue)

@@ -33,6 +33,12 @@ public struct Configuration: Sendable {
     public var eventSubjects: [String]
     public var eventStream: String
     public var eventConsumer: String
+    /// `ACTIVITY_EVENT_MAX_DELIVER`: deliveries of one event before it is dead-lettered.
+    public var eventMaxDeliver: Int
+    /// `ACTIVITY_EVENT_MAX_AGE_SECONDS`: `max_age` of a stream the worker creates.
+    public var eventMaxAgeSeconds: Int
+    /// `ACTIVITY_EVENT_MAX_BYTES`: `max_bytes` of a stream the worker creates.
+    public var eventMaxBytes: Int64
     public var httpHost: String
     public var httpPort: Int
     public var adminToken: String?
@@ -82,6 +88,9 @@ public struct Configuration: Sendable {
         self.eventSubjects = ["activity.>", "org.>"]
         self.eventStream = "ACTIVITY_EVENTS"
         self.eventConsumer = "activity-core-router"
+        self.eventMaxDeliver = 10
+        self.eventMaxAgeSeconds = 604_800
+        self.eventMaxBytes = 1_073_741_824
         self.httpHost = "127.0.0.1"
         self.httpPort = 8010
         self.syncOnStartup = true

@@ -6,7 +6,7 @@ import Sync
 /// replicas do not line up. A tick that meets another sync is skipped (the service answers
 /// busy at once); a failure is logged and kept in the status. It never blocks startup (it
 /// waits for it) nor task processing (it runs beside them).
-struct SyncLoopService: Service {
+struct SyncLoopService: Service, CustomStringConvertible {
     let sync: SyncService
     let interval: Duration
     let startup: StartupGate
@@ -37,4 +37,10 @@ struct SyncLoopService: Service {
             }
         }
     }
+}
+
+extension SyncLoopService {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    var description: String { "SyncLoopService" }
 }

@@ -36,35 +36,58 @@ struct WorkerCommand: AsyncParsableCommand {
             stream: configuration.eventStream,
             consumer: configuration.eventConsumer,
             subjects: configuration.eventSubjects,
+            limits: configuration.eventStreamLimits,
             logger: logger
         )
     }
 
-    /// The event router, its index refresher (LISTEN/NOTIFY + fallback check).
+    /// The router's in-memory index over the stores; each rebuild steers the stream's subjects.
+    static func routingIndex(
+        _ configuration: Configuration, source: any RouterEventSource, database: ActivityDatabase,
+        listener: ListenerState, logger: Logger
+    ) -> StoreRoutingIndexProvider {
+        StoreRoutingIndexProvider(
+            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+            eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
+            listener: listener,
+            onRebuild: { index in
+                let (subjects, left) = SubjectPattern.streamSubjects(
+                    configured: configuration.eventSubjects, extra: index.subjects)
+                if !left.isEmpty {
+                    logger.error(
+                        "event type subjects overlap others in part and are left out of the stream; events only they match are not kept",
+                        metadata: ["nats.subjects.left": "\(left)", "nats.subjects": "\(subjects)"])
+                }
+                for (subject, types) in index.sharedSubjects.sorted(by: { $0.key < $1.key }) {
+                    logger.error(
+                        "event types share a subject; untyped events on it go to the first",
+                        metadata: ["nats.subject": "\(subject)", "event_types": "\(types)"])
+                }
+                await source.require(subjects: subjects)
+            }
+        )
+    }
+
+    /// The event router and its index refresher (LISTEN/NOTIFY + fallback check).
     static func routerServices(
         _ configuration: Configuration,
         source: any RouterEventSource,
+        index: StoreRoutingIndexProvider,
+        listener: ListenerState,
         database: ActivityDatabase,
         temporal: TemporalClient,
+        publisher: any EventPublisher,
         startup: StartupGate,
         metrics: any MetricsFactory,
         logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let index = StoreRoutingIndexProvider(
-            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-            eventTypes: PostgresDocumentStore<EventTypeDefinition>(database: database),
-            onRebuild: { index in
-                await source.require(
-                    subjects: SubjectPattern.streamSubjects(
-                        configured: configuration.eventSubjects, extra: index.subjects)
-                )
-            }
-        )
         let router = EventRouter(
             source: source,
             starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
             index: index,
             logger: logger,
+            maxDeliver: configuration.eventStream.isEmpty ? nil : configuration.eventMaxDeliver,
+            deadLetters: PublishingDeadLetters(publisher: publisher),
             metrics: metrics
         )
         if configuration.eventStream.isEmpty {
@@ -78,7 +101,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 service: RoutingIndexRefresher(
                     provider: index,
                     listener: NotificationListener(
-                        url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
+                        url: configuration.databaseURL, channel: database.notificationChannel, state: listener,
+                        logger: logger),
                     fallbackInterval: .seconds(configuration.routerRefreshSeconds),
                     startup: startup,
                     logger: logger
@@ -120,8 +144,23 @@ struct WorkerCommand: AsyncParsableCommand {
         ContractMetrics.register(metrics)
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
+        let source = Self.eventSource(configuration, nats: natsConfiguration, logger: logger)
+        let listener = ListenerState()
+        let index = Self.routingIndex(
+            configuration, source: source, database: database, listener: listener, logger: logger)
+        // A sync of this process has refreshed this process's index before it answers; NOTIFY
+        // tells the other replicas (CONTRACT section 8).
         let sync = runtime.syncService(
-            intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics, cache: ParseCache())
+            intervalSeconds: configuration.syncIntervalSeconds, metrics: metrics, cache: ParseCache(),
+            afterSync: { _ in
+                do {
+                    try await index.refresh()
+                } catch {
+                    logger.warning(
+                        "routing index not refreshed after the sync; the next check does it",
+                        metadata: ["error": "\(error)"])
+                }
+            })
         let startup = StartupGate()
         let worker = WorkerService(
             configuration: configuration,
@@ -149,10 +188,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 failureTerminationBehavior: .gracefullyShutdownGroup
             ),
         ]
-        let source = Self.eventSource(configuration, nats: natsConfiguration, logger: logger)
         services += Self.routerServices(
-            configuration, source: source, database: database, temporal: temporal, startup: startup,
-            metrics: metrics, logger: logger)
+            configuration, source: source, index: index, listener: listener, database: database, temporal: temporal,
+            publisher: publisher,
+            startup: startup, metrics: metrics, logger: logger)
         if configuration.syncIntervalSeconds > 0 {
             services.append(
                 .init(
@@ -171,7 +210,8 @@ struct WorkerCommand: AsyncParsableCommand {
             definitions: catalog,
             trigger: runtime.runTrigger,
             runs: StoreRunHistory(runs: PostgresRunStore(database: database)),
-            readiness: WorkerReadiness(database: database, temporal: temporal, events: source, startup: startup),
+            readiness: WorkerReadiness(
+                database: database, temporal: temporal, events: source, listener: listener, startup: startup),
             metrics: PrometheusExporter(registry: registry, catalog: catalog),
             adminToken: configuration.adminToken
         )

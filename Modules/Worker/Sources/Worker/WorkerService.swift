@@ -10,7 +10,7 @@ import Temporal
 /// effort), then runs the Temporal worker (RunActivityWorkflow and its activities) until
 /// graceful shutdown, which drains the tasks in hand. The router, HTTP server and loop are
 /// services of their own beside it.
-struct WorkerService: Service {
+struct WorkerService: Service, CustomStringConvertible {
     let configuration: Configuration
     let database: ActivityDatabase
     let sync: SyncService
@@ -50,4 +50,10 @@ struct WorkerService: Service {
         try await self.temporalWorker.run()
         self.logger.info("worker stopping")
     }
+}
+
+extension WorkerService {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    var description: String { "WorkerService" }
 }

@@ -174,4 +174,53 @@ struct ConfigurationTests {
             #expect(!"\(error)".contains("hunter2"))
         }
     }
+
+    @Test("event stream settings: names and subjects checked at startup, limits in range, exit 2 naming the variable")
+    func eventSettings() throws {
+        let defaults = try Configuration(environment: [:])
+        #expect(defaults.eventMaxDeliver == 10)
+        #expect(defaults.eventMaxAgeSeconds == 604_800)
+        #expect(defaults.eventMaxBytes == 1_073_741_824)
+        let set = try Configuration(environment: [
+            "ACTIVITY_EVENT_MAX_DELIVER": "3", "ACTIVITY_EVENT_MAX_AGE_SECONDS": "60",
+            "ACTIVITY_EVENT_MAX_BYTES": "2097152", "TEMPORAL_NAMESPACE": "prod.eu-1",
+        ])
+        #expect(set.eventStreamLimits == EventStreamLimits(maxAge: .seconds(60), maxBytes: 2_097_152, maxDeliver: 3))
+        #expect(set.temporalNamespace == "prod.eu-1")
+        let refused: [(String, String)] = [
+            ("ACTIVITY_EVENT_STREAM", "ACTIVITY.EVENTS"), ("ACTIVITY_EVENT_STREAM", "a b"),
+            ("ACTIVITY_EVENT_CONSUMER", "router*"), ("ACTIVITY_EVENT_CONSUMER", "a/b"),
+            ("ACTIVITY_EVENT_SUBJECTS", "activity.>,org..x"), ("ACTIVITY_EVENT_SUBJECTS", "a.>.b"),
+            ("TEMPORAL_NAMESPACE", "my namespace"), ("TEMPORAL_NAMESPACE", String(repeating: "n", count: 1_001)),
+            ("ACTIVITY_EVENT_MAX_DELIVER", "0"), ("ACTIVITY_EVENT_MAX_DELIVER", "-1"),
+            ("ACTIVITY_EVENT_MAX_AGE_SECONDS", "0"), ("ACTIVITY_EVENT_MAX_BYTES", "1000"),
+        ]
+        for (variable, value) in refused {
+            let error = #expect(throws: ConfigurationError.self, "\(variable)=\(value)") {
+                try Configuration(environment: [variable: value])
+            }
+            #expect(error?.variable == variable)
+        }
+    }
+
+    @Test("a configuration describes, reflects and dumps itself without its secrets")
+    func redacted() throws {
+        let configuration = try Configuration(environment: [
+            "ACTIVITY_ADMIN_TOKEN": "tok-SECRET-1", "TEMPORAL_API_KEY": "key-SECRET-2",
+            "DATABASE_URL": "postgres://u:pw-SECRET-3@db/x",
+            "NATS_URL": "nats://n:pw-SECRET-4@nats:4222,nats://tk-SECRET-5@b:4222",
+            "ACTIVITY_DEFAULT_ACTION_URL": "https://hook.example/run?token=q-SECRET-6",
+        ])
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [
+            "\(configuration)", String(reflecting: configuration), dumped,
+            "\(try configuration.temporalConfiguration())",
+            "\(try configuration.natsConfiguration())",
+        ] {
+            #expect(!text.contains("SECRET"), "\(text)")
+        }
+        #expect("\(configuration)".contains("taskQueue: orchestrator-tq"))
+        #expect("\(configuration)".contains("https://hook.example/run"))
+    }
 }

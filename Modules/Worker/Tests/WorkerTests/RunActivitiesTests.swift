@@ -1,6 +1,7 @@
 import Definitions
 import Foundation
 import Logging
+import Prometheus
 import Temporal
 import Testing
 
@@ -69,7 +70,8 @@ struct RunActivitiesTests {
     }
 
     @Test(
-        "a disabled or retired definition is skipped and recorded as such", arguments: [(false, false), (true, true)])
+        "a disabled or retired definition is skipped: recorded as running, left for FinishRun to end",
+        arguments: [(false, false), (true, true)])
     func skipped(enabled: Bool, retired: Bool) async throws {
         let runs = InMemoryRunStore()
         let activity = PrepareRunActivity(
@@ -77,7 +79,8 @@ struct RunActivitiesTests {
         let prepared = try RunJSON.decode(
             PreparedRun.self, from: try await activity.run(input: Self.prepareInput(), context: Self.context))
         #expect(prepared.skip)
-        #expect(try await runs.recent(activityID: nil, limit: 5).map(\.status) == [.skipped])
+        #expect(prepared.reason == (retired ? "definition retired" : "definition disabled"))
+        #expect(try await runs.recent(activityID: nil, limit: 5).map(\.status) == [.running])
     }
 
     @Test("an unknown definition fails non-retryably")
@@ -143,5 +146,45 @@ struct RunActivitiesTests {
                 == .object([
                     "activity_id": .string("digest"), "workflow_id": .string("wf"), "status": .string("succeeded"),
                 ]))
+    }
+
+    @Test(
+        "a skipped run is finished like the others: recorded, counted once and published, however often the publish is retried"
+    )
+    func skippedFinishCountsOnce() async throws {
+        final class FlakyPublisher: EventPublisher, @unchecked Sendable {
+            var failures = 2
+            var published: [Data] = []
+            func publish(subject: String, payload: Data, messageID: String?) async throws {
+                if self.failures > 0 {
+                    self.failures -= 1
+                    throw CancellationError()
+                }
+                self.published.append(payload)
+            }
+        }
+        let runs = InMemoryRunStore()
+        try await runs.start(
+            RunRecord(activityID: "digest", trigger: "cron", workflowID: "wf", runID: "run", status: .running))
+        let registry = PrometheusCollectorRegistry()
+        let publisher = FlakyPublisher()
+        let activity = FinishRunActivity(
+            runs: runs, publisher: publisher, metrics: PrometheusMetricsFactory(registry: registry))
+        let input = FinishInput(
+            activityID: "digest", workflowID: "wf", runID: "run", status: .skipped, error: "definition disabled")
+        for _ in 0..<2 {
+            await #expect(throws: CancellationError.self) {
+                _ = try await activity.run(input: RunJSON.encode(input), context: Self.context)
+            }
+        }
+        _ = try await activity.run(input: RunJSON.encode(input), context: Self.context)
+        let run = try #require(try await runs.recent(activityID: nil, limit: 1).first)
+        #expect(run.status == .skipped && run.error == "definition disabled")
+        #expect(publisher.published.count == 1)
+        #expect(try JSONValue.parse(publisher.published[0])["attributes"]?["status"] == .string("skipped"))
+        var text: [UInt8] = []
+        registry.emit(into: &text)
+        let exposition = String(decoding: text, as: UTF8.self)
+        #expect(exposition.contains(#"activity_runs_total{result="skipped"} 1"#), "\(exposition)")
     }
 }

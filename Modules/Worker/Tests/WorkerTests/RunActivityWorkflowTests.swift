@@ -86,11 +86,19 @@ struct RunActivityWorkflowTests {
         #expect(invocation.retry.nonRetryableErrorTypes.contains("InvalidAction"))
     }
 
-    @Test("definition disabled: the workflow completes as skipped without running the action")
+    @Test("definition disabled: FinishRun records it as skipped, then the workflow completes as skipped")
     func skipped() throws {
-        let events: [WorkflowEvent] = [
+        var events: [WorkflowEvent] = [
             .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun"),
             .activityCompleted(scheduledEventID: 5, result: Self.prepared(skip: true)),
+        ]
+        let invocation = try self.invocation(self.workflow.decide(Self.history(events)))
+        #expect(invocation.activityType == "FinishRun")
+        let finish = try RunJSON.decode(FinishInput.self, from: invocation.input)
+        #expect(finish.status == .skipped)
+        events += [
+            .activityScheduled(eventID: 11, activityID: "FinishRun", activityType: "FinishRun"),
+            .activityCompleted(scheduledEventID: 11, result: Data("{}".utf8)),
         ]
         let commands = self.workflow.decide(Self.history(events))
         guard case .completeWorkflow(let result)? = commands.first, commands.count == 1 else {
@@ -163,11 +171,19 @@ struct RunActivityWorkflowTests {
         #expect(input.status == .failed)
     }
 
-    @Test("definition missing: PrepareRun fails non-retryably and so does the workflow")
-    func missingDefinition() {
-        let events: [WorkflowEvent] = [
+    @Test("definition missing: PrepareRun fails non-retryably; FinishRun records the failure, then the workflow fails")
+    func missingDefinition() throws {
+        var events: [WorkflowEvent] = [
             .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun"),
             .activityFailed(scheduledEventID: 5, message: "no definition digest is stored", type: "DefinitionNotFound"),
+        ]
+        let finish = try RunJSON.decode(
+            FinishInput.self, from: try self.invocation(self.workflow.decide(Self.history(events))).input)
+        #expect(finish.status == .failed)
+        #expect(finish.error == "no definition digest is stored")
+        events += [
+            .activityScheduled(eventID: 11, activityID: "FinishRun", activityType: "FinishRun"),
+            .activityCompleted(scheduledEventID: 11, result: Data("{}".utf8)),
         ]
         #expect(
             self.workflow.decide(Self.history(events)) == [

@@ -20,6 +20,9 @@ struct ActivityTaskHandler: TaskHandler {
         )
     }
 
+    /// Temporal's default blob size limit (`limit.blobSize.error`, 2 MiB).
+    static let maxResultBytes = 2 * 1024 * 1024
+
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
         let type = task.activityType.name
         let context = ActivityContext(
@@ -29,13 +32,21 @@ struct ActivityTaskHandler: TaskHandler {
             attempt: Int(task.attempt),
             maxAttempts: Int(task.retryPolicy.maximumAttempts)
         )
-        let outcome: Result<Data, ActivityError>
+        var outcome: Result<Data, ActivityError>
         if let activity = self.worker.activities[type] {
             outcome = await self.run(activity, task: task, context: context)
         } else {
             outcome = .failure(
                 ActivityError(
                     "no activity \(type) is registered on this worker", type: "UnknownActivity", nonRetryable: true))
+        }
+        // A result Temporal cannot take fails the attempt for good, with the reason (sent as
+        // it is, the server would refuse it and the attempt would time out and run again).
+        if case .success(let result) = outcome, result.count > Self.maxResultBytes {
+            outcome = .failure(
+                ActivityError(
+                    "\(type) result is \(result.count) bytes; Temporal takes at most \(Self.maxResultBytes)",
+                    type: "PayloadTooLarge", nonRetryable: true))
         }
         do {
             switch outcome {

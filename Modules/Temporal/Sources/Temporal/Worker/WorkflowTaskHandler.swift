@@ -34,13 +34,21 @@ struct WorkflowTaskHandler: TaskHandler {
             let events = try await self.fullHistory(task)
             let history = WorkflowHistory(execution: task.workflowExecution, workflowType: type, events: events)
             let commands = workflow.decide(history)
-            var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
-            request.taskToken = task.taskToken
-            request.commands = commands.map(\.proto)
-            request.identity = self.client.configuration.identity
-            request.namespace = self.client.configuration.namespace
-            _ = try await self.client.call("RespondWorkflowTaskCompleted") { [request] service, metadata, options in
-                try await service.respondWorkflowTaskCompleted(request, metadata: metadata, options: options)
+            do {
+                try await self.complete(task, commands: commands)
+            } catch let error as TemporalError where error.code == .messageTooLarge {
+                // Sending it again cannot help: the run fails, with the reason, and the
+                // worker goes on.
+                self.worker.logger.error(
+                    "workflow task answer too large; failing the workflow",
+                    metadata: ["temporal.workflow_id": "\(task.workflowExecution.workflowID)", "error": "\(error)"])
+                try await self.complete(
+                    task,
+                    commands: [
+                        .failWorkflow(
+                            message: "the workflow's next step is too large for Temporal: \(error.message)",
+                            type: "PayloadTooLarge")
+                    ])
             }
         } catch {
             self.worker.logger.error(
@@ -48,6 +56,19 @@ struct WorkflowTaskHandler: TaskHandler {
                 metadata: ["temporal.workflow_id": "\(task.workflowExecution.workflowID)", "error": "\(error)"]
             )
             try? await self.fail(task, message: "\(error)")
+        }
+    }
+
+    private func complete(
+        _ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse, commands: [WorkflowCommand]
+    ) async throws {
+        var request = Temporal_Api_Workflowservice_V1_RespondWorkflowTaskCompletedRequest()
+        request.taskToken = task.taskToken
+        request.commands = commands.map(\.proto)
+        request.identity = self.client.configuration.identity
+        request.namespace = self.client.configuration.namespace
+        _ = try await self.client.call("RespondWorkflowTaskCompleted") { [request] service, metadata, options in
+            try await service.respondWorkflowTaskCompleted(request, metadata: metadata, options: options)
         }
     }
 

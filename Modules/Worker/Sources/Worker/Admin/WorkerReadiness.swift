@@ -10,14 +10,19 @@ public struct WorkerReadiness: ReadinessProbe {
     let database: ActivityDatabase
     let temporal: TemporalClient
     let events: (any RouterEventSource)?
+    /// The router's LISTEN connection: while it is down, changes other replicas sync reach
+    /// this one by the per-batch check only (a warning, not a failure).
+    let listener: ListenerState?
     let startup: StartupGate
 
     public init(
-        database: ActivityDatabase, temporal: TemporalClient, events: (any RouterEventSource)?, startup: StartupGate
+        database: ActivityDatabase, temporal: TemporalClient, events: (any RouterEventSource)?,
+        listener: ListenerState? = nil, startup: StartupGate
     ) {
         self.database = database
         self.temporal = temporal
         self.events = events
+        self.listener = listener
         self.startup = startup
     }
 
@@ -38,8 +43,14 @@ public struct WorkerReadiness: ReadinessProbe {
     }
 
     public func warnings() async -> [String] {
-        guard let warning = await self.events?.readinessWarning() else { return [] }
-        return ["nats: \(warning)"]
+        var warnings: [String] = []
+        if let warning = await self.events?.readinessWarning() { warnings.append("nats: \(warning)") }
+        if let listener = self.listener, self.startup.opened, !listener.isListening {
+            warnings.append(
+                "postgres: the router's LISTEN connection is down; changes synced by other replicas are checked before each event batch until it is back"
+            )
+        }
+        return warnings
     }
 
     /// nil when `body` finished in time, else why not.

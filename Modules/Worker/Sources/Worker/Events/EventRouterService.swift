@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// (NATS away, stream missing) is logged and retried with backoff; the durable consumer
 /// keeps the position, so nothing published meanwhile is lost. On shutdown the source is
 /// closed (its NATS connection drained).
-public struct EventRouterService: Service {
+public struct EventRouterService: Service, CustomStringConvertible {
     public let router: EventRouter
     let source: any RouterEventSource
     let startup: StartupGate
@@ -40,4 +40,10 @@ public struct EventRouterService: Service {
         }
         await self.source.close()
     }
+}
+
+extension EventRouterService {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    public var description: String { "EventRouterService" }
 }

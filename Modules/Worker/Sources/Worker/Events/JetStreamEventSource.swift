@@ -13,6 +13,8 @@ public actor JetStreamEventSource: RouterEventSource {
     public let configuration: NATSConfiguration
     public let stream: String
     public let consumer: String
+    /// Limits of a stream this source creates, and the consumer's delivery limit.
+    public let limits: EventStreamLimits
     let logger: Logger
     private var client: NATSClient?
     private var subjects: [String]
@@ -30,11 +32,14 @@ public actor JetStreamEventSource: RouterEventSource {
     /// The stream change in flight, if any.
     private var subjectWork: Task<Void, any Error>?
 
-    public init(configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String], logger: Logger)
-    {
+    public init(
+        configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String],
+        limits: EventStreamLimits = EventStreamLimits(), logger: Logger
+    ) {
         self.configuration = configuration
         self.stream = stream
         self.consumer = consumer
+        self.limits = limits
         self.subjects = subjects
         self.configuredSubjects = subjects
         self.logger = logger
@@ -73,14 +78,19 @@ public actor JetStreamEventSource: RouterEventSource {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
                 // Stable across redeliveries; a random one only if the ack subject is unusual.
+                let place = message.streamSequence
                 let deliveryID =
-                    message.streamSequence.map {
+                    place.map {
                         ReceivedEvent.deliveryID(stream: $0.stream, created: created, sequence: $0.sequence)
                     } ?? UUID().uuidString.lowercased()
-                receive(
-                    ReceivedEvent(
-                        message.message, deliveryID: deliveryID, ack: { try await message.ack() },
-                        nak: { delay in try await message.nak(delay: delay) }))
+                var event = ReceivedEvent(
+                    message.message, deliveryID: deliveryID, ack: { try await message.ack() },
+                    nak: { delay in try await message.nak(delay: delay) })
+                event.deliveryCount = message.deliveryCount
+                event.stream = place?.stream
+                event.sequence = place?.sequence
+                event.term = { reason in try await message.term(reason: reason) }
+                receive(event)
             }
         } catch {
             await self.verifyOnNextFetch()
@@ -136,7 +146,8 @@ public actor JetStreamEventSource: RouterEventSource {
         }
         try await self.applySubjects(js)
         if !self.consumerVerified {
-            try await js.ensureConsumer(stream: self.stream, durable: self.consumer)
+            try await js.ensureConsumer(
+                stream: self.stream, durable: self.consumer, maxDeliver: self.limits.maxDeliver)
             self.streamCreated = try await js.streamCreated(self.stream) ?? ""
             self.consumerVerified = true
             self.logger.info(
@@ -155,7 +166,8 @@ public actor JetStreamEventSource: RouterEventSource {
     /// was to ask for).
     private func createWithConfiguredSubjects(_ js: JetStream, wanted: [String]) async -> [String]? {
         guard wanted != self.configuredSubjects else { return nil }
-        return try? await js.ensureStream(self.stream, subjects: self.configuredSubjects)
+        return try? await js.ensureStream(
+            self.stream, subjects: self.configuredSubjects, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes)
     }
 
     /// Creates the stream or adds the missing subjects. When an existing stream refuses some
@@ -180,7 +192,8 @@ public actor JetStreamEventSource: RouterEventSource {
 
     private func changeSubjects(_ js: JetStream, to wanted: [String]) async throws {
         do {
-            try await js.ensureStream(self.stream, subjects: wanted)
+            try await js.ensureStream(
+                self.stream, subjects: wanted, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes)
             self.appliedSubjects = wanted
             self.subjectsRetryAt = nil
             self.refusal = nil

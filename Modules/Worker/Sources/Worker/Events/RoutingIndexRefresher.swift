@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Keeps the router's index current without a read per message: refreshes it when PostgreSQL
 /// notifies a generation change (a sync in any process on this database and schema) and, as
 /// a fallback for a lost notification, every `fallbackInterval`.
-public struct RoutingIndexRefresher: Service {
+public struct RoutingIndexRefresher: Service, CustomStringConvertible {
     let provider: StoreRoutingIndexProvider
     let listener: NotificationListener
     let fallbackInterval: Duration
@@ -60,4 +60,10 @@ public struct RoutingIndexRefresher: Service {
                 "routing index refresh failed", metadata: ["reason": "\(reason)", "error": "\(error)"])
         }
     }
+}
+
+extension RoutingIndexRefresher {
+    /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
+    /// configuration and its secrets).
+    public var description: String { "RoutingIndexRefresher" }
 }

@@ -1,6 +1,7 @@
 import Definitions
 import EventTypes
 import Foundation
+import Postgres
 import Synchronization
 
 /// Keeps the routing index in memory: routing reads no store. `refresh()` compares the
@@ -16,6 +17,9 @@ public actor StoreRoutingIndexProvider: RoutingIndexProvider {
     private var running: Task<RoutingIndex, any Error>?
     /// Called with the new index after each rebuild (stream subjects follow event types).
     private let onRebuild: @Sendable (RoutingIndex) async -> Void
+    /// The LISTEN connection that tells of changes: while it is down, the generations are
+    /// checked before each batch, and a successful read asks it to reconnect at once.
+    private let listener: ListenerState?
     /// How many times the stores were read (tests and benchmarks).
     public private(set) var reads = 0
     /// How many times the index was built.
@@ -24,11 +28,20 @@ public actor StoreRoutingIndexProvider: RoutingIndexProvider {
     public init(
         definitions: any DocumentStore<ActivityDefinition>,
         eventTypes: any DocumentStore<EventTypeDefinition>,
+        listener: ListenerState? = nil,
         onRebuild: @escaping @Sendable (RoutingIndex) async -> Void = { _ in }
     ) {
         self.definitions = definitions
         self.eventTypes = eventTypes
+        self.listener = listener
         self.onRebuild = onRebuild
+    }
+
+    /// Once per batch, while notifications are down: one generations read (and a rebuild
+    /// when they moved).
+    public nonisolated func beforeBatch() async {
+        guard let listener = self.listener, !listener.isListening else { return }
+        _ = try? await self.refresh()
     }
 
     /// The index in memory; built on first use (once, however many events ask at the start).
@@ -61,6 +74,8 @@ public actor StoreRoutingIndexProvider: RoutingIndexProvider {
     private func load() async throws -> RoutingIndex {
         self.reads += 1
         let current = (try await self.definitions.generation(), try await self.eventTypes.generation())
+        // PostgreSQL answers: a LISTEN connection waiting out its backoff may try again now.
+        self.listener?.retryNow()
         if let index = self.cached.withLock({ $0 }), current == self.generations { return index }
         let index = RoutingIndex(
             definitions: try await self.definitions.records(), eventTypes: try await self.eventTypes.records())

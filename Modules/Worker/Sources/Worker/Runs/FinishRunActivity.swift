@@ -3,7 +3,8 @@ import Definitions
 import Foundation
 import Temporal
 
-/// Records a run's final status and publishes `org.activity.run.completed`.
+/// Records a run's final status (`succeeded`, `failed` or `skipped`), counts it once and
+/// publishes `org.activity.run.completed`.
 public struct FinishRunActivity: TemporalActivity {
     public static let completedSubject = "org.activity.run.completed"
 
@@ -28,10 +29,14 @@ public struct FinishRunActivity: TemporalActivity {
         } catch {
             throw ActivityError("FinishRun input is not valid: \(error)", type: "InvalidInput", nonRetryable: true)
         }
-        try await self.runs.finish(
+        let ended = try await self.runs.finish(
             workflowID: finish.workflowID, runID: finish.runID, status: finish.status, error: finish.error)
-        Counter(label: "activity_runs_total", dimensions: [("result", finish.status.rawValue)], factory: self.metrics)
-            .increment()
+        // Once per run: a retry after a failed publish finds the run ended already.
+        if ended {
+            Counter(
+                label: "activity_runs_total", dimensions: [("result", finish.status.rawValue)], factory: self.metrics
+            ).increment()
+        }
         let envelope = Self.envelope(finish)
         // The envelope's id makes a redelivered completion deduplicable downstream.
         try await self.publisher.publish(

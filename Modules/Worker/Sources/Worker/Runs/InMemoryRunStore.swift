@@ -29,12 +29,17 @@ public final class InMemoryRunStore: RunStore {
         self.runs.withLock { $0[Self.key(workflowID, runID)]?.error = error }
     }
 
-    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws {
+    @discardableResult
+    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws
+        -> Bool
+    {
         self.runs.withLock { runs in
             let key = Self.key(workflowID, runID)
+            guard runs[key]?.status == .running else { return false }
             runs[key]?.status = status
             runs[key]?.error = error
             runs[key]?.finishedAt = Date()
+            return true
         }
     }
 

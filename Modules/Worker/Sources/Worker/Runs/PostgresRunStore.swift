@@ -53,16 +53,28 @@ public struct PostgresRunStore: RunStore {
         try await self.run(query)
     }
 
-    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws {
+    @discardableResult
+    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws
+        -> Bool
+    {
         var query = PostgresQuery(
-            unsafeSQL:
-                "UPDATE \(self.table) SET status = $3, error = $4, finished_at = now() WHERE workflow_id = $1 AND run_id = $2"
+            unsafeSQL: """
+                UPDATE \(self.table) SET status = $3, error = $4, finished_at = now()
+                WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1
+                """
         )
         query.binds.append(workflowID)
         query.binds.append(runID)
         query.binds.append(status.rawValue)
         query.binds.append(error)
-        try await self.run(query)
+        do {
+            let rows = try await self.database.client.query(query, logger: self.database.logger)
+            var ended = false
+            for try await _ in rows { ended = true }
+            return ended
+        } catch {
+            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))")
+        }
     }
 
     public func recent(activityID: String?, limit: Int) async throws -> [RunRecord] {

@@ -26,7 +26,7 @@ public struct PrepareRunActivity: TemporalActivity {
             throw ActivityError("PrepareRun input is not valid: \(error)", type: "InvalidInput", nonRetryable: true)
         }
         let run = prepare.run
-        var record = RunRecord(
+        let record = RunRecord(
             activityID: run.activityID,
             trigger: run.trigger,
             workflowID: prepare.workflowID,
@@ -34,23 +34,19 @@ public struct PrepareRunActivity: TemporalActivity {
             status: .running,
             scheduledTime: prepare.scheduledTime
         )
+        // A run decided at once is recorded as running here and ended by FinishRun (recorded,
+        // counted and published like every other run).
         guard let stored = try await self.definitions.record(id: run.activityID) else {
-            record.status = .failed
-            record.finishedAt = Date()
-            record.error = "no definition \(run.activityID)"
             try await self.runs.start(record)
             throw ActivityError(
                 "no definition \(run.activityID) is stored", type: "DefinitionNotFound", nonRetryable: true)
         }
         let definition = stored.document
         if stored.isRetired || !definition.enabled {
-            record.status = .skipped
-            record.finishedAt = Date()
-            record.error = stored.isRetired ? "definition retired" : "definition disabled"
             try await self.runs.start(record)
             let skipped = PreparedRun(
                 skip: true,
-                reason: record.error,
+                reason: stored.isRetired ? "definition retired" : "definition disabled",
                 activityID: run.activityID,
                 workflowID: prepare.workflowID,
                 runID: prepare.runID,
@@ -62,11 +58,9 @@ public struct PrepareRunActivity: TemporalActivity {
         let action = definition.action ?? self.defaultAction
         if let problem = action.rangeProblem {
             // A value no Temporal duration can hold must fail this run, never the worker.
-            record.status = .failed
-            record.finishedAt = Date()
-            record.error = "definition \(run.activityID) cannot run: \(problem)"
             try await self.runs.start(record)
-            throw ActivityError(record.error ?? problem, type: "InvalidDefinition", nonRetryable: true)
+            throw ActivityError(
+                "definition \(run.activityID) cannot run: \(problem)", type: "InvalidDefinition", nonRetryable: true)
         }
         try await self.runs.start(record)
         let document = Self.runDocument(definition: definition, run: run, prepare: prepare)

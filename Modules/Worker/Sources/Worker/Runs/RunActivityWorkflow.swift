@@ -4,7 +4,8 @@ import Temporal
 
 /// `RunActivityWorkflow` as a pure decision over its history:
 /// 1. `PrepareRun` loads the definition as stored now and records the run; a disabled or
-///    retired definition completes the workflow as `skipped`.
+///    retired definition is finished as `skipped` (and a definition that cannot run as
+///    `failed`) through `FinishRun`, like every other run.
 /// 2. `ExecuteAction` runs the action with the definition's timeout and retry policy.
 /// 3. `FinishRun` records the final status and publishes the completion envelope; the
 ///    workflow then completes (succeeded) or fails (failed).
@@ -57,17 +58,46 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         case nil:
             return []
         case .failed(let message, let type):
-            return [.failWorkflow(message: message, type: type)]
+            // Recorded, counted and published as failed, then the workflow fails.
+            let finish = FinishInput(
+                activityID: input.activityID, workflowID: history.workflowID, runID: history.runID, status: .failed,
+                error: message)
+            return self.finishing(finish, history: history) { .failWorkflow(message: message, type: type) }
         case .completed(let result):
             guard let result, let prepared = try? RunJSON.decode(PreparedRun.self, from: result) else {
                 return [.failWorkflow(message: "PrepareRun returned no run", type: "InvalidResult")]
             }
             if prepared.skip {
-                return [
+                let finish = FinishInput(
+                    activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID,
+                    status: .skipped, error: prepared.reason)
+                return self.finishing(finish, history: history) {
                     .completeWorkflow(result: RunJSON.encode(["status": "skipped", "reason": prepared.reason ?? ""]))
-                ]
+                }
             }
             return self.afterPrepare(prepared, history: history)
+        }
+    }
+
+    /// Schedules `FinishRun` with `finish`, and once it completed, `final`.
+    private func finishing(
+        _ finish: FinishInput, history: WorkflowHistory, then final: () -> WorkflowCommand
+    ) -> [WorkflowCommand] {
+        let activity = history.activity(Self.finish)
+        guard activity.scheduled else {
+            return [
+                self.schedule(
+                    Self.finish, input: RunJSON.encode(finish), timeout: Self.bookkeepingTimeout,
+                    retry: Self.bookkeepingRetry)
+            ]
+        }
+        switch activity.outcome {
+        case nil:
+            return []
+        case .failed(let message, let type):
+            return [.failWorkflow(message: "recording the run failed: \(message)", type: type)]
+        case .completed:
+            return [final()]
         }
     }
 
@@ -98,34 +128,19 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         case .failed(let message, let type):
             (status, error, errorType) = (.failed, message, type)
         }
-        let finish = history.activity(Self.finish)
-        guard finish.scheduled else {
-            let input = FinishInput(
-                activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID, status: status,
-                error: error)
-            return [
-                self.schedule(
-                    Self.finish, input: RunJSON.encode(input), timeout: Self.bookkeepingTimeout,
-                    retry: Self.bookkeepingRetry)
-            ]
-        }
-        switch finish.outcome {
-        case nil:
-            return []
-        case .failed(let message, let type):
-            return [.failWorkflow(message: "recording the run failed: \(message)", type: type)]
-        case .completed:
+        let finish = FinishInput(
+            activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID, status: status,
+            error: error)
+        return self.finishing(finish, history: history) {
             if let error {
-                return [.failWorkflow(message: error, type: errorType)]
+                return .failWorkflow(message: error, type: errorType)
             }
             if case .completed(let result) = execute.outcome {
                 let value = result.flatMap { try? JSONValue.parse($0) } ?? .null
-                return [
-                    .completeWorkflow(
-                        result: RunJSON.encode(["status": JSONValue.string("succeeded"), "result": value]))
-                ]
+                return .completeWorkflow(
+                    result: RunJSON.encode(["status": JSONValue.string("succeeded"), "result": value]))
             }
-            return [.completeWorkflow(result: RunJSON.encode(["status": "succeeded"]))]
+            return .completeWorkflow(result: RunJSON.encode(["status": "succeeded"]))
         }
     }
 
