@@ -1,8 +1,10 @@
 import Definitions
+import EventTypes
 import Foundation
 import NATS
 import NIOCore
 import Testing
+import Worker
 
 /// Issue 12, the event path against nats-server, the Temporal dev server and PostgreSQL
 /// through a running worker: poison events end, the stream is bounded, wildcard subjects
@@ -28,6 +30,8 @@ struct EventSafetyIntegrationTests {
         let consumer = environment["ACTIVITY_EVENT_CONSUMER"] ?? "activity-core-router"
         let nats = try await NATSClientIntegrationTests.connect()
         let deadLetters = try await nats.subscribe("org.activity.event.dead_lettered")
+        // JetStream's own word that the message was terminated (not merely left undelivered).
+        let terminated = try await nats.subscribe("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.\(stream).\(consumer)")
         try await nats.flush()
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
         defer { worker.process.terminate() }
@@ -59,12 +63,17 @@ struct EventSafetyIntegrationTests {
         #expect(attributes?["sequence"] == .integer(1))
         #expect(attributes?["reason"]?.stringValue?.isEmpty == false)
         #expect(try await worker.metric("activity_events_dead_lettered_total") == 1)
+        let advisory = await NATSWaiting.first(terminated, timeout: .seconds(10)) { _ in true }
+        let termination = try advisory.map { try JSONValue.parse(Data(buffer: $0.payload)) }
+        #expect(termination?["stream_seq"] == .integer(1), "\(String(describing: termination))")
+        #expect(termination?["reason"]?.stringValue?.isEmpty == false, "\(String(describing: termination))")
         #expect(worker.logText.contains("event dead-lettered"))
         // Terminated: no further delivery (3 failed deliveries, the last one dead-lettered).
         try await Task.sleep(for: .seconds(5))
         #expect(try await worker.metric("activity_events_failed_total") == 3)
         #expect(try await worker.metric("activity_events_received_total") == 3)
         try await deadLetters.unsubscribe()
+        try await terminated.unsubscribe()
         await nats.close()
         #expect(try await worker.stop() == 0)
     }
@@ -124,20 +133,27 @@ struct EventSafetyIntegrationTests {
         #expect(runs.count == 1, "\(runs) \(worker.logText.suffix(3_000))")
         let workflowID = runs.first?["workflow_id"] as? String ?? ""
         #expect(workflowID.hasPrefix("activity-on-wild:sha256-") && workflowID.count < 200, "\(workflowID)")
+        let deduplicated = try await worker.metric("activity_events_deduplicated_total") ?? 0
         try await nats.publish("it.\(schema).a.push", payload: body)
         try await nats.flush()
-        try await Task.sleep(for: .seconds(3))
+        var again = deduplicated
+        for _ in 0..<100 where again == deduplicated {
+            try await Task.sleep(for: .milliseconds(100))
+            again = try await worker.metric("activity_events_deduplicated_total") ?? 0
+        }
+        #expect(again == deduplicated + 1)
         runs = try await worker.call(.GET, "/admin/runs?activity_id=on-wild").list
         #expect(runs.count == 1, "\(runs)")
 
-        // The most specific pattern wins; the wider one takes the rest.
-        try await nats.publish("\(other).a.push", payload: ByteBuffer(string: #"{"id":"acc-1"}"#))
-        try await nats.publish("\(other).a.pull", payload: ByteBuffer(string: #"{"id":"acc-2"}"#))
+        // The most specific pattern wins; the wider one takes the rest. (Event IDs of their
+        // own: Temporal keeps finished workflow IDs for the namespace's retention.)
+        try await nats.publish("\(other).a.push", payload: ByteBuffer(string: #"{"id":"acc-1-\#(schema)"}"#))
+        try await nats.publish("\(other).a.pull", payload: ByteBuffer(string: #"{"id":"acc-2-\#(schema)"}"#))
         try await nats.flush()
         let acc = try await worker.runs(of: "on-acc") { !$0.isEmpty }
         let any = try await worker.runs(of: "on-acc-any") { !$0.isEmpty }
-        #expect(acc.map { $0["workflow_id"] as? String } == ["activity-on-acc:acc-1"], "\(acc)")
-        #expect(any.map { $0["workflow_id"] as? String } == ["activity-on-acc-any:acc-2"], "\(any)")
+        #expect(acc.map { $0["workflow_id"] as? String } == ["activity-on-acc:acc-1-\(schema)"], "\(acc)")
+        #expect(any.map { $0["workflow_id"] as? String } == ["activity-on-acc-any:acc-2-\(schema)"], "\(any)")
 
         // A 600 KiB event is refused before any start.
         let rejectedBefore = try await worker.metric("activity_events_rejected_total") ?? 0
@@ -172,5 +188,71 @@ struct EventSafetyIntegrationTests {
         try await completions.unsubscribe()
         await nats.close()
         #expect(try await worker.stop() == 0)
+    }
+
+    @Test("a Temporal outage pauses the router instead of using up deliveries: the event runs once Temporal is back")
+    func temporalOutage() async throws {
+        let relay = try await TLSProxy(plainTo: WorkerSafetyIntegrationTests.temporalPort)
+        let relayPort = relay.port
+        let schema = TestDatabase.newSchemaName()
+        let folder = try TemporaryFolder()
+        try folder.write("types.yaml", "type: event-type\nid: outage.test\n")
+        try folder.write(
+            "outage.yaml", "id: after-outage\ntrigger: {type: event, event_type: outage.test}\naction: {type: echo}\n")
+        defer { CommandLineTests.dropSchema(schema) }
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path,
+            extra: ["TEMPORAL_ADDRESS": relay.address, "ACTIVITY_EVENT_MAX_DELIVER": "3"])
+        let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
+        defer { worker.process.terminate() }
+        let nats = try await NATSClientIntegrationTests.connect()
+        // The router makes the stream on its first pull, just after startup.
+        let js = JetStream(client: nats)
+        for _ in 0..<100 where try await js.streamSubjects(environment["ACTIVITY_EVENT_STREAM"] ?? "") == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+
+        // Temporal away for 20 s: at a delivery every 2 s plus the client's retries, three
+        // deliveries would be used up well within that.
+        await relay.close()
+        let eventID = "outage-\(schema)"
+        try await nats.publish(
+            "it.\(schema).outage", payload: ByteBuffer(string: #"{"id":"\#(eventID)","type":"outage.test"}"#))
+        try await nats.flush()
+        try await Task.sleep(for: .seconds(20))
+        let back = try await TLSProxy(plainTo: WorkerSafetyIntegrationTests.temporalPort, port: relayPort)
+        defer { Task { await back.close() } }
+        let runs = try await worker.runs(of: "after-outage", timeout: .seconds(60)) {
+            $0.first?["status"] as? String == "succeeded"
+        }
+        #expect(
+            runs.first?["workflow_id"] as? String == "activity-after-outage:\(eventID)",
+            "\(worker.logText.suffix(3_000))")
+        #expect(try await worker.metric("activity_events_dead_lettered_total") == 0)
+        await nats.close()
+        #expect(try await worker.stop() == 0)
+    }
+
+    @Test("an existing stream with a narrower subject takes a wider one in its place instead of refusing the overlap")
+    func existingStreamCover() async throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let name = "IT_COVER_\(tag.uppercased())"
+        let base = "itc\(tag)"
+        let nats = try await NATSClientIntegrationTests.connect()
+        let js = JetStream(client: nats)
+        try await js.ensureStream(name, subjects: ["\(base).*.push"])
+        let source = JetStreamEventSource(
+            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), stream: name,
+            consumer: "router", subjects: ["\(base).configured"], logger: TestDatabase.logger)
+        try await source.prepare()
+        #expect(Set(try await js.streamSubjects(name) ?? []) == ["\(base).*.push", "\(base).configured"])
+        // An event type on base.> arrives: it covers both, and JetStream would refuse it beside them.
+        await source.require(
+            subjects: SubjectPattern.streamSubjects(configured: ["\(base).configured"], extra: ["\(base).>"]).subjects)
+        #expect(try await js.streamSubjects(name) == ["\(base).>"])
+        #expect(await source.readinessWarning() == nil)
+        await source.close()
+        try await js.deleteStream(name)
+        await nats.close()
     }
 }

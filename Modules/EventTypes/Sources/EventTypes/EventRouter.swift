@@ -45,6 +45,9 @@ public final class EventRouter: Sendable {
     public let maxDeliver: Int?
     let deadLetters: (any DeadLetterPublisher)?
     private let counts = Mutex(Counts())
+    /// Set when a start failed because the starter (Temporal) is unavailable: the next fetch
+    /// waits until it answers, so an outage does not use up the events' deliveries.
+    private let starterDown = Mutex(false)
     let metrics: EventRouterMetrics
 
     public init(
@@ -93,6 +96,12 @@ public final class EventRouter: Sendable {
         }
         arrivals.finish()
         await handled
+        if self.starterDown.withLock({ $0 }) {
+            self.logger.warning("workflow starts failing: Temporal is unavailable; fetching waits until it answers")
+            await self.starter.waitUntilAvailable()
+            self.starterDown.withLock { $0 = false }
+            self.logger.info("Temporal answers again; fetching goes on")
+        }
         return try fetched.get()
     }
 
@@ -104,9 +113,10 @@ public final class EventRouter: Sendable {
             switch outcome {
             case .failed(let reason):
                 if let maxDeliver = self.maxDeliver, let count = event.deliveryCount, count >= maxDeliver {
+                    // The server delivers it no more: announced whether or not the term lands.
                     outcome = .deadLettered(reason)
-                    try await event.term(String(reason.prefix(200)))
                     await self.announceDeadLetter(event, reason: reason, deliveries: count)
+                    try await event.term(String(reason.prefix(200)))
                 } else {
                     try await event.nak(self.retryDelay)
                 }
@@ -209,6 +219,7 @@ public final class EventRouter: Sendable {
                 } catch {
                     self.logger.warning(
                         "workflow start failed", metadata: ["workflow.id": "\(start.workflowID)", "error": "\(error)"])
+                    if self.starter.isUnavailable(error) { self.starterDown.withLock { $0 = true } }
                     return .failed("\(error)")
                 }
             }

@@ -58,6 +58,15 @@ public protocol EventSource: Sendable {
 public protocol WorkflowStarter: Sendable {
     /// Starts the workflow with reject-duplicate ID reuse; false when it already ran.
     func start(workflowID: String, input: Data) async throws -> Bool
+    /// True when `error` says the starter is unavailable for now (not that this start is bad).
+    func isUnavailable(_ error: any Error) -> Bool
+    /// Returns once the starter answers again (or the task is cancelled).
+    func waitUntilAvailable() async
+}
+
+extension WorkflowStarter {
+    public func isUnavailable(_ error: any Error) -> Bool { false }
+    public func waitUntilAvailable() async {}
 }
 
 /// Supplies the current routing index; refreshed when definitions or event types change.

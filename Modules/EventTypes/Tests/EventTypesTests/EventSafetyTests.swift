@@ -158,4 +158,49 @@ struct EventSafetyTests {
         #expect(starter.started.withLock { $0.isEmpty })
         #expect(router.currentCounts.rejected == 1)
     }
+
+    final class OutageStarter: WorkflowStarter {
+        struct Down: Error {}
+        let waits = Mutex(0)
+        func start(workflowID: String, input: Data) async throws -> Bool { throw Down() }
+        func isUnavailable(_ error: any Error) -> Bool { error is Down }
+        func waitUntilAvailable() async { self.waits.withLock { $0 += 1 } }
+    }
+
+    struct OneEventSource: EventSource {
+        let event: ReceivedEvent
+        func fetch(batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void)
+            async throws -> Int
+        {
+            receive(self.event)
+            return 1
+        }
+    }
+
+    @Test("a start failing because Temporal is unavailable makes the next fetch wait until it answers")
+    func outagePausesFetching() async throws {
+        let starter = OutageStarter()
+        let log = Log()
+        let body = #"{"id":"e1","type":"repo.push","attributes":{"repo":"coulomb/app"}}"#
+        let router = EventRouter(
+            source: OneEventSource(event: Self.event(body, delivery: 1, log: log)), starter: starter,
+            index: EventRouterTests.FixedIndex(index: RoutingIndexTests.index), logger: Self.logger, maxDeliver: 10)
+        try await router.pollOnce()
+        #expect(starter.waits.withLock { $0 } == 1)
+        #expect(log.entries.withLock { $0 } == ["nak"])
+        // A failure that is not about availability does not pause.
+        let other = EventRouter(
+            source: OneEventSource(event: Self.event(body, delivery: 1, log: log)),
+            starter: EventRouterTests.Starter(), index: EventRouterTests.FixedIndex(index: RoutingIndexTests.index),
+            logger: Self.logger)
+        try await other.pollOnce()
+        #expect(starter.waits.withLock { $0 } == 1)
+    }
+
+    @Test("an event ID is measured in characters: 200 multi-byte characters stay as they are")
+    func idCharacters() {
+        let accents = String(repeating: "é", count: 200)
+        #expect(EventID.workflowPart(accents) == accents)
+        #expect(EventID.workflowPart(accents + "é").hasPrefix("sha256-"))
+    }
 }

@@ -53,11 +53,13 @@ public struct JetStream: Sendable {
     }
 
     /// Creates the stream with `subjects` and the given limits (`max_age`, `max_bytes`; nil =
-    /// unlimited), or adds the missing subjects to an existing stream (its other settings,
-    /// limits included, are left as they are). Returns the stream's subjects.
+    /// unlimited), or gives an existing stream the subjects `merge(existing, subjects)` (by
+    /// default: the missing ones added; its other settings, limits included, are left as they
+    /// are). Returns the stream's subjects.
     @discardableResult
     public func ensureStream(
-        _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil
+        _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil,
+        merge: (@Sendable (_ existing: [String], _ wanted: [String]) -> [String])? = nil
     ) async throws -> [String] {
         guard let existing = try await self.streamSubjects(name) else {
             var config: [String: Any] = [
@@ -71,18 +73,19 @@ public struct JetStream: Sendable {
             }
             return subjects
         }
-        let missing = subjects.filter { !existing.contains($0) }
-        guard !missing.isEmpty else { return existing }
+        let merged = merge?(existing, subjects) ?? existing + subjects.filter { !existing.contains($0) }
+        guard Set(merged) != Set(existing) else { return existing }
         let info = try await self.api("STREAM.INFO.\(name)", [:])
         guard var config = info["config"] as? [String: Any] else {
             throw NATSError(.serverError, "stream \(name) has no configuration")
         }
-        config["subjects"] = existing + missing
+        config["subjects"] = merged
         let reply = try await self.api("STREAM.UPDATE.\(name)", config)
         if let error = reply["error"] as? [String: Any] {
-            throw try await self.overlapError(error, stream: name, subjects: missing)
+            throw try await self.overlapError(
+                error, stream: name, subjects: merged.filter { !existing.contains($0) })
         }
-        return existing + missing
+        return merged
     }
 
     /// Creates a durable pull consumer with explicit acks, starting at the stream's first

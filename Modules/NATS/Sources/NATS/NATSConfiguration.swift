@@ -61,8 +61,9 @@ public struct NATSConfiguration: Sendable, Hashable {
 
     /// The URL with any credentials replaced, for messages.
     public static func redacted(_ text: String) -> String {
-        guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://") else { return text }
-        return String(text[..<scheme.upperBound]) + "***@" + String(text[text.index(after: at)...])
+        guard let at = text.lastIndex(of: "@") else { return text }
+        let scheme = text.range(of: "://").map { String(text[..<$0.upperBound]) } ?? ""
+        return scheme + "***@" + String(text[text.index(after: at)...])
     }
 }
 

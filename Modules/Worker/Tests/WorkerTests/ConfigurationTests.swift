@@ -208,7 +208,7 @@ struct ConfigurationTests {
         let configuration = try Configuration(environment: [
             "ACTIVITY_ADMIN_TOKEN": "tok-SECRET-1", "TEMPORAL_API_KEY": "key-SECRET-2",
             "DATABASE_URL": "postgres://u:pw-SECRET-3@db/x",
-            "NATS_URL": "nats://n:pw-SECRET-4@nats:4222,nats://tk-SECRET-5@b:4222",
+            "NATS_URL": "nats://n:pw-SECRET-4@nats:4222,nats://tk-SECRET-5@b:4222,u:pw-SECRET-7@c:4222",
             "ACTIVITY_DEFAULT_ACTION_URL": "https://hook.example/run?token=q-SECRET-6",
         ])
         var dumped = ""

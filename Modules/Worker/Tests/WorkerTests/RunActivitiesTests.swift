@@ -187,4 +187,22 @@ struct RunActivitiesTests {
         let exposition = String(decoding: text, as: UTF8.self)
         #expect(exposition.contains(#"activity_runs_total{result="skipped"} 1"#), "\(exposition)")
     }
+
+    @Test("a run whose PrepareRun failed before recording it is recorded and counted by FinishRun, once")
+    func finishRecordsUnrecordedRun() async throws {
+        let runs = InMemoryRunStore()
+        let registry = PrometheusCollectorRegistry()
+        let activity = FinishRunActivity(
+            runs: runs, publisher: LoggingEventPublisher(logger: Logger(label: "test")),
+            metrics: PrometheusMetricsFactory(registry: registry))
+        let input = FinishInput(
+            activityID: "digest", workflowID: "wf", runID: "run", status: .failed, error: "no definition digest",
+            trigger: "manual")
+        for _ in 0..<2 { _ = try await activity.run(input: RunJSON.encode(input), context: Self.context) }
+        let run = try #require(try await runs.recent(activityID: "digest", limit: 5).first)
+        #expect(run.status == .failed && run.trigger == "manual" && run.error == "no definition digest")
+        var text: [UInt8] = []
+        registry.emit(into: &text)
+        #expect(String(decoding: text, as: UTF8.self).contains(#"activity_runs_total{result="failed"} 1"#))
+    }
 }

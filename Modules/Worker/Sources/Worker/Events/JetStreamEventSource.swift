@@ -192,8 +192,13 @@ public actor JetStreamEventSource: RouterEventSource {
 
     private func changeSubjects(_ js: JetStream, to wanted: [String]) async throws {
         do {
+            // An existing stream keeps its subjects; the wanted ones join them as a cover that
+            // never overlaps (a wider one replaces those it covers).
             try await js.ensureStream(
-                self.stream, subjects: wanted, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes)
+                self.stream, subjects: wanted, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes,
+                merge: { existing, wanted in
+                    SubjectPattern.streamSubjects(configured: existing, extra: wanted).subjects
+                })
             self.appliedSubjects = wanted
             self.subjectsRetryAt = nil
             self.refusal = nil
@@ -203,7 +208,7 @@ public actor JetStreamEventSource: RouterEventSource {
             guard let existing else { throw error }
             self.subjectsRetryAt = ContinuousClock.now + .seconds(60)
             self.appliedSubjects = existing
-            let missing = wanted.filter { !existing.contains($0) }
+            let missing = wanted.filter { subject in !existing.contains { SubjectPattern.covers($0, subject) } }
             self.refusal =
                 "events on \(missing.joined(separator: ", ")) are not routed: stream \(self.stream) cannot take them (\(error))"
             self.logger.error(

@@ -39,9 +39,16 @@ public actor StoreRoutingIndexProvider: RoutingIndexProvider {
 
     /// Once per batch, while notifications are down: one generations read (and a rebuild
     /// when they moved).
+    /// At most 1 s: with PostgreSQL away the pool may wait much longer for a connection, and
+    /// routing goes on from the index in memory meanwhile.
     public nonisolated func beforeBatch() async {
         guard let listener = self.listener, !listener.isListening else { return }
-        _ = try? await self.refresh()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await self.refresh() }
+            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// The index in memory; built on first use (once, however many events ask at the start).

@@ -26,4 +26,20 @@ public struct TemporalWorkflowStarter: WorkflowStarter {
         case .alreadyStarted: false
         }
     }
+
+    /// Unavailable, deadline or rate limit: Temporal is not answering now.
+    public func isUnavailable(_ error: any Error) -> Bool {
+        guard let error = error as? TemporalError else { return false }
+        return error.isTransient || error.code == .deadlineExceeded
+    }
+
+    /// Checks Temporal every 1 s, then less often up to every 10 s, until it answers.
+    public func waitUntilAvailable() async {
+        var delay = Duration.seconds(1)
+        while !Task.isCancelled {
+            if (try? await self.client.checkConnection()) != nil { return }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
+        }
+    }
 }

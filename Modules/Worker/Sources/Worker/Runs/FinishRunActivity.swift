@@ -30,7 +30,9 @@ public struct FinishRunActivity: TemporalActivity {
             throw ActivityError("FinishRun input is not valid: \(error)", type: "InvalidInput", nonRetryable: true)
         }
         let ended = try await self.runs.finish(
-            workflowID: finish.workflowID, runID: finish.runID, status: finish.status, error: finish.error)
+            RunRecord(
+                activityID: finish.activityID, trigger: finish.trigger ?? "", workflowID: finish.workflowID,
+                runID: finish.runID, status: finish.status, error: finish.error))
         // Once per run: a retry after a failed publish finds the run ended already.
         if ended {
             Counter(

@@ -30,15 +30,20 @@ public final class InMemoryRunStore: RunStore {
     }
 
     @discardableResult
-    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws
-        -> Bool
-    {
+    public func finish(_ run: RunRecord) async throws -> Bool {
         self.runs.withLock { runs in
-            let key = Self.key(workflowID, runID)
-            guard runs[key]?.status == .running else { return false }
-            runs[key]?.status = status
-            runs[key]?.error = error
-            runs[key]?.finishedAt = Date()
+            let key = Self.key(run.workflowID, run.runID)
+            guard var stored = runs[key] else {
+                var recorded = run
+                recorded.finishedAt = Date()
+                runs[key] = recorded
+                return true
+            }
+            guard stored.status == .running else { return false }
+            stored.status = run.status
+            stored.error = run.error
+            stored.finishedAt = Date()
+            runs[key] = stored
             return true
         }
     }

@@ -54,19 +54,26 @@ public struct PostgresRunStore: RunStore {
     }
 
     @discardableResult
-    public func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws
-        -> Bool
-    {
+    public func finish(_ run: RunRecord) async throws -> Bool {
         var query = PostgresQuery(
             unsafeSQL: """
-                UPDATE \(self.table) SET status = $3, error = $4, finished_at = now()
-                WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1
+                INSERT INTO \(self.table) AS r
+                    (workflow_id, run_id, activity_id, trigger, status, attempts, scheduled_time, finished_at, error)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8)
+                ON CONFLICT (workflow_id, run_id) DO UPDATE
+                    SET status = EXCLUDED.status, error = EXCLUDED.error, finished_at = now()
+                    WHERE r.status = 'running'
+                RETURNING 1
                 """
         )
-        query.binds.append(workflowID)
-        query.binds.append(runID)
-        query.binds.append(status.rawValue)
-        query.binds.append(error)
+        query.binds.append(run.workflowID)
+        query.binds.append(run.runID)
+        query.binds.append(run.activityID)
+        query.binds.append(run.trigger)
+        query.binds.append(run.status.rawValue)
+        query.binds.append(run.attempts)
+        query.binds.append(run.scheduledTime)
+        query.binds.append(run.error)
         do {
             let rows = try await self.database.client.query(query, logger: self.database.logger)
             var ended = false

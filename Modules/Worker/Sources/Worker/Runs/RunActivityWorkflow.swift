@@ -28,6 +28,9 @@ public struct RunActivityWorkflow: TemporalWorkflow {
     /// a worker (a dropped connection) is only retried once this runs out.
     static let bookkeepingTimeout = 20
 
+    /// How much longer Temporal waits for an attempt than the action's own deadline.
+    static let actionTimeoutMargin = 10
+
     /// An attempt of an action longer than this also heartbeats, so that a lost task or a
     /// dead worker is noticed after `heartbeatTimeout`, not after the whole timeout.
     static let heartbeatTimeout = 30
@@ -61,7 +64,7 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             // Recorded, counted and published as failed, then the workflow fails.
             let finish = FinishInput(
                 activityID: input.activityID, workflowID: history.workflowID, runID: history.runID, status: .failed,
-                error: message)
+                error: message, trigger: input.trigger)
             return self.finishing(finish, history: history) { .failWorkflow(message: message, type: type) }
         case .completed(let result):
             guard let result, let prepared = try? RunJSON.decode(PreparedRun.self, from: result) else {
@@ -112,9 +115,12 @@ public struct RunActivityWorkflow: TemporalWorkflow {
                 maxIntervalSeconds: action.retry.maxIntervalSeconds,
                 nonRetryableErrorTypes: Self.nonRetryableTypes
             )
+            // The action ends itself at `timeout_seconds` (with its own error); Temporal's
+            // start-to-close is the backstop a little later.
             return [
                 self.schedule(
-                    Self.execute, input: RunJSON.encode(prepared), timeout: action.timeoutSeconds, retry: retry)
+                    Self.execute, input: RunJSON.encode(prepared),
+                    timeout: action.timeoutSeconds + Self.actionTimeoutMargin, retry: retry)
             ]
         }
         let status: RunRecord.Status

@@ -63,12 +63,14 @@ struct FinishInput: Sendable, Hashable, Codable {
     var runID: String
     var status: RunRecord.Status
     var error: String?
+    /// The run's trigger, for a run FinishRun records itself (its PrepareRun failed first).
+    var trigger: String?
 
     enum CodingKeys: String, CodingKey {
         case activityID = "activity_id"
         case workflowID = "workflow_id"
         case runID = "run_id"
-        case status, error
+        case status, error, trigger
     }
 }
 

@@ -8,11 +8,11 @@ public protocol RunStore: Sendable {
     func recordAttempt(workflowID: String, runID: String, attempt: Int) async throws
     /// Notes a failed attempt that will be retried.
     func recordAttemptError(workflowID: String, runID: String, error: String) async throws
-    /// Sets the final status of a `running` run; true when this call ended it (false when it
-    /// had ended already or is not recorded), so the run is counted once however often its
-    /// finish is retried.
+    /// Sets the final status of a `running` run, or records `run` as it is when nothing was
+    /// recorded (its PrepareRun failed first); true when this call ended the run (false when
+    /// it had ended already), so the run is counted once however often its finish is retried.
     @discardableResult
-    func finish(workflowID: String, runID: String, status: RunRecord.Status, error: String?) async throws -> Bool
+    func finish(_ run: RunRecord) async throws -> Bool
     /// Recent runs, newest first.
     func recent(activityID: String?, limit: Int) async throws -> [RunRecord]
 }
