@@ -29,7 +29,9 @@ struct TemporalTLSIntegrationTests {
             address: address, identity: "activity-core-tls-tests", tlsCertificatePath: certificate, tlsKeyPath: key,
             tlsCAPath: ca, apiKey: apiKey, maxAttempts: 1)
         try await TemporalClient.withClient(configuration: configuration, logger: TestDatabase.logger) { client in
-            try await client.checkConnection(timeout: .seconds(15))
+            // Generous: the first suites of a full run start together on two cores, and a
+            // refusal fails at once anyway.
+            try await client.checkConnection(timeout: .seconds(45))
         }
     }
 
