@@ -63,6 +63,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("the worker checks stream, consumer, subjects and namespace at startup: exit 2 naming the variable")
+    func workerBadEventSettings() async throws {
+        let cases = [
+            ("ACTIVITY_EVENT_STREAM", "ACTIVITY.EVENTS"), ("ACTIVITY_EVENT_CONSUMER", "router>"),
+            ("ACTIVITY_EVENT_SUBJECTS", "activity..x"), ("TEMPORAL_NAMESPACE", "my namespace"),
+            ("ACTIVITY_EVENT_MAX_DELIVER", "0"),
+        ]
+        for (variable, value) in cases {
+            var environment = ProcessInfo.processInfo.environment
+            environment[variable] = value
+            let outcome = try await ActivityCoreProcess.run(["worker"], environment: environment, timeout: .seconds(30))
+            #expect(outcome.status == 2, "\(variable)=\(value): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("invalid \(variable)"), "\(outcome.stderr)")
+        }
+    }
+
     @Test("an unknown flag is a usage error: exit 2")
     func usage() async throws {
         let outcome = try await ActivityCoreProcess.run(
