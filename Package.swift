@@ -205,7 +205,8 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Sync", "NATS", "EventTypes", .product(name: "NIOCore", package: "swift-nio"),
+                "Worker", "Sync", "NATS", "EventTypes", "Postgres", "Definitions",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Modules/Worker/Tests/WorkerTests",

@@ -16,7 +16,8 @@ public final class ListenerState: Sendable {
     /// True while the LISTEN connection is up.
     public var isListening: Bool { self.state.withLock { $0.listening } }
 
-    func setListening(_ listening: Bool) {
+    /// Set by the listener (and by tests standing in for one).
+    public func setListening(_ listening: Bool) {
         self.state.withLock {
             $0.listening = listening
             $0.woken = false
