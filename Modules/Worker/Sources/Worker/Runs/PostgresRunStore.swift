@@ -21,13 +21,7 @@ public struct PostgresRunStore: RunStore {
                 ON CONFLICT (workflow_id, run_id) DO NOTHING
                 """
         )
-        query.binds.append(run.workflowID)
-        query.binds.append(run.runID)
-        query.binds.append(run.activityID)
-        query.binds.append(run.trigger)
-        query.binds.append(run.status.rawValue)
-        query.binds.append(run.attempts)
-        query.binds.append(run.scheduledTime)
+        Self.bindRecord(run, to: &query)
         query.binds.append(run.finishedAt)
         query.binds.append(run.error)
         try await self.run(query)
@@ -66,13 +60,7 @@ public struct PostgresRunStore: RunStore {
                 RETURNING 1
                 """
         )
-        query.binds.append(run.workflowID)
-        query.binds.append(run.runID)
-        query.binds.append(run.activityID)
-        query.binds.append(run.trigger)
-        query.binds.append(run.status.rawValue)
-        query.binds.append(run.attempts)
-        query.binds.append(run.scheduledTime)
+        Self.bindRecord(run, to: &query)
         query.binds.append(run.error)
         do {
             let rows = try await self.database.client.query(query, logger: self.database.logger)
@@ -127,5 +115,16 @@ public struct PostgresRunStore: RunStore {
         } catch {
             throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))")
         }
+    }
+
+    /// $1...$7: workflow ID, run ID, activity ID, trigger, status, attempts, scheduled time.
+    private static func bindRecord(_ run: RunRecord, to query: inout PostgresQuery) {
+        query.binds.append(run.workflowID)
+        query.binds.append(run.runID)
+        query.binds.append(run.activityID)
+        query.binds.append(run.trigger)
+        query.binds.append(run.status.rawValue)
+        query.binds.append(run.attempts)
+        query.binds.append(run.scheduledTime)
     }
 }
