@@ -159,11 +159,21 @@ struct RunSafetyIntegrationTests {
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
         defer { worker.process.terminate() }
         let nats = try await NATSClientIntegrationTests.connect()
+        // The router has its index (an event before the stop routes to the first definition).
+        let js = JetStream(client: nats)
+        for _ in 0..<100 where try await js.streamSubjects(environment["ACTIVITY_EVENT_STREAM"] ?? "") == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await nats.publish(
+            "it.\(schema).restart", payload: ByteBuffer(string: #"{"id":"before-\#(schema)","type":"restart.test"}"#))
+        try await nats.flush()
+        let before = try await worker.runs(of: "first") { !$0.isEmpty }
+        #expect(before.count == 1, "\(worker.logText.suffix(2_000))")
 
-        // PostgreSQL "stops" for this worker (its relay closes every connection) for 12 s: the
-        // LISTEN connection's backoff (0.25 s doubling) then next tries at about 15.75 s.
+        // PostgreSQL "stops" for this worker (its relay closes every connection) for 20 s: the
+        // LISTEN connection's own backoff (0.25 s doubling to 10 s) next tries at about 25.75 s.
         await relay.close()
-        try await Task.sleep(for: .seconds(12))
+        try await Task.sleep(for: .seconds(20))
         let back = try await TLSProxy(plainTo: pgPort, port: relayPort)
         let reopened = ContinuousClock.now
         defer { Task { await back.close() } }
@@ -188,7 +198,7 @@ struct RunSafetyIntegrationTests {
             runs.first?["workflow_id"] as? String == "activity-second:\(eventID)",
             "sync answered \(synced) after PostgreSQL was back: \(worker.logText.suffix(3_000))")
         // The LISTEN connection is back right after the store answered again (its own backoff
-        // would wait until about 15.75 s after the stop).
+        // would wait until about 25.75 s after the stop).
         var warnings: [String] = ["?"]
         for _ in 0..<10 where !warnings.isEmpty {
             warnings = (try await worker.call(.GET, "/readyz").json["warnings"] as? [String]) ?? []
