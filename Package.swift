@@ -46,7 +46,6 @@ let package = Package(
         .target(
             name: "Definitions",
             dependencies: [
-                "Postgres",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,10 +63,6 @@ let package = Package(
             name: "Schedules",
             dependencies: [
                 "Definitions",
-                "Postgres",
-                "Temporal",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +78,9 @@ let package = Package(
         .target(
             name: "Temporal",
             dependencies: [
+                // The Temporal schedule service is the adapter of the Schedules domain.
+                "Schedules",
+                "Definitions",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -111,6 +109,9 @@ let package = Package(
         .target(
             name: "Postgres",
             dependencies: [
+                // Adapters depend on the domain modules whose stores they are, never the reverse.
+                "Definitions",
+                "Schedules",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

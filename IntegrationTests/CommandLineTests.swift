@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Postgres
 import Schedules
+import Temporal
 import Testing
 
 /// The `activity-core` executable's commands and exit codes (CONTRACT sections 1 and 2).

@@ -5,6 +5,7 @@ import Postgres
 import PostgresNIO
 import Schedules
 import Sync
+import Temporal
 import Testing
 
 /// Issue 11 against PostgreSQL and Temporal, through the `activity-core` executable: no input

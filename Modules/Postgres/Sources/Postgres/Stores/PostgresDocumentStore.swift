@@ -1,5 +1,5 @@
+import Definitions
 import Foundation
-import Postgres
 import PostgresNIO
 
 /// The PostgreSQL store of one document kind (`activity_definitions`, `event_types`).

@@ -1,12 +1,12 @@
+import Definitions
 import Foundation
+import Schedules
 import SwiftProtobuf
-import Temporal
 
-/// `ScheduleService` over Temporal's WorkflowService.
+/// `ScheduleService` over Temporal's WorkflowService: the adapter of the Schedules domain.
 ///
-/// It lives in Schedules (not in Temporal) because it translates this module's
-/// `DesiredSchedule` into Temporal's messages; the Temporal module stays a plain adapter
-/// that knows nothing of definitions.
+/// It lives here (not in Schedules) so that the domain module links no gRPC: adapters depend
+/// inward on the domain whose port they implement, never the other way.
 public struct TemporalScheduleService: ScheduleService {
     public let client: TemporalClient
     /// The deadline of one attempt of each call (a sync must end when Temporal hangs).

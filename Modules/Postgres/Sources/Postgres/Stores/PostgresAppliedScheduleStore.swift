@@ -1,5 +1,5 @@
-import Postgres
 import PostgresNIO
+import Schedules
 
 /// Applied spec hashes and paused states in the `applied_schedules` table.
 public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
