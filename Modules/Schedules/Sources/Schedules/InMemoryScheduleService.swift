@@ -88,6 +88,14 @@ public final class InMemoryScheduleService: ScheduleService {
         }
     }
 
+    public func scheduleState(id: String) async throws -> ScheduleState? {
+        try self.state.withLock { state in
+            state.calls["describe", default: 0] += 1
+            if let error = state.failingDescribes[id] { throw error }
+            return state.schedules[id].map { ScheduleState(paused: $0.paused) }
+        }
+    }
+
     public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws {
         try self.write("create", schedule.scheduleID) { state in
             guard state.schedules[schedule.scheduleID] == nil else {

@@ -7,6 +7,10 @@ public protocol ScheduleService: Sendable {
     /// The schedule's current state, or nil when there is none.
     func describeSchedule(id: String) async throws -> ScheduleSummary?
 
+    /// What an operator's listing shows of the schedule (next and last run, missed fires), or
+    /// nil when there is none.
+    func scheduleState(id: String) async throws -> ScheduleState?
+
     /// Creates the schedule (paused with `notes` when `schedule.paused`). Throws
     /// `alreadyExists` when a schedule with that ID exists.
     func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws

@@ -56,6 +56,17 @@ public struct TemporalScheduleService: ScheduleService {
         )
     }
 
+    public func scheduleState(id: String) async throws -> ScheduleState? {
+        guard let response = try await self.describe(id) else { return nil }
+        let info = response.info
+        return ScheduleState(
+            paused: response.schedule.state.paused,
+            nextRun: info.futureActionTimes.first.map { $0.date },
+            lastRun: info.recentActions.last.map { $0.actualTime.date },
+            missedCatchupWindow: info.missedCatchupWindow
+        )
+    }
+
     /// The full description, or nil when there is no such schedule. `timeout` and
     /// `attempts` bound a caller that must answer quickly (a listing for an operator).
     public func describe(_ id: String, timeout: Duration? = nil, attempts: Int? = nil) async throws

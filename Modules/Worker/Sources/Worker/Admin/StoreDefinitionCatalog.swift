@@ -3,16 +3,14 @@ import CoreMetrics
 import Definitions
 import Foundation
 import Schedules
-import SwiftProtobuf
 import Synchronization
-import Temporal
 
 /// `GET /admin/definitions`: every stored definition and, for live cron ones, what Temporal
 /// says about its schedule (state, next and last run, missed catch-up window). Also sets the
 /// `activity_schedule_missed_fires` gauge to the sum of the missed fires it saw.
 public struct StoreDefinitionCatalog: DefinitionCatalog {
     let store: any DocumentStore<ActivityDefinition>
-    let schedules: TemporalScheduleService
+    let schedules: any ScheduleService
     let projection: ScheduleProjection
     let metrics: any MetricsFactory
     /// Describes in flight at once.
@@ -20,7 +18,7 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
 
     public init(
         store: any DocumentStore<ActivityDefinition>,
-        schedules: TemporalScheduleService,
+        schedules: any ScheduleService,
         projection: ScheduleProjection,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
@@ -119,21 +117,15 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
     }
 
     func view(of id: String) async throws -> ScheduleView {
-        guard
-            // The service's own deadline (ACTIVITY_TEMPORAL_TIMEOUT_SECONDS): a dev server slowed
-            // by a loaded machine takes seconds per describe, and Temporal refusing connections
-            // fails at once. One that hangs costs one deadline; then the rest are not asked.
-            let response = try await self.schedules.describe(self.projection.scheduleID(for: id))
-        else {
+        // The service's own deadline (ACTIVITY_TEMPORAL_TIMEOUT_SECONDS): a dev server slowed by
+        // a loaded machine takes seconds per describe, and Temporal refusing connections fails
+        // at once. One that hangs costs one deadline; then the rest are not asked.
+        guard let state = try await self.schedules.scheduleState(id: self.projection.scheduleID(for: id)) else {
             return ScheduleView(state: "missing", nextRun: nil, lastRun: nil, missed: 0)
         }
-        let info = response.info
         return ScheduleView(
-            state: response.schedule.state.paused ? "paused" : "active",
-            nextRun: info.futureActionTimes.first.map { $0.date },
-            lastRun: info.recentActions.last.map { $0.actualTime.date },
-            missed: info.missedCatchupWindow
-        )
+            state: state.paused ? "paused" : "active", nextRun: state.nextRun, lastRun: state.lastRun,
+            missed: state.missedCatchupWindow)
     }
 }
 
