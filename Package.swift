@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "EventTypes", targets: ["EventTypes"]),
+        .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "AdminAPI", targets: ["AdminAPI"]),
         .library(name: "Worker", targets: ["Worker"]),
@@ -60,9 +61,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Runs",
+            dependencies: ["Definitions"],
+            path: "Modules/Runs/Sources/Runs",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunsTests",
+            dependencies: ["Runs", "Definitions"],
+            path: "Modules/Runs/Tests/RunsTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Schedules",
             dependencies: [
                 "Definitions",
+                "Runs",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,6 +187,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
+                "Runs",
                 "Definitions",
                 "Postgres",
                 "Schedules",
@@ -217,6 +232,7 @@ let package = Package(
             name: "EventTypes",
             dependencies: [
                 "Definitions",
+                "Runs",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 
 /// Which definitions an event starts, built once from the stored definitions and event
 /// types and consulted for every message without touching the database.
@@ -102,8 +103,9 @@ public struct RoutingIndex: Sendable {
         }.map { definition in
             Start(
                 activityID: definition.id,
-                workflowID: "activity-\(definition.id):\(EventID.workflowPart(envelope.id))",
-                input: .object(["activity_id": .string(definition.id), "trigger": .string("event"), "event": event])
+                workflowID: RunContract.eventWorkflowID(
+                    activityID: definition.id, eventPart: EventID.workflowPart(envelope.id)),
+                input: RunInput(activityID: definition.id, trigger: "event", event: event).json
             )
         }
         return .start(starts)

@@ -1,8 +1,9 @@
 import Definitions
+import Runs
 
 /// Turns cron definitions into the schedules they should have. Pure: no I/O.
 public struct ScheduleProjection: Sendable, Hashable {
-    public static let workflowType = "RunActivityWorkflow"
+    public static let workflowType = RunContract.workflowType
 
     public var prefix: String
     public var taskQueue: String
@@ -29,9 +30,9 @@ public struct ScheduleProjection: Sendable, Hashable {
             catchupWindowSeconds: cron.effectiveCatchupWindowSeconds,
             paused: !definition.enabled,
             workflowType: Self.workflowType,
-            workflowID: "activity-\(definition.id)",
+            workflowID: RunContract.scheduledWorkflowID(activityID: definition.id),
             taskQueue: self.taskQueue,
-            input: .object(["activity_id": .string(definition.id), "trigger": .string("cron")]),
+            input: RunInput(activityID: definition.id, trigger: "cron").json,
             memo: ["managed-by": "activity-core", "activity-id": definition.id]
         )
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Definitions
 import Foundation
 import Postgres
+import Runs
 import Temporal
 
 /// `activity-core trigger ID`: starts one run now (`trigger` = `manual`, workflow ID
@@ -49,7 +50,8 @@ public struct ManualTrigger: Sendable {
     }
 
     public func start(activityID: String) async throws -> String {
-        let workflowID = "activity-\(activityID):manual:\(UUID().uuidString.lowercased())"
+        let workflowID = RunContract.manualWorkflowID(
+            activityID: activityID, runToken: UUID().uuidString.lowercased())
         _ = try await self.client.startWorkflow(
             id: workflowID,
             type: RunActivityWorkflow.name,

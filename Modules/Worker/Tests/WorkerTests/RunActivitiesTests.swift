@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import Logging
 import Prometheus
+import Runs
 import Temporal
 import Testing
 

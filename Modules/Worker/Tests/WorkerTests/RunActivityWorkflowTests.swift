@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 import Temporal
 import Testing
 

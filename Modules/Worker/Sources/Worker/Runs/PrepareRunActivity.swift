@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 import Temporal
 
 /// Loads the definition as stored now, decides whether the run goes ahead, records the run

@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 import Temporal
 
 /// `RunActivityWorkflow` as a pure decision over its history:
@@ -10,7 +11,7 @@ import Temporal
 /// 3. `FinishRun` records the final status and publishes the completion envelope; the
 ///    workflow then completes (succeeded) or fails (failed).
 public struct RunActivityWorkflow: TemporalWorkflow {
-    public static let name = "RunActivityWorkflow"
+    public static let name = RunContract.workflowType
     public static let prepare = "PrepareRun"
     public static let execute = "ExecuteAction"
     public static let finish = "FinishRun"

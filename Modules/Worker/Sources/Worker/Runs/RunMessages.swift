@@ -1,25 +1,6 @@
 import Definitions
 import Foundation
-
-/// The input of `RunActivityWorkflow` (CONTRACT sections 4 and 5):
-/// `{"activity_id", "trigger", "event"}`.
-public struct RunInput: Sendable, Hashable, Codable {
-    public var activityID: String
-    /// `cron`, `event` or `manual`.
-    public var trigger: String
-    public var event: JSONValue?
-
-    public init(activityID: String, trigger: String, event: JSONValue? = nil) {
-        self.activityID = activityID
-        self.trigger = trigger
-        self.event = event
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case activityID = "activity_id"
-        case trigger, event
-    }
-}
+import Runs
 
 /// What the workflow hands the `PrepareRun` activity.
 struct PrepareInput: Sendable, Hashable, Codable {
