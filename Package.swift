@@ -126,6 +126,7 @@ let package = Package(
                 // Adapters depend on the domain modules whose stores they are, never the reverse.
                 "Definitions",
                 "Schedules",
+                "Runs",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,6 +5,7 @@ import Logging
 import NATS
 import NIOCore
 import Postgres
+import Runs
 import Schedules
 import Synchronization
 import Temporal

@@ -1,6 +1,7 @@
 import AdminAPI
 import Definitions
 import Foundation
+import Runs
 
 /// `GET /admin/runs` from the run store.
 public struct StoreRunHistory: RunHistory {

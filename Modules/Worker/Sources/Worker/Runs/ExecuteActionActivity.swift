@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 import Temporal
 
 /// Runs the action of a prepared run, one attempt per call; records each attempt.

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Definitions
 import Foundation
+import Runs
 import Temporal
 
 /// Records a run's final status (`succeeded`, `failed` or `skipped`), counts it once and

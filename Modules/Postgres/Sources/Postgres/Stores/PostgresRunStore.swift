@@ -1,6 +1,6 @@
 import Foundation
-import Postgres
 import PostgresNIO
+import Runs
 
 /// Runs in the `runs` table.
 public struct PostgresRunStore: RunStore {
