@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "Runs",
-            dependencies: ["Definitions"],
+            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
             path: "Modules/Runs/Sources/Runs",
             swiftSettings: swiftSettings
         ),

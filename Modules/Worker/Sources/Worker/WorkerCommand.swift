@@ -10,6 +10,7 @@ import NATS
 import Postgres
 import PostgresNIO
 import Prometheus
+import Runs
 import Schedules
 import ServiceLifecycle
 import Sync

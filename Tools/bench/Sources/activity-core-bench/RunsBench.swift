@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Postgres
 import PostgresNIO
+import Runs
 import Temporal
 import TestSupport
 import Worker

@@ -3,6 +3,7 @@ import Definitions
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Runs
 
 /// `http`: `method url` with the run document as JSON body, `Idempotency-Key: <workflow id>`
 /// and the action's headers. A non-2xx answer or a timeout fails the attempt.

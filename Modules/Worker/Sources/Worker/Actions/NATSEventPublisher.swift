@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NATS
 import NIOCore
+import Runs
 
 /// Publishes over core NATS, connecting on first use; the client reconnects by itself after
 /// a NATS restart. Each publish is flushed, so a caller that gets no error knows the server

@@ -1,4 +1,5 @@
 import Definitions
+import Runs
 
 /// `nats.publish`: publishes the run document to the action's subject.
 public struct NATSPublishActionExecutor: ActionExecutor {

@@ -1,5 +1,6 @@
 import Definitions
 import EventTypes
+import Runs
 
 /// Publishes the router's dead-letter envelopes on `org.activity.event.dead_lettered` through
 /// the worker's publisher (its NATS connection).

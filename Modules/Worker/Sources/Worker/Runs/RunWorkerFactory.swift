@@ -3,6 +3,7 @@ import CoreMetrics
 import Definitions
 import Logging
 import Postgres
+import Runs
 import Temporal
 
 /// Builds the Temporal worker that runs `RunActivityWorkflow` and its activities from the
