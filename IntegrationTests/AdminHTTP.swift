@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NATS
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -48,6 +49,24 @@ struct WorkerUnderTest {
             return Double(line.dropFirst(sample.count + 1))
         }
         return nil
+    }
+
+    /// Polls the metric `sample` until it differs from `before` (at most 10 s); returns it.
+    func metric(_ sample: String, changedFrom before: Double) async throws -> Double {
+        var value = before
+        for _ in 0..<100 where value == before {
+            try await Task.sleep(for: .milliseconds(100))
+            value = try await self.metric(sample) ?? 0
+        }
+        return value
+    }
+
+    /// Waits (at most 10 s) until the event stream exists: the router makes it on its first
+    /// pull, just after startup, and an event published before is kept by no stream.
+    static func waitForStream(_ name: String, js: JetStream) async throws {
+        for _ in 0..<100 where try await js.streamSubjects(name) == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Polls `GET /admin/runs?activity_id=` until `done` holds for the list, for at most

@@ -136,11 +136,7 @@ struct EventSafetyIntegrationTests {
         let deduplicated = try await worker.metric("activity_events_deduplicated_total") ?? 0
         try await nats.publish("it.\(schema).a.push", payload: body)
         try await nats.flush()
-        var again = deduplicated
-        for _ in 0..<100 where again == deduplicated {
-            try await Task.sleep(for: .milliseconds(100))
-            again = try await worker.metric("activity_events_deduplicated_total") ?? 0
-        }
+        let again = try await worker.metric("activity_events_deduplicated_total", changedFrom: deduplicated)
         #expect(again == deduplicated + 1)
         runs = try await worker.call(.GET, "/admin/runs?activity_id=on-wild").list
         #expect(runs.count == 1, "\(runs)")
@@ -161,11 +157,7 @@ struct EventSafetyIntegrationTests {
         try await nats.publish(
             "it.\(schema).big.push", payload: ByteBuffer(string: #"{"id":"big","attributes":{"p":"\#(padding)"}}"#))
         try await nats.flush()
-        var rejected = rejectedBefore
-        for _ in 0..<100 where rejected == rejectedBefore {
-            try await Task.sleep(for: .milliseconds(100))
-            rejected = try await worker.metric("activity_events_rejected_total") ?? 0
-        }
+        let rejected = try await worker.metric("activity_events_rejected_total", changedFrom: rejectedBefore)
         #expect(rejected == rejectedBefore + 1)
         #expect(try await worker.call(.GET, "/admin/runs?activity_id=on-wild").list.count == 1)
 
@@ -206,11 +198,7 @@ struct EventSafetyIntegrationTests {
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token")
         defer { worker.process.terminate() }
         let nats = try await NATSClientIntegrationTests.connect()
-        // The router makes the stream on its first pull, just after startup.
-        let js = JetStream(client: nats)
-        for _ in 0..<100 where try await js.streamSubjects(environment["ACTIVITY_EVENT_STREAM"] ?? "") == nil {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await WorkerUnderTest.waitForStream(environment["ACTIVITY_EVENT_STREAM"] ?? "", js: JetStream(client: nats))
 
         // Temporal away for 20 s: at a delivery every 2 s plus the client's retries, three
         // deliveries would be used up well within that.

@@ -160,10 +160,7 @@ struct RunSafetyIntegrationTests {
         defer { worker.process.terminate() }
         let nats = try await NATSClientIntegrationTests.connect()
         // The router has its index (an event before the stop routes to the first definition).
-        let js = JetStream(client: nats)
-        for _ in 0..<100 where try await js.streamSubjects(environment["ACTIVITY_EVENT_STREAM"] ?? "") == nil {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await WorkerUnderTest.waitForStream(environment["ACTIVITY_EVENT_STREAM"] ?? "", js: JetStream(client: nats))
         try await nats.publish(
             "it.\(schema).restart", payload: ByteBuffer(string: #"{"id":"before-\#(schema)","type":"restart.test"}"#))
         try await nats.flush()

@@ -162,8 +162,7 @@ public struct JetStream: Sendable {
         let subscription = try await self.client.subscribe(inbox, persistent: false)
         let request: [String: Any] = [
             "batch": batch,
-            "expires": Int64(expires.components.seconds) * 1_000_000_000 + expires.components.attoseconds
-                / 1_000_000_000,
+            "expires": Self.nanoseconds(expires),
         ]
         // The subscription ends at the deadline (or when the connection is lost).
         let deadline = ContinuousClock.now + expires + .seconds(2)
