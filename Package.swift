@@ -17,9 +17,12 @@ let package = Package(
         .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "EventTypes", targets: ["EventTypes"]),
+        .library(name: "Coordination", targets: ["Coordination"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "AdminAPI", targets: ["AdminAPI"]),
+        .library(name: "HTTPActions", targets: ["HTTPActions"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -61,14 +64,42 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            // Small concurrency helpers: a gate opened once, work run once however many ask.
+            name: "Coordination",
+            path: "Modules/Coordination/Sources/Coordination",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CoordinationTests",
+            dependencies: ["Coordination"],
+            path: "Modules/Coordination/Tests/CoordinationTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            // A Temporal workflow and its activities as pure values and functions (history in,
+            // commands out); the Temporal module runs them, Runs implements them.
+            name: "Workflows",
+            path: "Modules/Workflows/Sources/Workflows",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Runs",
-            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Definitions",
+                "Workflows",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Modules/Runs/Sources/Runs",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RunsTests",
-            dependencies: ["Runs", "Definitions"],
+            dependencies: [
+                "Runs", "Definitions", "Workflows",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Modules/Runs/Tests/RunsTests",
             swiftSettings: swiftSettings
         ),
@@ -92,9 +123,13 @@ let package = Package(
         .target(
             name: "Temporal",
             dependencies: [
-                // The Temporal schedule service is the adapter of the Schedules domain.
+                // The adapter of the Schedules domain (schedule service), of Runs (the worker
+                // runtime runs its workflow) and of EventTypes (the workflow starter).
                 "Schedules",
                 "Definitions",
+                "Workflows",
+                "Runs",
+                "EventTypes",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -127,8 +162,12 @@ let package = Package(
                 "Definitions",
                 "Schedules",
                 "Runs",
+                "EventTypes",
+                "Sync",
+                "Coordination",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/Postgres/Sources/Postgres",
             swiftSettings: swiftSettings
@@ -165,8 +204,11 @@ let package = Package(
             dependencies: [
                 "Sync",
                 "Definitions",
+                "Schedules",
+                "Runs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -177,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Sync", "Definitions",
+                "AdminAPI", "Sync", "Definitions", "Schedules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,9 +228,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            // The http action (AsyncHTTPClient), an adapter of the Runs domain's ActionExecutor.
+            name: "HTTPActions",
+            dependencies: [
+                "Definitions",
+                "Runs",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Modules/HTTPActions/Sources/HTTPActions",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Worker",
             dependencies: [
                 "Runs",
+                "Workflows",
                 "Definitions",
                 "Postgres",
                 "Schedules",
@@ -197,6 +254,8 @@ let package = Package(
                 "EventTypes",
                 "Sync",
                 "AdminAPI",
+                "HTTPActions",
+                "Coordination",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -234,9 +293,11 @@ let package = Package(
             dependencies: [
                 "Definitions",
                 "Runs",
+                "Coordination",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/EventTypes/Sources/EventTypes",
             swiftSettings: swiftSettings
@@ -250,6 +311,12 @@ let package = Package(
         .target(
             name: "NATS",
             dependencies: [
+                // The adapter of EventTypes (event sources) and Runs (publisher, nats.publish).
+                "Definitions",
+                "EventTypes",
+                "Runs",
+                "Coordination",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -261,7 +328,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NATSTests",
-            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["NATS", "EventTypes", .product(name: "NIOCore", package: "swift-nio")],
             path: "Modules/NATS/Tests/NATSTests",
             swiftSettings: swiftSettings
         ),

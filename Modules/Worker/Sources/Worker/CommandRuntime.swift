@@ -1,3 +1,4 @@
+import AdminAPI
 import CoreMetrics
 import Definitions
 import Foundation
@@ -97,7 +98,7 @@ struct CommandRuntime: Sendable {
     var runTrigger: StoreRunTrigger {
         StoreRunTrigger(
             definitions: PostgresDocumentStore<ActivityDefinition>(database: self.database),
-            trigger: ManualTrigger(client: self.temporal, taskQueue: self.configuration.taskQueue))
+            starter: ManualTrigger(client: self.temporal, taskQueue: self.configuration.taskQueue))
     }
 
     /// Fails with a message naming `activity-core migrate` when migrations are pending.

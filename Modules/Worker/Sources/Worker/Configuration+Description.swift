@@ -1,3 +1,4 @@
+import HTTPActions
 import NATS
 
 /// A configuration describes itself without its secrets (CONTRACT section 8: no secret in any

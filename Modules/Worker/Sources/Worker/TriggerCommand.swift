@@ -38,26 +38,3 @@ struct TriggerCommand: AsyncParsableCommand {
         print(workflowID)
     }
 }
-
-/// Starts manual runs: `activity-<id>:manual:<uuid>`, input `{"activity_id", "trigger": "manual"}`.
-public struct ManualTrigger: Sendable {
-    public let client: TemporalClient
-    public let taskQueue: String
-
-    public init(client: TemporalClient, taskQueue: String) {
-        self.client = client
-        self.taskQueue = taskQueue
-    }
-
-    public func start(activityID: String) async throws -> String {
-        let workflowID = RunContract.manualWorkflowID(
-            activityID: activityID, runToken: UUID().uuidString.lowercased())
-        _ = try await self.client.startWorkflow(
-            id: workflowID,
-            type: RunActivityWorkflow.name,
-            taskQueue: self.taskQueue,
-            input: RunJSON.encode(RunInput(activityID: activityID, trigger: "manual"))
-        )
-        return workflowID
-    }
-}

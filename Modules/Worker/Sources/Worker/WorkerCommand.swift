@@ -1,6 +1,7 @@
 import AdminAPI
 import ArgumentParser
 import AsyncHTTPClient
+import Coordination
 import CoreMetrics
 import Definitions
 import EventTypes

@@ -1,3 +1,4 @@
+import Coordination
 import Definitions
 import Logging
 import Postgres

@@ -1,4 +1,5 @@
 import Foundation
+import NATS
 import Testing
 
 @testable import Worker

@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 /// Polls activity tasks, runs the registered activity with heartbeats, and answers.
 struct ActivityTaskHandler: TaskHandler {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Workflows
 
 /// Polls one task queue for workflow and activity tasks and runs the registered workflows
 /// (pure decision functions over the full history: no sticky queue) and activities.

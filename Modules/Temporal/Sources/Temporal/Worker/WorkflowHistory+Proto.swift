@@ -1,5 +1,6 @@
 import Foundation
 import SwiftProtobuf
+import Workflows
 
 extension WorkflowHistory {
     /// Builds the history of a workflow task from its (complete) list of events.

@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 /// Polls workflow tasks, rebuilds the full history, asks the workflow for commands and
 /// answers the task.

@@ -1,4 +1,6 @@
 import AdminAPI
+import Coordination
+import EventTypes
 import Foundation
 import Postgres
 import PostgresNIO

@@ -1,10 +1,13 @@
 import AsyncHTTPClient
 import CoreMetrics
 import Definitions
+import HTTPActions
 import Logging
+import NATS
 import Postgres
 import Runs
 import Temporal
+import Workflows
 
 /// Builds the Temporal worker that runs `RunActivityWorkflow` and its activities from the
 /// real stores and executors: one place for the worker command and the tests.

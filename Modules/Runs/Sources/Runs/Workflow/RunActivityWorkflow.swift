@@ -1,0 +1,166 @@
+import Definitions
+import Foundation
+import Workflows
+
+/// `RunActivityWorkflow` as a pure decision over its history:
+/// 1. `PrepareRun` loads the definition as stored now and records the run; a disabled or
+///    retired definition is finished as `skipped` (and a definition that cannot run as
+///    `failed`) through `FinishRun`, like every other run.
+/// 2. `ExecuteAction` runs the action with the definition's timeout and retry policy.
+/// 3. `FinishRun` records the final status and publishes the completion envelope; the
+///    workflow then completes (succeeded) or fails (failed).
+public struct RunActivityWorkflow: TemporalWorkflow {
+    public static let name = RunContract.workflowType
+    public static let prepare = "PrepareRun"
+    public static let execute = "ExecuteAction"
+    public static let finish = "FinishRun"
+    /// Failure types the action never retries.
+    public static let nonRetryableTypes = ["InvalidAction", "DefinitionNotFound"]
+
+    public var name: String { Self.name }
+    public let taskQueue: String
+
+    public init(taskQueue: String) {
+        self.taskQueue = taskQueue
+    }
+
+    /// Start-to-close of the bookkeeping activities: short, because a task lost on its way to
+    /// a worker (a dropped connection) is only retried once this runs out.
+    static let bookkeepingTimeout = 20
+
+    /// How much longer Temporal waits for an attempt than the action's own deadline.
+    static let actionTimeoutMargin = 10
+
+    /// An attempt of an action longer than this also heartbeats, so that a lost task or a
+    /// dead worker is noticed after `heartbeatTimeout`, not after the whole timeout.
+    static let heartbeatTimeout = 30
+
+    /// The policy of the bookkeeping activities: they only touch PostgreSQL (and NATS), so
+    /// they retry for a long while before the run is given up.
+    static let bookkeepingRetry = ActivityRetry(
+        maxAttempts: 30, initialIntervalSeconds: 1, backoff: 2, maxIntervalSeconds: 30,
+        nonRetryableErrorTypes: nonRetryableTypes)
+
+    public func decide(_ history: WorkflowHistory) -> [WorkflowCommand] {
+        guard let data = history.input, let input = try? RunJSON.decode(RunInput.self, from: data) else {
+            return [
+                .failWorkflow(
+                    message: "RunActivityWorkflow needs {\"activity_id\", \"trigger\"} as input", type: "InvalidInput")
+            ]
+        }
+        let prepare = history.activity(Self.prepare)
+        guard prepare.scheduled else {
+            let prepareInput = PrepareInput(
+                run: input, workflowID: history.workflowID, runID: history.runID, scheduledTime: history.scheduledTime)
+            return [
+                self.schedule(
+                    Self.prepare, input: RunJSON.encode(prepareInput), timeout: 60, retry: Self.bookkeepingRetry)
+            ]
+        }
+        switch prepare.outcome {
+        case nil:
+            return []
+        case .failed(let message, let type):
+            // Recorded, counted and published as failed, then the workflow fails.
+            let finish = FinishInput(
+                activityID: input.activityID, workflowID: history.workflowID, runID: history.runID, status: .failed,
+                error: message, trigger: input.trigger)
+            return self.finishing(finish, history: history) { .failWorkflow(message: message, type: type) }
+        case .completed(let result):
+            guard let result, let prepared = try? RunJSON.decode(PreparedRun.self, from: result) else {
+                return [.failWorkflow(message: "PrepareRun returned no run", type: "InvalidResult")]
+            }
+            if prepared.skip {
+                let finish = FinishInput(
+                    activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID,
+                    status: .skipped, error: prepared.reason)
+                return self.finishing(finish, history: history) {
+                    .completeWorkflow(result: RunJSON.encode(["status": "skipped", "reason": prepared.reason ?? ""]))
+                }
+            }
+            return self.afterPrepare(prepared, history: history)
+        }
+    }
+
+    /// Schedules `FinishRun` with `finish`, and once it completed, `final`.
+    private func finishing(
+        _ finish: FinishInput, history: WorkflowHistory, then final: () -> WorkflowCommand
+    ) -> [WorkflowCommand] {
+        let activity = history.activity(Self.finish)
+        guard activity.scheduled else {
+            return [
+                self.schedule(
+                    Self.finish, input: RunJSON.encode(finish), timeout: Self.bookkeepingTimeout,
+                    retry: Self.bookkeepingRetry)
+            ]
+        }
+        switch activity.outcome {
+        case nil:
+            return []
+        case .failed(let message, let type):
+            return [.failWorkflow(message: "recording the run failed: \(message)", type: type)]
+        case .completed:
+            return [final()]
+        }
+    }
+
+    private func afterPrepare(_ prepared: PreparedRun, history: WorkflowHistory) -> [WorkflowCommand] {
+        let action = prepared.action ?? ActivityAction(kind: .echo)
+        let execute = history.activity(Self.execute)
+        guard execute.scheduled else {
+            let retry = ActivityRetry(
+                maxAttempts: action.retry.maxAttempts,
+                initialIntervalSeconds: action.retry.initialIntervalSeconds,
+                backoff: action.retry.backoff,
+                maxIntervalSeconds: action.retry.maxIntervalSeconds,
+                nonRetryableErrorTypes: Self.nonRetryableTypes
+            )
+            // The action ends itself at `timeout_seconds` (with its own error); Temporal's
+            // start-to-close is the backstop a little later.
+            return [
+                self.schedule(
+                    Self.execute, input: RunJSON.encode(prepared),
+                    timeout: action.timeoutSeconds + Self.actionTimeoutMargin, retry: retry)
+            ]
+        }
+        let status: RunRecord.Status
+        let error: String?
+        let errorType: String
+        switch execute.outcome {
+        case nil:
+            return []
+        case .completed:
+            (status, error, errorType) = (.succeeded, nil, "")
+        case .failed(let message, let type):
+            (status, error, errorType) = (.failed, message, type)
+        }
+        let finish = FinishInput(
+            activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID, status: status,
+            error: error)
+        return self.finishing(finish, history: history) {
+            if let error {
+                return .failWorkflow(message: error, type: errorType)
+            }
+            if case .completed(let result) = execute.outcome {
+                let value = result.flatMap { try? JSONValue.parse($0) } ?? .null
+                return .completeWorkflow(
+                    result: RunJSON.encode(["status": JSONValue.string("succeeded"), "result": value]))
+            }
+            return .completeWorkflow(result: RunJSON.encode(["status": "succeeded"]))
+        }
+    }
+
+    private func schedule(_ type: String, input: Data, timeout: Int, retry: ActivityRetry) -> WorkflowCommand {
+        .scheduleActivity(
+            ActivityInvocation(
+                activityID: type,
+                activityType: type,
+                input: input,
+                taskQueue: self.taskQueue,
+                startToCloseSeconds: timeout,
+                heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
+                retry: retry
+            )
+        )
+    }
+}
