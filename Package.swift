@@ -183,6 +183,8 @@ let package = Package(
             dependencies: [
                 "Definitions",
                 "Schedules",
+                "Coordination",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
@@ -206,6 +208,8 @@ let package = Package(
                 "Definitions",
                 "Schedules",
                 "Runs",
+                "EventTypes",
+                "Coordination",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -281,9 +285,12 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Sync", "NATS", "EventTypes", "Postgres", "Definitions",
+                "Worker", "Sync", "NATS", "EventTypes", "Postgres", "Definitions", "AdminAPI", "Runs", "Schedules",
+                "Workflows",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/Worker/Tests/WorkerTests",
             swiftSettings: swiftSettings

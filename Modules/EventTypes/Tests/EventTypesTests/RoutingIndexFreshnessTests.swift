@@ -83,4 +83,5 @@ final class FakeChangeFeed: ChangeFeed {
     var retries: Int { self.state.withLock { $0.retries } }
     func setListening(_ listening: Bool) { self.state.withLock { $0.listening = listening } }
     func retryNow() { self.state.withLock { $0.retries += 1 } }
+    func listen(onChange: @escaping @Sendable (String?) async -> Void) async {}
 }

@@ -1,31 +1,24 @@
 import Coordination
-import Definitions
 import Logging
-import Postgres
-import Schedules
 import ServiceLifecycle
 import Sync
-import Temporal
 
-/// The worker's own service: migrates, runs the startup sync (all three stages, best
-/// effort), then runs the Temporal worker (RunActivityWorkflow and its activities) until
-/// graceful shutdown, which drains the tasks in hand. The router, HTTP server and loop are
-/// services of their own beside it.
+/// The worker's own service: prepares the stores (migrations), runs the startup sync (all
+/// three stages, best effort), opens the startup gate, then runs the workflows (the Temporal
+/// worker) until graceful shutdown, which drains the tasks in hand. The router, HTTP server
+/// and loop are services of their own beside it.
 struct WorkerService: Service, CustomStringConvertible {
-    let configuration: Configuration
-    let database: ActivityDatabase
+    let prepare: @Sendable () async throws -> Void
     let sync: SyncService
-    let temporalWorker: TemporalWorker
+    let syncOnStartup: Bool
+    let workflows: any Service
     /// Opened after migrations and the startup sync; the router waits for it.
     let startup: StartupGate
     let logger: Logger
 
     func run() async throws {
-        let applied = try await Migrator(database: self.database).migrate()
-        self.logger.info(
-            "database ready",
-            metadata: ["db.migrations.applied": "\(applied)", "db.url": "\(self.configuration.databaseURL)"])
-        if self.configuration.syncOnStartup {
+        try await self.prepare()
+        if self.syncOnStartup {
             // Best effort: a failing startup sync is logged and the worker keeps running.
             do {
                 switch try await self.sync.sync(.all, dryRun: false, trigger: .startup) {
@@ -48,12 +41,10 @@ struct WorkerService: Service, CustomStringConvertible {
         }
         self.startup.open()
         self.logger.info("worker running; stop with SIGTERM or SIGINT")
-        try await self.temporalWorker.run()
+        try await self.workflows.run()
         self.logger.info("worker stopping")
     }
-}
 
-extension WorkerService {
     /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
     /// configuration and its secrets).
     var description: String { "WorkerService" }

@@ -7,10 +7,10 @@ import NATS
 import Postgres
 import Runs
 import Temporal
-import Workflows
 
-/// Builds the Temporal worker that runs `RunActivityWorkflow` and its activities from the
-/// real stores and executors: one place for the worker command and the tests.
+/// The Temporal worker that runs `RunActivityWorkflow` and its activities over PostgreSQL,
+/// the http action and NATS: for the tests and benchmarks that run workflows without the
+/// whole worker.
 public enum RunWorkerFactory {
     public static func make(
         client: TemporalClient,
@@ -24,32 +24,19 @@ public enum RunWorkerFactory {
         workflowPollers: Int = 2,
         activityPollers: Int = 8
     ) -> TemporalWorker {
-        let runs = PostgresRunStore(database: database)
+        let set = RunWorkflowSet(
+            taskQueue: taskQueue,
+            definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
+            runs: PostgresRunStore(database: database),
+            actions: ActionRunner(
+                http: HTTPActionExecutor(client: http),
+                natsPublish: NATSPublishActionExecutor(publisher: publisher),
+                echo: EchoActionExecutor(logger: logger)),
+            publisher: publisher, defaultActionURL: defaultActionURL, metrics: metrics)
         return TemporalWorker(
             client: client,
             configuration: TemporalWorkerConfiguration(
-                taskQueue: taskQueue,
-                workflowPollers: workflowPollers,
-                activityPollers: activityPollers
-            ),
-            workflows: [RunActivityWorkflow(taskQueue: taskQueue)],
-            activities: [
-                PrepareRunActivity(
-                    definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
-                    runs: runs,
-                    defaultActionURL: defaultActionURL
-                ),
-                ExecuteActionActivity(
-                    actions: ActionRunner(
-                        http: HTTPActionExecutor(client: http),
-                        natsPublish: NATSPublishActionExecutor(publisher: publisher),
-                        echo: EchoActionExecutor(logger: logger)
-                    ),
-                    runs: runs
-                ),
-                FinishRunActivity(runs: runs, publisher: publisher, metrics: metrics),
-            ],
-            logger: logger
-        )
+                taskQueue: taskQueue, workflowPollers: workflowPollers, activityPollers: activityPollers),
+            workflows: set.workflows, activities: set.activities, logger: logger)
     }
 }

@@ -1,24 +1,30 @@
 import Coordination
 import Logging
 import ServiceLifecycle
-import Sync
 
 /// `ACTIVITY_SYNC_INTERVAL_SECONDS`: the all-stages sync on a period, with jitter so that
 /// replicas do not line up. A tick that meets another sync is skipped (the service answers
 /// busy at once); a failure is logged and kept in the status. It never blocks startup (it
 /// waits for it) nor task processing (it runs beside them).
-struct SyncLoopService: Service, CustomStringConvertible {
+public struct SyncLoopService: Service, CustomStringConvertible {
     let sync: SyncService
     let interval: Duration
     let startup: StartupGate
     let logger: Logger
+
+    public init(sync: SyncService, interval: Duration, startup: StartupGate, logger: Logger) {
+        self.sync = sync
+        self.interval = interval
+        self.startup = startup
+        self.logger = logger
+    }
 
     /// The wait before a tick: the interval, give or take 10 %.
     static func delay(interval: Duration, random: Double) -> Duration {
         interval * (0.9 + 0.2 * random)
     }
 
-    func run() async throws {
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             await self.startup.wait()
             self.logger.info("background sync running", metadata: ["sync.interval": "\(self.interval)"])
@@ -43,5 +49,5 @@ struct SyncLoopService: Service, CustomStringConvertible {
 extension SyncLoopService {
     /// What ServiceLifecycle logs of this service: its name, never its fields (they hold the
     /// configuration and its secrets).
-    var description: String { "SyncLoopService" }
+    public var description: String { "SyncLoopService" }
 }

@@ -1,25 +1,24 @@
 import Coordination
-import EventTypes
 import Logging
 import ServiceLifecycle
 
-/// Keeps the router's index current without a read per message: refreshes it when PostgreSQL
-/// notifies a generation change (a sync in any process on this database and schema) and, as
-/// a fallback for a lost notification, every `fallbackInterval`.
+/// Keeps the router's index current without a read per message: refreshes it when the change
+/// feed (PostgreSQL's NOTIFY) tells of a generation change (a sync in any process on this
+/// database and schema) and, as a fallback for a lost notification, every `fallbackInterval`.
 public struct RoutingIndexRefresher: Service, CustomStringConvertible {
     let provider: StoreRoutingIndexProvider
-    let listener: NotificationListener
+    let feed: (any ChangeFeed)?
     let fallbackInterval: Duration
     let startup: StartupGate
     let logger: Logger
 
     public init(
-        provider: StoreRoutingIndexProvider, listener: NotificationListener, fallbackInterval: Duration,
+        provider: StoreRoutingIndexProvider, feed: (any ChangeFeed)?, fallbackInterval: Duration,
         startup: StartupGate, logger: Logger
     ) {
         self.startup = startup
         self.provider = provider
-        self.listener = listener
+        self.feed = feed
         self.fallbackInterval = fallbackInterval
         self.logger = logger
     }
@@ -28,9 +27,11 @@ public struct RoutingIndexRefresher: Service, CustomStringConvertible {
         await cancelWhenGracefulShutdown {
             await self.startup.wait()
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await self.listener.run { payload in
-                        await self.refresh(because: payload.map { "notified \($0)" } ?? "listening")
+                if let feed = self.feed {
+                    group.addTask {
+                        await feed.listen { payload in
+                            await self.refresh(because: payload.map { "notified \($0)" } ?? "listening")
+                        }
                     }
                 }
                 group.addTask {

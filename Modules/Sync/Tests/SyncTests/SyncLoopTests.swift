@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Worker
+@testable import Sync
 
 @Suite("Background sync loop")
 struct SyncLoopTests {

@@ -1,0 +1,73 @@
+import AdminAPI
+import Definitions
+import EventTypes
+import Runs
+import Schedules
+import ServiceLifecycle
+import Sync
+import Workflows
+
+/// The adapters the worker runs over. `WorkerPorts.live` opens PostgreSQL, Temporal and NATS
+/// from the configuration; unit tests fill it with in-memory twins.
+public struct WorkerPorts: Sendable {
+    /// The three sync stages over the stores and the schedule service.
+    public var syncRunner: any SyncStageRunner
+    /// One sync at a time across replicas.
+    public var syncLock: any SyncLock
+    public var definitions: any DocumentStore<ActivityDefinition>
+    public var eventTypes: any DocumentStore<EventTypeDefinition>
+    /// Schedule states for `GET /admin/definitions`.
+    public var schedules: any ScheduleService
+    public var runs: any RunStore
+    public var events: any RouterEventSource
+    public var starter: any WorkflowStarter
+    public var manualRuns: any ManualRunStarter
+    public var publisher: any EventPublisher
+    /// The http action (`nats.publish` and `echo` are built over `publisher` and the logger).
+    public var httpAction: any ActionExecutor
+    /// Tells of syncs in other processes; nil = the fallback check only.
+    public var changeFeed: (any ChangeFeed)?
+    /// `/readyz` checks by dependency name, each a call that throws when it does not answer.
+    public var readinessChecks: [String: ServiceReadiness.Check]
+    /// An error as `/readyz` shows it.
+    public var describeError: @Sendable (any Error) -> String
+    /// Brings the stores up to date before the startup sync (migrations).
+    public var prepare: @Sendable () async throws -> Void
+    /// Runs the workflows and activities until graceful shutdown (the Temporal worker).
+    public var workflowRuntime: @Sendable (RunWorkflowSet) -> any Service
+    /// Services the adapters need running, started first (connection pools).
+    public var infrastructure: [any Service]
+    /// Runs after the services ended (drains and closes connections).
+    public var close: @Sendable () async -> Void
+
+    public init(
+        syncRunner: any SyncStageRunner, syncLock: any SyncLock, definitions: any DocumentStore<ActivityDefinition>,
+        eventTypes: any DocumentStore<EventTypeDefinition>, schedules: any ScheduleService, runs: any RunStore,
+        events: any RouterEventSource, starter: any WorkflowStarter, manualRuns: any ManualRunStarter,
+        publisher: any EventPublisher, httpAction: any ActionExecutor, changeFeed: (any ChangeFeed)? = nil,
+        readinessChecks: [String: ServiceReadiness.Check] = [:],
+        describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
+        prepare: @escaping @Sendable () async throws -> Void = {},
+        workflowRuntime: @escaping @Sendable (RunWorkflowSet) -> any Service,
+        infrastructure: [any Service] = [], close: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.syncRunner = syncRunner
+        self.syncLock = syncLock
+        self.definitions = definitions
+        self.eventTypes = eventTypes
+        self.schedules = schedules
+        self.runs = runs
+        self.events = events
+        self.starter = starter
+        self.manualRuns = manualRuns
+        self.publisher = publisher
+        self.httpAction = httpAction
+        self.changeFeed = changeFeed
+        self.readinessChecks = readinessChecks
+        self.describeError = describeError
+        self.prepare = prepare
+        self.workflowRuntime = workflowRuntime
+        self.infrastructure = infrastructure
+        self.close = close
+    }
+}
