@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Temporal", targets: ["Temporal"]),
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "EventTypes", targets: ["EventTypes"]),
+        .library(name: "CodedErrors", targets: ["CodedErrors"]),
         .library(name: "Coordination", targets: ["Coordination"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Runs", targets: ["Runs"]),
@@ -64,6 +65,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            // The one error shape: stable code, message, underlying cause kept as a value.
+            name: "CodedErrors",
+            path: "Modules/CodedErrors/Sources/CodedErrors",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CodedErrorsTests",
+            dependencies: ["CodedErrors"],
+            path: "Modules/CodedErrors/Tests/CodedErrorsTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             // Small concurrency helpers: a gate opened once, work run once however many ask.
             name: "Coordination",
             path: "Modules/Coordination/Sources/Coordination",
@@ -106,6 +119,7 @@ let package = Package(
         .target(
             name: "Schedules",
             dependencies: [
+                "CodedErrors",
                 "Definitions",
                 "Runs",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -123,6 +137,7 @@ let package = Package(
         .target(
             name: "Temporal",
             dependencies: [
+                "CodedErrors",
                 // The adapter of the Schedules domain (schedule service), of Runs (the worker
                 // runtime runs its workflow) and of EventTypes (the workflow starter).
                 "Schedules",
@@ -146,6 +161,7 @@ let package = Package(
             name: "TemporalTests",
             dependencies: [
                 "Temporal",
+                "CodedErrors",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,6 +174,7 @@ let package = Package(
         .target(
             name: "Postgres",
             dependencies: [
+                "CodedErrors",
                 // Adapters depend on the domain modules whose stores they are, never the reverse.
                 "Definitions",
                 "Schedules",
@@ -318,6 +335,7 @@ let package = Package(
         .target(
             name: "NATS",
             dependencies: [
+                "CodedErrors",
                 // The adapter of EventTypes (event sources) and Runs (publisher, nats.publish).
                 "Definitions",
                 "EventTypes",

@@ -27,6 +27,9 @@ struct ActivityCoreProcess {
         // A stream and subjects of its own, so that workers of parallel tests never share events.
         environment["ACTIVITY_EVENT_STREAM"] = "IT_" + schema.uppercased()
         environment["ACTIVITY_EVENT_SUBJECTS"] = "it.\(schema).>"
+        // JetStream reserves a stream's max_bytes from its storage: 1 GiB per test stream
+        // would run a machine with little free disk out of it ("insufficient storage").
+        environment["ACTIVITY_EVENT_MAX_BYTES"] = "16777216"
         // A port of its own (read back from the "http server listening" log line).
         environment["ACTIVITY_HTTP_PORT"] = "0"
         for (key, value) in extra { environment[key] = value }

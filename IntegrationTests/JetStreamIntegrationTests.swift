@@ -76,7 +76,8 @@ struct JetStreamIntegrationTests {
         try await js.ensureStream(other, subjects: ["held.\(id)"])
         let source = JetStreamEventSource(
             configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), stream: stream,
-            consumer: "router", subjects: ["src.\(id).>"], logger: TestDatabase.logger)
+            consumer: "router", subjects: ["src.\(id).>"], limits: EventStreamLimits(maxBytes: 16_777_216),
+            logger: TestDatabase.logger)
         // An event type's subject arrives before the first connection; JetStream refuses it.
         await source.require(subjects: ["src.\(id).>", "held.\(id)"])
         let received = Mutex<[String]>([])

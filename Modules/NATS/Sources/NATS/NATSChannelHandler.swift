@@ -23,7 +23,7 @@ final class NATSChannelHandler: ChannelInboundHandler, @unchecked Sendable {
                 self.state.received(operation)
             }
         } catch {
-            self.state.fail(NATSError(.protocolError, "NATS protocol error: \(error)"))
+            self.state.fail(NATSError(.protocolError, "NATS protocol error: \(error)", cause: error))
             context.close(promise: nil)
         }
     }
@@ -34,7 +34,7 @@ final class NATSChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.state.fail(NATSError(.connectionFailed, "NATS connection error: \(error)"))
+        self.state.fail(NATSError(.connectionFailed, "NATS connection error: \(error)", cause: error))
         context.close(promise: nil)
     }
 }

@@ -138,7 +138,7 @@ public final class NATSClient: Sendable {
                         try await link.write(
                             Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject))
                     } catch {
-                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)"))
+                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)", cause: error))
                     }
                 }
             }

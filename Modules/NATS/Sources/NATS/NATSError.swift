@@ -1,22 +1,14 @@
-/// A NATS failure with a code and a message that never contains credentials.
-public struct NATSError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case invalidConfiguration
-        case connectionFailed
-        case closed
-        case timeout
-        case noResponders
-        case serverError
-        case protocolError
-    }
+import CodedErrors
 
-    public var code: Code
-    public var message: String
+/// A NATS failure: a code, a message that never contains credentials, and the cause.
+public typealias NATSError = CodedError<NATSErrorCode>
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { self.message }
+public enum NATSErrorCode: String, ErrorCode {
+    case invalidConfiguration
+    case connectionFailed
+    case closed
+    case timeout
+    case noResponders
+    case serverError
+    case protocolError
 }

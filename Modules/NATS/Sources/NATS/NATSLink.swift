@@ -104,7 +104,7 @@ final class NATSLink: Sendable {
             }
             context = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw NATSError(.invalidConfiguration, "cannot load the NATS TLS files: \(error)")
+            throw NATSError(.invalidConfiguration, "cannot load the NATS TLS files: \(error)", cause: error)
         }
         // An IP address is no TLS server name: the certificate is checked against the address.
         let isAddress = (try? SocketAddress(ipAddress: server.host, port: server.port)) != nil
@@ -139,7 +139,7 @@ final class NATSLink: Sendable {
         do {
             try await self.channel.writeAndFlush(buffer)
         } catch {
-            throw NATSError(.closed, "cannot write to NATS: \(error)")
+            throw NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
         }
     }
 

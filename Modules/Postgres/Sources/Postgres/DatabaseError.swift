@@ -1,26 +1,20 @@
+import CodedErrors
 import PostgresNIO
 
-/// A database failure an operator can act on: a stable code and a message without secrets.
-public struct DatabaseError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case invalidURL
-        case connectionFailed
-        case queryFailed
-        case notMigrated
-        case lockBusy
-        case corruptRecord
-    }
+/// A database failure an operator can act on: a stable code, a message without secrets, and
+/// the cause (the `PSQLError`).
+public typealias DatabaseError = CodedError<DatabaseErrorCode>
 
-    public var code: Code
-    public var message: String
+public enum DatabaseErrorCode: String, ErrorCode {
+    case invalidURL
+    case connectionFailed
+    case queryFailed
+    case notMigrated
+    case lockBusy
+    case corruptRecord
+}
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { self.message }
-
+extension CodedError where Code == DatabaseErrorCode {
     /// The `PSQLError` behind `error`, also when a transaction wraps it.
     public static func serverError(_ error: any Error) -> PSQLError? {
         if let psql = error as? PSQLError { return psql }

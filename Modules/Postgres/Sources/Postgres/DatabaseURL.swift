@@ -134,7 +134,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
             let context = try NIOSSLContext(configuration: settings.configuration)
             return settings.required ? .require(context) : .prefer(context)
         } catch {
-            throw DatabaseError(.connectionFailed, "cannot set up TLS for sslmode=\(self.sslMode.rawValue): \(error)")
+            throw DatabaseError(
+                .connectionFailed, "cannot set up TLS for sslmode=\(self.sslMode.rawValue): \(error)", cause: error)
         }
     }
 

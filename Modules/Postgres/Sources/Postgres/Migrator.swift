@@ -63,7 +63,7 @@ public struct Migrator: Sendable {
                 return done
             }
         } catch {
-            throw DatabaseError(.queryFailed, "migration failed: \(DatabaseError.describe(error))")
+            throw DatabaseError(.queryFailed, "migration failed: \(DatabaseError.describe(error))", cause: error)
         }
     }
 
@@ -90,7 +90,8 @@ public struct Migrator: Sendable {
             for try await version in rows.decode(Int.self) { applied.insert(version) }
             return self.migrations.map(\.version).filter { !applied.contains($0) }.sorted()
         } catch {
-            throw DatabaseError(.queryFailed, "cannot read migration state: \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot read migration state: \(DatabaseError.describe(error))", cause: error)
         }
     }
 }

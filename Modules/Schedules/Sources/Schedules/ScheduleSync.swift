@@ -217,7 +217,9 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         } catch let error as ScheduleServiceError {
             return Outcome(scheduleID: action.scheduleID, result: .failure(error))
         } catch {
-            return Outcome(scheduleID: action.scheduleID, result: .failure(ScheduleServiceError(.failed, "\(error)")))
+            return Outcome(
+                scheduleID: action.scheduleID, result: .failure(ScheduleServiceError(.failed, "\(error)", cause: error))
+            )
         }
     }
 

@@ -171,9 +171,9 @@ public final class TemporalClient: Sendable {
         if let error = error as? TemporalError { return error }
         guard let rpc = error as? RPCError else {
             if error is CancellationError { return TemporalError(.cancelled, "\(method) cancelled") }
-            return TemporalError(.other, "\(method): \(error)")
+            return TemporalError(.other, "\(method): \(error)", cause: error)
         }
-        let code: TemporalError.Code =
+        let code: TemporalErrorCode =
             switch rpc.code {
             case .unavailable: .unavailable
             case .alreadyExists: .alreadyExists
@@ -188,7 +188,7 @@ public final class TemporalClient: Sendable {
             }
         // The cause says why a connection failed (refused, a certificate not trusted, ...).
         let cause = rpc.cause.map { " (\($0))" } ?? ""
-        return TemporalError(code, "\(method): \(rpc.code): \(rpc.message)\(cause)")
+        return TemporalError(code, "\(method): \(rpc.code): \(rpc.message)\(cause)", cause: rpc)
     }
 }
 

@@ -1,3 +1,4 @@
+import CodedErrors
 import GRPCCore
 import Testing
 
@@ -22,5 +23,19 @@ struct ErrorMappingTests {
             method: "StartWorkflowExecution")
         #expect(limited.code == .resourceExhausted && limited.isTransient)
         #expect(TemporalClient.maxMessageBytes == 128 * 1024 * 1024)
+    }
+
+    @Test("the gRPC error is kept as the cause, and a schedule error keeps the Temporal error under it")
+    func causeKept() {
+        struct Refused: Error {}
+        let rpc = RPCError(code: .unavailable, message: "connection refused", cause: Refused())
+        let error = TemporalClient.map(rpc, method: "ListSchedules")
+        #expect(error.code == .unavailable)
+        #expect(error.underlying(RPCError.self)?.code == .unavailable)
+        #expect(error.underlying(Refused.self) == nil)  // RPCError's own cause is its business
+        let schedule = TemporalScheduleService.map(error)
+        #expect(schedule.code == .unavailable)
+        #expect(schedule.underlying(TemporalError.self)?.code == .unavailable)
+        #expect(schedule.underlying(RPCError.self)?.message == "connection refused")
     }
 }

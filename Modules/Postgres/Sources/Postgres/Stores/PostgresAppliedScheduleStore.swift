@@ -22,7 +22,8 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
                 applied[id] = AppliedSchedule(specHash: hash, paused: paused)
             }
         } catch {
-            throw DatabaseError(.queryFailed, "cannot read applied schedules: \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot read applied schedules: \(DatabaseError.describe(error))", cause: error)
         }
         return applied
     }
@@ -65,7 +66,8 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         do {
             try await self.database.client.query(query, logger: self.database.logger)
         } catch {
-            throw DatabaseError(.queryFailed, "cannot write applied schedules: \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot write applied schedules: \(DatabaseError.describe(error))", cause: error)
         }
     }
 }

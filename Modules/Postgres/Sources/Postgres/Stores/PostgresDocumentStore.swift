@@ -73,7 +73,8 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
                         updatedAt: updatedAt))
             }
         } catch {
-            throw DatabaseError(.queryFailed, "cannot read \(self.tableName): \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot read \(self.tableName): \(DatabaseError.describe(error))", cause: error)
         }
         return contents
     }
@@ -107,12 +108,14 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
                 "store refused a batch; writing one record at a time",
                 metadata: ["store.table": "\(self.tableName)", "error": "\(DatabaseError.describe(error))"])
         } catch {
-            throw DatabaseError(.queryFailed, "cannot write \(self.tableName): \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot write \(self.tableName): \(DatabaseError.describe(error))", cause: error)
         }
         do {
             return try await self.write(changes, oneByOne: true)
         } catch {
-            throw DatabaseError(.queryFailed, "cannot write \(self.tableName): \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot write \(self.tableName): \(DatabaseError.describe(error))", cause: error)
         }
     }
 
@@ -225,7 +228,8 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
         do {
             return try await self.database.client.withConnection { try await self.generation(on: $0) }
         } catch {
-            throw DatabaseError(.queryFailed, "cannot read the store generation: \(DatabaseError.describe(error))")
+            throw DatabaseError(
+                .queryFailed, "cannot read the store generation: \(DatabaseError.describe(error))", cause: error)
         }
     }
 }

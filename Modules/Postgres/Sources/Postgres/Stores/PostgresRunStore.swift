@@ -68,7 +68,7 @@ public struct PostgresRunStore: RunStore {
             for try await _ in rows { ended = true }
             return ended
         } catch {
-            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))")
+            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))", cause: error)
         }
     }
 
@@ -104,7 +104,7 @@ public struct PostgresRunStore: RunStore {
                 )
             }
         } catch {
-            throw DatabaseError(.queryFailed, "cannot read runs: \(DatabaseError.describe(error))")
+            throw DatabaseError(.queryFailed, "cannot read runs: \(DatabaseError.describe(error))", cause: error)
         }
         return records
     }
@@ -113,7 +113,7 @@ public struct PostgresRunStore: RunStore {
         do {
             try await self.database.client.query(query, logger: self.database.logger)
         } catch {
-            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))")
+            throw DatabaseError(.queryFailed, "cannot write runs: \(DatabaseError.describe(error))", cause: error)
         }
     }
 

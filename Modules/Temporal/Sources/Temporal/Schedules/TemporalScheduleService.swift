@@ -223,7 +223,7 @@ public struct TemporalScheduleService: ScheduleService {
     }
 
     static func map(_ error: TemporalError) -> ScheduleServiceError {
-        let code: ScheduleServiceError.Code =
+        let code: ScheduleServiceErrorCode =
             switch error.code {
             case .alreadyExists: .alreadyExists
             case .notFound: .notFound
@@ -231,6 +231,6 @@ public struct TemporalScheduleService: ScheduleService {
             case .unavailable, .resourceExhausted, .deadlineExceeded: .unavailable
             default: .failed
             }
-        return ScheduleServiceError(code, error.message)
+        return ScheduleServiceError(code, error.message, cause: error)
     }
 }
