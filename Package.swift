@@ -277,6 +277,7 @@ let package = Package(
                 "AdminAPI",
                 "HTTPActions",
                 "Coordination",
+                "CodedErrors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

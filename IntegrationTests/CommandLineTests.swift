@@ -108,6 +108,7 @@ struct CommandLineTests {
         let dry = try await ActivityCoreProcess.run(["sync", "--definitions", "--dry-run"], environment: environment)
         #expect(dry.status == 1, "a dry run never migrates: an unmigrated database is an error")
         #expect(dry.stderr.contains("activity-core migrate"))
+        #expect(dry.stderr.contains("(notMigrated)"), "the error's stable code: \(dry.stderr)")
 
         let migrate = try await ActivityCoreProcess.run(["migrate"], environment: environment)
         #expect(migrate.status == 0, "\(migrate.stderr)")

@@ -21,7 +21,7 @@ public struct CodedError<Code: ErrorCode>: Error, CustomStringConvertible {
         var next: (any Error)? = self
         while let current = next {
             if let match = current as? T { return match }
-            next = (current as? any CausedError)?.causeValue
+            next = (current as? any CodedFailure)?.causeValue
         }
         return nil
     }
@@ -30,12 +30,16 @@ public struct CodedError<Code: ErrorCode>: Error, CustomStringConvertible {
 /// An error code: a stable string (its raw value) for logs, JSON and tests.
 public protocol ErrorCode: RawRepresentable, Sendable, Hashable where RawValue == String {}
 
-/// Any error that keeps its cause (lets `underlying(_:)` walk across error types).
-public protocol CausedError: Error {
+/// Any `CodedError`, whatever its code type: what the CLI prints (`message (code)`) and what
+/// `underlying(_:)` walks across error types with.
+public protocol CodedFailure: Error {
+    var codeName: String { get }
+    var message: String { get }
     var causeValue: (any Error)? { get }
 }
 
-extension CodedError: CausedError {
+extension CodedError: CodedFailure {
+    public var codeName: String { self.code.rawValue }
     public var causeValue: (any Error)? { self.cause }
 }
 

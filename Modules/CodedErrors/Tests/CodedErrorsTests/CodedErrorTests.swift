@@ -17,5 +17,7 @@ struct CodedErrorTests {
         #expect(outer.underlying(Socket.self) == Socket(errno: 104))
         #expect(outer.underlying(CodedError<Code>.self)?.code == .failed)
         #expect(CodedError(Code.failed, "x").underlying(Socket.self) == nil)
+        let any: any Error = outer
+        #expect((any as? any CodedFailure)?.codeName == "wrapped")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodedErrors
 import Foundation
 
 /// The `activity-core` executable's root command.
@@ -30,6 +31,10 @@ public struct ActivityCoreCommand: AsyncParsableCommand {
             return 2
         } catch let error as ExitCode {
             return error.rawValue
+        } catch let error as any CodedFailure {
+            // A failure no command handled: its message and its stable code.
+            FileHandle.standardError.write(Data("activity-core: \(error.message) (\(error.codeName))\n".utf8))
+            return 1
         } catch {
             let code = Self.exitCode(for: error)
             let message = Self.fullMessage(for: error)

@@ -73,7 +73,7 @@ struct SyncCommand: AsyncParsableCommand {
                 Data("activity-core: another sync is running (this or another replica); try again later\n".utf8))
             throw ExitCode(1)
         } catch let error as DatabaseError where error.code == .notMigrated {
-            FileHandle.standardError.write(Data("activity-core: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("activity-core: \(error.message) (\(error.code.rawValue))\n".utf8))
             throw ExitCode(1)
         } catch let error as ConfigurationError {
             throw error
