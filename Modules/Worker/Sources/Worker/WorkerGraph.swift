@@ -80,6 +80,8 @@ public struct WorkerGraph {
         let catalog = StoreDefinitionCatalog(
             store: ports.definitions, schedules: ports.schedules, projection: configuration.scheduleProjection,
             metrics: metrics)
+        let missedFires = MissedFiresRefresher(catalog: catalog)
+        services.append(.init(service: missedFires))
         let admin = AdminDependencies(
             sync: sync,
             definitions: catalog,
@@ -88,7 +90,7 @@ public struct WorkerGraph {
             readiness: ServiceReadiness(
                 checks: ports.readinessChecks, events: ports.events, feed: ports.changeFeed, startup: startup,
                 describe: ports.describeError),
-            metrics: PrometheusExporter(registry: registry, catalog: catalog),
+            metrics: PrometheusExporter(registry: registry, missedFires: missedFires),
             adminToken: configuration.adminToken
         )
         services.append(

@@ -63,7 +63,7 @@ struct WorkerGraphTests {
             registry: PrometheusCollectorRegistry(), logger: Self.logger)
         #expect(
             graph.services.map { "\($0.service)" } == [
-                "WorkerService", "EventRouterService", "RoutingIndexRefresher", "AdminServer",
+                "WorkerService", "EventRouterService", "RoutingIndexRefresher", "MissedFiresRefresher", "AdminServer",
             ])
         let set = try #require(twins.runtime.withLock { $0 })
         #expect(set.workflows.map(\.name) == ["RunActivityWorkflow"])
