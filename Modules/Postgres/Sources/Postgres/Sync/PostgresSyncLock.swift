@@ -1,38 +1,37 @@
-import Logging
-import PostgresNIO
 import Sync
 
 /// One sync at a time across every process on this database and schema: a session advisory
 /// lock taken with `pg_try_advisory_lock` on a connection held for the whole sync, so a
-/// crashed holder releases it with its connection.
+/// crashed holder releases it with its connection. Released after the sync also when the sync
+/// throws.
 public struct PostgresSyncLock: SyncLock {
-    let database: ActivityDatabase
+    let sessions: any AdvisoryLockSessions
+    let key: Int64
 
     public init(database: ActivityDatabase) {
-        self.database = database
+        self.init(sessions: database, key: AdvisoryLockKey.sync(schema: database.schema).value)
+    }
+
+    public init(sessions: any AdvisoryLockSessions, key: Int64) {
+        self.sessions = sessions
+        self.key = key
     }
 
     public func withLockIfAvailable<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws
         -> Result?
     {
-        let key = AdvisoryLockKey.sync(schema: self.database.schema).value
-        let logger = self.database.logger
-        return try await self.database.client.withConnection { connection in
-            var acquired = false
-            for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
-                .decode(Bool.self)
-            {
-                acquired = value
-            }
-            guard acquired else { return nil }
+        let key = self.key
+        return try await self.sessions.withSession { session -> Result? in
+            guard try await session.tryLock(key) else { return nil }
+            let result: Result
             do {
-                let result = try await body()
-                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
-                return result
+                result = try await body()
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                _ = try? await session.unlock(key)
                 throw error
             }
+            try await session.unlock(key)
+            return result
         }
     }
 }
