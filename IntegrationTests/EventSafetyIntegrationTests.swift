@@ -230,7 +230,7 @@ struct EventSafetyIntegrationTests {
         let js = JetStream(client: nats)
         try await js.ensureStream(name, subjects: ["\(base).*.push"])
         let source = JetStreamEventSource(
-            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), stream: name,
+            client: nats, stream: name,
             consumer: "router", subjects: ["\(base).configured"], logger: TestDatabase.logger)
         try await source.prepare()
         #expect(Set(try await js.streamSubjects(name) ?? []) == ["\(base).*.push", "\(base).configured"])

@@ -75,7 +75,7 @@ struct JetStreamIntegrationTests {
         let (stream, other) = ("SRC_\(id.uppercased())", "HELD_\(id.uppercased())")
         try await js.ensureStream(other, subjects: ["held.\(id)"])
         let source = JetStreamEventSource(
-            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), stream: stream,
+            client: client, stream: stream,
             consumer: "router", subjects: ["src.\(id).>"], limits: EventStreamLimits(maxBytes: 16_777_216),
             logger: TestDatabase.logger)
         // An event type's subject arrives before the first connection; JetStream refuses it.
@@ -100,8 +100,9 @@ struct JetStreamIntegrationTests {
     func coreRetries() async throws {
         let client = try await NATSClientIntegrationTests.connect()
         let id = UUID().uuidString.prefix(8).lowercased()
+        let sourceClient = try await NATSClientIntegrationTests.connect()
         let source = CoreNATSEventSource(
-            configuration: try NATSConfiguration(urls: NATSClientIntegrationTests.urls), queue: "q-\(id)",
+            client: sourceClient, queue: "q-\(id)",
             subjects: ["core.\(id).>"], maxAttempts: 3, logger: TestDatabase.logger)
         _ = try await source.fetch(batch: 1, expires: .milliseconds(100)) { _ in }
         try await client.publish("core.\(id).one", payload: ByteBuffer(string: #"{"type":"t"}"#))
@@ -119,6 +120,7 @@ struct JetStreamIntegrationTests {
         #expect(Set(deliveries).count == 1)
         #expect(await source.gaveUp == 1)
         await source.close()
+        await sourceClient.close()
         await client.close()
     }
 }

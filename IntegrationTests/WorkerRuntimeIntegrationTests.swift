@@ -224,7 +224,8 @@ struct WorkerRuntimeIntegrationTests {
         let reports = try await listener.subscribe(subject)
         let completions = try await listener.subscribe("org.activity.run.completed")
         try await listener.flush()
-        let publisher = NATSEventPublisher(configuration: nats, logger: TestDatabase.logger)
+        let publisher = NATSEventPublisher(
+            client: try await NATSClient.connect(configuration: nats, logger: TestDatabase.logger))
         let file = """
             id: reporter
             action: {type: nats.publish, subject: \(subject)}
@@ -250,7 +251,7 @@ struct WorkerRuntimeIntegrationTests {
             let run = try #require(try await Self.waitForRun(environment.runs, activityID: "reporter"))
             #expect(run.status == .succeeded)
         }
-        await publisher.close()
+        await publisher.client.close()
         await listener.close()
     }
 

@@ -1,69 +1,93 @@
 import Foundation
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A small NATS client over SwiftNIO: connect (servers in order, user/password or token),
-/// publish with headers, subscribe, request/reply, flush, drain. When the connection is lost
-/// it reconnects with backoff (servers in turn) and subscribes again; calls made meanwhile
-/// fail at once with `.closed`, and subscriptions keep their streams.
-public final class NATSClient: Sendable {
-    enum Connection: Sendable {
-        case connecting
-        case connected(NATSLink)
-        case reconnecting(since: ContinuousClock.Instant)
-        case closed(NATSError)
-    }
-
+/// publish with headers, subscribe, request/reply, flush, drain.
+///
+/// A ServiceLifecycle `Service`: `run()` connects (servers in turn, with backoff) and keeps
+/// the connection, reconnecting after a loss and subscribing again; calls made while there
+/// is no connection fail at once with `.closed`, and subscriptions keep their streams. On
+/// graceful shutdown (or cancellation) `run()` drains the client. The lifecycle's decisions
+/// are the value type `NATSConnectionLifecycle`. `connect(configuration:logger:)` is for
+/// callers outside a service group: it connects first and runs `run()` in a task that
+/// `close()` ends.
+public final class NATSClient: Service, Sendable, CustomStringConvertible {
     public let configuration: NATSConfiguration
     let logger: Logger
     let subscriptions = NATSSubscriptions()
     let inbox: String
     let inboxSID: UInt64
-    private let connection = Mutex(Connection.connecting)
+    private let lifecycle: Mutex<NATSConnectionLifecycle<NATSLink>>
     private let reconnects = Atomic<Int>(0)
+    /// Told of each loss of the current link; `run()` reconnects.
+    private let losses: AsyncStream<Void>
+    private let lossContinuation: AsyncStream<Void>.Continuation
+    /// The task running `run()` for a client made by `connect`; `close()` ends it.
+    private let maintenance = Mutex<Task<Void, Never>?>(nil)
 
-    private init(configuration: NATSConfiguration, logger: Logger) {
+    public init(configuration: NATSConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.lifecycle = Mutex(NATSConnectionLifecycle(configuration))
         self.inbox = "_INBOX.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         self.inboxSID = self.subscriptions.nextID()
+        (self.losses, self.lossContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Connects to the first server that answers and completes the handshake.
+    /// Connects to the first server that answers (or throws, naming each server's failure),
+    /// then keeps the connection in a task of the client's own until `close()`/`drain()`.
     public static func connect(configuration: NATSConfiguration, logger: Logger) async throws -> NATSClient {
         let client = NATSClient(configuration: configuration, logger: logger)
         var failures: [String] = []
         for server in configuration.servers {
             do {
-                let link = try await client.open(server)
-                client.connection.withLock { $0 = .connected(link) }
-                client.checkInstalled(link)
-                return client
+                if try await client.connect(to: server) {
+                    let task = Task { _ = try? await client.run() }
+                    client.maintenance.withLock { $0 = task }
+                    return client
+                }
             } catch {
                 logger.warning("NATS server unavailable", metadata: ["nats.server": "\(server)", "error": "\(error)"])
                 failures.append("\(server): \(error)")
             }
         }
         let error = NATSError(.connectionFailed, "cannot connect to NATS (\(failures.joined(separator: "; ")))")
-        client.connection.withLock { $0 = .closed(error) }
+        _ = client.lifecycle.withLock { $0.close() }
         throw error
+    }
+
+    /// Connects, reconnects after every loss, and drains on graceful shutdown or cancellation.
+    /// Returns when the client was closed or gave up (`maxReconnectAttempts`).
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var losses = self.losses.makeAsyncIterator()
+            while !Task.isCancelled {
+                if self.lifecycle.withLock({ $0.wantsConnection }) {
+                    guard await self.connectRounds() else { return }
+                }
+                // Until the current link is lost (nil: cancelled).
+                guard await losses.next() != nil else { return }
+            }
+        }
+        if self.maintenance.withLock({ $0 }) == nil { await self.drain() }
     }
 
     /// The server of the current connection, if connected.
     public var server: NATSConfiguration.Server? {
-        if case .connected(let link) = self.connection.withLock({ $0 }) { return link.server }
-        return nil
+        self.lifecycle.withLock { $0.current?.server }
     }
 
     /// Closed by `close()`/`drain()` or after giving up reconnecting; not while reconnecting.
-    public var isClosed: Bool {
-        if case .closed = self.connection.withLock({ $0 }) { return true }
-        return false
-    }
+    public var isClosed: Bool { self.lifecycle.withLock { $0.isClosed } }
 
     /// How many times the client connected again after losing the connection.
     public var reconnectCount: Int { self.reconnects.load(ordering: .relaxed) }
+
+    /// What ServiceLifecycle logs of this service: its name, never its configuration.
+    public var description: String { "NATSClient" }
 
     /// Publishes `payload` on `subject`, with headers (HPUB) when given.
     public func publish(_ subject: String, payload: ByteBuffer, headers: [String: String] = [:], replyTo: String? = nil)
@@ -157,18 +181,17 @@ public final class NATSClient: Sendable {
         try await self.link().flush(timeout: timeout)
     }
 
-    /// Flushes what was written and closes the connection; subscriptions end.
+    /// Flushes what was written and closes the connection; subscriptions end, and so does
+    /// `run()`.
     public func close() async {
-        let link = self.connection.withLock { connection -> NATSLink? in
-            defer { connection = .closed(NATSError(.closed, "the NATS client was closed")) }
-            if case .connected(let link) = connection { return link }
-            return nil
-        }
+        let link = self.lifecycle.withLock { $0.close() }
+        self.lossContinuation.finish()
         self.subscriptions.finishAll()
         if let link {
             try? await link.flush(timeout: .seconds(2))
             await link.close()
         }
+        if let task = self.maintenance.withLock({ $0 }) { await task.value }
     }
 
     /// Unsubscribes everything, waits until the server has processed what was published, then
@@ -185,16 +208,12 @@ public final class NATSClient: Sendable {
     // MARK: Connection
 
     private func link() throws -> NATSLink {
-        switch self.connection.withLock({ $0 }) {
-        case .connected(let link): return link
-        case .connecting: throw NATSError(.closed, "NATS is not connected yet")
-        case .reconnecting: throw NATSError(.closed, "the NATS connection was lost; reconnecting")
-        case .closed(let error): throw error
-        }
+        try self.lifecycle.withLock { lifecycle throws(NATSError) in try lifecycle.link() }
     }
 
-    private func open(_ server: NATSConfiguration.Server) async throws -> NATSLink {
-        try await NATSLink.open(
+    /// Opens a link to `server` and installs it; false when the client was closed meanwhile.
+    private func connect(to server: NATSConfiguration.Server) async throws -> Bool {
+        let link = try await NATSLink.open(
             to: server,
             configuration: self.configuration,
             subscriptions: self.subscriptions,
@@ -202,70 +221,62 @@ public final class NATSClient: Sendable {
         ) { [weak self] link, error in
             self?.lost(link, error)
         }
-    }
-
-    /// A link that failed between its handshake and being installed reported its loss while
-    /// it was not current (ignored then): report it again now that it is.
-    private func checkInstalled(_ link: NATSLink) {
-        if let error = link.state.closedError { self.lost(link, error) }
-    }
-
-    /// The current connection ended: reconnect unless the client was closed.
-    private func lost(_ link: NATSLink, _ error: NATSError) {
-        let reconnect = self.connection.withLock { connection in
-            guard case .connected(let current) = connection, current === link else { return false }
-            connection = .reconnecting(since: .now)
+        switch self.lifecycle.withLock({ $0.opened(link) }) {
+        case .closeIt:
+            await link.close()
+            return false
+        case .installed(let reconnect):
+            if reconnect {
+                self.reconnects.add(1, ordering: .relaxed)
+                self.logger.info("NATS reconnected", metadata: ["nats.server": "\(server)"])
+            } else {
+                self.logger.info("connected to NATS", metadata: ["nats.server": "\(server)"])
+            }
+            // A link that failed between its handshake and being installed reported its loss
+            // while it was not current (ignored then): report it again now that it is.
+            if let error = link.state.closedError { self.lost(link, error) }
             return true
         }
-        guard reconnect else { return }
+    }
+
+    /// Rounds over the servers until one answers (true), or the client is closed or gives up
+    /// (false).
+    private func connectRounds() async -> Bool {
+        while !Task.isCancelled {
+            for server in self.configuration.servers {
+                guard self.lifecycle.withLock({ $0.wantsConnection }) else { return !self.isClosed }
+                do {
+                    if try await self.connect(to: server) { return true }
+                    return false
+                } catch {
+                    // Warned once per outage; the rounds after that at debug level.
+                    let first = self.lifecycle.withLock { $0.failedRounds == 0 }
+                    self.logger.log(
+                        level: first ? .warning : .debug, "NATS server unavailable",
+                        metadata: ["nats.server": "\(server)", "error": "\(error)"])
+                }
+            }
+            switch self.lifecycle.withLock({ $0.roundFailed(jitter: Double.random(in: 0...1)) }) {
+            case .retry(let delay):
+                try? await Task.sleep(for: delay)
+            case .giveUp(let error):
+                self.subscriptions.finishAll()
+                self.logger.error("\(error)")
+                return false
+            case .stop:
+                return false
+            }
+        }
+        return false
+    }
+
+    /// The current connection ended: `run()` reconnects unless the client was closed.
+    private func lost(_ link: NATSLink, _ error: NATSError) {
+        guard self.lifecycle.withLock({ $0.lost(link) }) else { return }
         self.subscriptions.connectionLost()
         self.logger.warning(
             "NATS connection lost; reconnecting", metadata: ["nats.server": "\(link.server)", "error": "\(error)"])
-        Task { await self.reconnect() }
-    }
-
-    private func reconnect() async {
-        var wait = self.configuration.reconnectWait
-        var attempt = 0
-        while true {
-            for server in self.configuration.servers {
-                guard case .reconnecting = self.connection.withLock({ $0 }) else { return }
-                do {
-                    let link = try await self.open(server)
-                    let installed = self.connection.withLock { connection in
-                        guard case .reconnecting = connection else { return false }
-                        connection = .connected(link)
-                        return true
-                    }
-                    guard installed else {
-                        await link.close()
-                        return
-                    }
-                    self.checkInstalled(link)
-                    self.reconnects.add(1, ordering: .relaxed)
-                    self.logger.info(
-                        "NATS reconnected", metadata: ["nats.server": "\(server)", "attempts": "\(attempt + 1)"])
-                    return
-                } catch {
-                    self.logger.debug(
-                        "NATS reconnect attempt failed", metadata: ["nats.server": "\(server)", "error": "\(error)"])
-                }
-            }
-            attempt += 1
-            if let limit = self.configuration.maxReconnectAttempts, attempt >= limit {
-                let error = NATSError(.connectionFailed, "gave up reconnecting to NATS after \(attempt) attempts")
-                self.connection.withLock { connection in
-                    if case .reconnecting = connection { connection = .closed(error) }
-                }
-                self.subscriptions.finishAll()
-                self.logger.error("\(error)")
-                return
-            }
-            // Full jitter between half the wait and the wait, so replicas do not reconnect in step.
-            let jittered = wait * Double.random(in: 0.5...1.0)
-            try? await Task.sleep(for: jittered)
-            wait = min(wait * 2, self.configuration.maxReconnectWait)
-        }
+        self.lossContinuation.yield()
     }
 }
 

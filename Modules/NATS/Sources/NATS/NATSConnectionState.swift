@@ -69,7 +69,13 @@ final class NATSConnectionState: Sendable {
     func fail(_ error: NATSError) {
         let (first, info, pongs, replies) = self.state.withLock { state in
             let first = state.closedError == nil
-            if first { state.closedError = error }
+            if first {
+                state.closedError = error
+            } else if state.closedError?.code == .closed, error.code != .closed {
+                // The channel may close before the error that closed it is caught (a TLS
+                // handshake failure): the reason replaces the bare "closed".
+                state.closedError = error
+            }
             defer {
                 state.infoWaiter = nil
                 state.pongWaiters = []

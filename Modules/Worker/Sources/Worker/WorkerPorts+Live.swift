@@ -16,8 +16,8 @@ import Temporal
 extension WorkerPorts {
     /// The ports over PostgreSQL, Temporal and NATS, from the configuration. Every setting is
     /// checked before anything is opened (a bad one is exit 2, not a crash on the way out);
-    /// an unreachable PostgreSQL is exit 1, an unreachable NATS a warning (publishing
-    /// connects again on use).
+    /// an unreachable PostgreSQL is exit 1, an unreachable NATS a warning (its client keeps
+    /// trying, and the router and publishing fail until it connects).
     static func live(configuration: Configuration, logger: Logger) async throws -> WorkerPorts {
         let temporalConfiguration = try configuration.temporalConfiguration()
         let natsConfiguration = try configuration.natsConfiguration()
@@ -32,13 +32,11 @@ extension WorkerPorts {
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
         let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let publisher = NATSEventPublisher(configuration: natsConfiguration, logger: logger)
-        do {
-            try await publisher.connect()
-        } catch {
-            logger.warning("NATS not reachable at startup", metadata: ["error": "\(error)"])
-        }
-        let source = Self.eventSource(configuration, nats: natsConfiguration, logger: logger)
+        // One NATS connection for the router and the publisher: a service of its own that
+        // (re)connects, and drains after the services that use it have stopped.
+        let nats = NATSClient(configuration: natsConfiguration, logger: logger)
+        let publisher = NATSEventPublisher(client: nats)
+        let source = Self.eventSource(configuration, nats: nats, logger: logger)
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
         return WorkerPorts(
@@ -72,18 +70,14 @@ extension WorkerPorts {
                     client: temporal, configuration: TemporalWorkerConfiguration(taskQueue: configuration.taskQueue),
                     workflows: set.workflows, activities: set.activities, logger: logger)
             },
-            infrastructure: [client, TemporalClientService(client: temporal)],
-            close: {
-                try? await http.shutdown()
-                await publisher.close()
-                await source.close()
-            }
+            infrastructure: [client, TemporalClientService(client: temporal), nats],
+            close: { try? await http.shutdown() }
         )
     }
 
     /// The router's source: the JetStream durable consumer, or core NATS subscriptions in a
     /// queue group when `ACTIVITY_EVENT_STREAM` is empty.
-    static func eventSource(_ configuration: Configuration, nats: NATSConfiguration, logger: Logger)
+    static func eventSource(_ configuration: Configuration, nats: NATSClient, logger: Logger)
         -> any RouterEventSource
     {
         guard !configuration.eventStream.isEmpty else {
@@ -91,11 +85,11 @@ extension WorkerPorts {
                 "ACTIVITY_EVENT_STREAM is empty: events are routed over core NATS, at most once",
                 metadata: ["nats.queue": "\(configuration.eventConsumer)"])
             return CoreNATSEventSource(
-                configuration: nats, queue: configuration.eventConsumer, subjects: configuration.eventSubjects,
+                client: nats, queue: configuration.eventConsumer, subjects: configuration.eventSubjects,
                 logger: logger)
         }
         return JetStreamEventSource(
-            configuration: nats, stream: configuration.eventStream, consumer: configuration.eventConsumer,
+            client: nats, stream: configuration.eventStream, consumer: configuration.eventConsumer,
             subjects: configuration.eventSubjects, limits: configuration.eventStreamLimits, logger: logger)
     }
 }

@@ -119,7 +119,7 @@ enum EventsBench {
         try await publisher.flush(timeout: .seconds(30))
         while (try await js.streamMessageCount(stream) ?? 0) < count { try await Task.sleep(for: .milliseconds(20)) }
         let source = JetStreamEventSource(
-            configuration: nats, stream: stream, consumer: "bench", subjects: ["\(subject).>"], logger: logger)
+            client: publisher, stream: stream, consumer: "bench", subjects: ["\(subject).>"], logger: logger)
         try await source.prepare()
         let router = EventRouter(source: source, starter: starter, index: provider, logger: logger)
         let start = ContinuousClock.now
@@ -141,7 +141,7 @@ enum EventsBench {
         let subject = "bench.\(id).l\(rate)"
         try await js.ensureStream(stream, subjects: ["\(subject).>"])
         let source = JetStreamEventSource(
-            configuration: nats, stream: stream, consumer: "bench", subjects: ["\(subject).>"], logger: logger)
+            client: publisher, stream: stream, consumer: "bench", subjects: ["\(subject).>"], logger: logger)
         try await source.prepare()
         let router = EventRouter(source: source, starter: starter, index: provider, logger: logger)
         let routing = Task {

@@ -10,11 +10,11 @@ import NIOFoundationCompat
 /// process. A failed start (nak) is retried here, after the router's delay, up to
 /// `maxAttempts` attempts in all (`PendingEvents`).
 public actor CoreNATSEventSource: RouterEventSource {
-    public let configuration: NATSConfiguration
+    /// The connection (a service of its own, which reconnects and subscribes again).
+    public let client: NATSClient
     /// The queue group, `ACTIVITY_EVENT_CONSUMER`.
     public let queue: String
     let logger: Logger
-    private var client: NATSClient?
     private var subjects: [String]
     private var subscriptions: [String: NATSSubscription] = [:]
     private var pumps: [String: Task<Void, Never>] = [:]
@@ -27,10 +27,10 @@ public actor CoreNATSEventSource: RouterEventSource {
     public var gaveUp: Int { self.pending.gaveUp }
 
     public init(
-        configuration: NATSConfiguration, queue: String, subjects: [String], capacity: Int = 10_000,
+        client: NATSClient, queue: String, subjects: [String], capacity: Int = 10_000,
         maxAttempts: Int = 5, logger: Logger
     ) {
-        self.configuration = configuration
+        self.client = client
         self.queue = queue
         self.subjects = subjects
         self.pending = PendingEvents(capacity: capacity, maxAttempts: maxAttempts)
@@ -39,7 +39,7 @@ public actor CoreNATSEventSource: RouterEventSource {
 
     public func require(subjects: [String]) async {
         self.subjects = subjects
-        guard self.client != nil else { return }
+        guard self.client.server != nil else { return }
         do {
             try await self.subscribe()
         } catch {
@@ -64,7 +64,7 @@ public actor CoreNATSEventSource: RouterEventSource {
     }
 
     public func readinessProblem() async -> String? {
-        guard let client = self.client, !client.isClosed, client.server != nil else {
+        guard !self.client.isClosed, self.client.server != nil else {
             return "not connected to NATS"
         }
         return self.subscriptions.isEmpty ? "no event subjects subscribed yet" : nil
@@ -73,25 +73,19 @@ public actor CoreNATSEventSource: RouterEventSource {
     /// Core NATS takes any subject: nothing is received only in part.
     public func readinessWarning() async -> String? { nil }
 
+    /// Unsubscribes (the client itself is drained by its own service).
     public func close() async {
         for pump in self.pumps.values { pump.cancel() }
         self.pumps = [:]
+        for subscription in self.subscriptions.values { try? await subscription.unsubscribe() }
         self.subscriptions = [:]
-        await self.client?.drain()
-        self.client = nil
         self.wake(self.waiter?.id)
     }
 
-    /// Connects on first use and subscribes to every subject not subscribed yet; drops the
-    /// subscriptions of subjects no longer asked for.
+    /// Subscribes to every subject not subscribed yet; drops the subscriptions of subjects no
+    /// longer asked for.
     private func subscribe() async throws {
-        let client: NATSClient
-        if let existing = self.client {
-            client = existing
-        } else {
-            client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
-            self.client = client
-        }
+        let client = self.client
         for subject in self.subjects where self.subscriptions[subject] == nil {
             let subscription = try await client.subscribe(subject, queue: self.queue)
             self.subscriptions[subject] = subscription

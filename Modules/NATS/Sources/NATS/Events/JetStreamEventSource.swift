@@ -5,18 +5,19 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 
-/// The router's events from the JetStream durable consumer. Connects on first use; the client
-/// reconnects by itself (the consumer keeps the position). Makes sure the stream and consumer
-/// exist and the stream carries the subjects asked for, again after any failed fetch (a
-/// restarted server without its storage has neither).
+/// The router's events from the JetStream durable consumer, over a client that keeps its own
+/// connection (the consumer keeps the position meanwhile). Makes sure the stream and consumer
+/// exist and the stream carries the subjects asked for, again after a reconnect or any failed
+/// fetch (a restarted server without its storage has neither).
 public actor JetStreamEventSource: RouterEventSource {
-    public let configuration: NATSConfiguration
+    public let client: NATSClient
     public let stream: String
     public let consumer: String
     /// Limits of a stream this source creates, and the consumer's delivery limit.
     public let limits: EventStreamLimits
     let logger: Logger
-    private var client: NATSClient?
+    /// The client's reconnect count when stream and consumer were last verified.
+    private var verifiedAt = 0
     private var subjects: [String]
     /// `ACTIVITY_EVENT_SUBJECTS`: what the stream must carry at the least.
     private let configuredSubjects: [String]
@@ -34,10 +35,10 @@ public actor JetStreamEventSource: RouterEventSource {
     private let subjectChanges = SingleFlight<Void>()
 
     public init(
-        configuration: NATSConfiguration, stream: String, consumer: String, subjects: [String],
+        client: NATSClient, stream: String, consumer: String, subjects: [String],
         limits: EventStreamLimits = EventStreamLimits(), logger: Logger
     ) {
-        self.configuration = configuration
+        self.client = client
         self.stream = stream
         self.consumer = consumer
         self.limits = limits
@@ -51,9 +52,9 @@ public actor JetStreamEventSource: RouterEventSource {
     public func require(subjects: [String]) async {
         self.subjects = subjects
         self.subjectsRetryAt = nil
-        guard let client = self.client, !client.isClosed, self.appliedSubjects != subjects else { return }
+        guard self.client.server != nil, self.appliedSubjects != subjects else { return }
         do {
-            try await self.applySubjects(JetStream(client: client))
+            try await self.applySubjects(JetStream(client: self.client))
             if self.appliedSubjects == subjects {
                 self.logger.info(
                     "event stream subjects updated",
@@ -100,10 +101,10 @@ public actor JetStreamEventSource: RouterEventSource {
     }
 
     public func readinessProblem() async -> String? {
-        guard let client = self.client, !client.isClosed, client.server != nil else {
+        guard !self.client.isClosed, self.client.server != nil else {
             return "not connected to NATS"
         }
-        let js = JetStream(client: client, timeout: .seconds(2))
+        let js = JetStream(client: self.client, timeout: .seconds(2))
         do {
             guard try await js.streamSubjects(self.stream) != nil else { return "stream \(self.stream) is missing" }
             guard try await js.consumerExists(stream: self.stream, durable: self.consumer) else {
@@ -119,10 +120,9 @@ public actor JetStreamEventSource: RouterEventSource {
         self.refusal
     }
 
-    public func close() async {
-        await self.client?.drain()
-        self.client = nil
-    }
+    /// Nothing to let go: the fetches end with the router, the client is drained by its own
+    /// service.
+    public func close() async {}
 
     private func verifyOnNextFetch() {
         self.appliedSubjects = []
@@ -135,15 +135,11 @@ public actor JetStreamEventSource: RouterEventSource {
     }
 
     private func jetStream() async throws -> JetStream {
-        let js: JetStream
-        if let client = self.client, !client.isClosed {
-            js = JetStream(client: client)
-        } else {
-            let client = try await NATSClient.connect(configuration: self.configuration, logger: self.logger)
-            self.client = client
-            self.appliedSubjects = []
-            self.consumerVerified = false
-            js = JetStream(client: client)
+        let js = JetStream(client: self.client)
+        if self.client.reconnectCount != self.verifiedAt {
+            // A server back from a restart may have lost the stream (no storage): check again.
+            self.verifiedAt = self.client.reconnectCount
+            self.verifyOnNextFetch()
         }
         try await self.applySubjects(js)
         if !self.consumerVerified {
