@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Sync", "Definitions", "Schedules",
+                "AdminAPI", "Sync", "Definitions", "Schedules", "EventTypes", "Coordination",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -60,6 +60,11 @@ public struct ServiceReadiness: ReadinessProbe {
         return warnings
     }
 
+    var timeoutText: String {
+        let (seconds, attoseconds) = self.timeout.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+    }
+
     /// nil when `check` finished in time, else why not.
     func run(_ check: @escaping Check) async -> String? {
         await withTaskGroup(of: String?.self) { group in
@@ -73,7 +78,7 @@ public struct ServiceReadiness: ReadinessProbe {
             }
             group.addTask {
                 try? await Task.sleep(for: self.timeout)
-                return Task.isCancelled ? nil : "no answer within \(self.timeout.components.seconds) s"
+                return Task.isCancelled ? nil : "no answer within \(self.timeoutText)"
             }
             let first = await group.next() ?? nil
             group.cancelAll()
