@@ -26,7 +26,7 @@ final class FakeSync: AdminSyncing {
         case .ran:
             var report = SyncReport(dryRun: dryRun, startedAt: Date(timeIntervalSince1970: 1_781_797_953))
             report.durationMilliseconds = 41
-            report.addChange(stage: "schedules", item: "activity-schedule-coulomb-daily-digest", action: "create")
+            report.addChange(stage: .schedules, item: "activity-schedule-coulomb-daily-digest", action: "create")
             return .ran(report)
         }
     }

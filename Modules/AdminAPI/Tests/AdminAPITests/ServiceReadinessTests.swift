@@ -43,10 +43,9 @@ struct ServiceReadinessTests {
             ],
             events: source, feed: nil, startup: startup, timeout: .milliseconds(200),
             describe: { error in error is Refused ? "connection refused" : "\(error)" })
-        let clock = ContinuousClock()
-        let started = clock.now
+        // The hung check is reported as timed out (had the timeout not fired, it would have
+        // ended without error after 30 s and not be listed).
         let failures = await readiness.failures()
-        #expect(clock.now - started < .seconds(5))
         #expect(
             failures == [
                 "postgres": "connection refused", "temporal": "no answer within 200 ms", "nats": "stream S is missing",

@@ -41,7 +41,7 @@ public struct SyncReport: Sendable, Encodable {
     }
 
     public struct Change: Sendable, Encodable, Hashable {
-        public var stage: String
+        public var stage: SyncStage
         public var item: String
         public var action: String
         /// Only on schedule creates and updates that leave the schedule paused.
@@ -49,7 +49,7 @@ public struct SyncReport: Sendable, Encodable {
     }
 
     public struct Problem: Sendable, Encodable, Hashable {
-        public var stage: String
+        public var stage: SyncStage
         public var item: String
         public var message: String
     }
@@ -74,19 +74,15 @@ public struct SyncReport: Sendable, Encodable {
         self.durationMilliseconds = 0
     }
 
-    public mutating func addChange(stage: String, item: String, action: String, paused: Bool? = nil) {
+    public mutating func addChange(stage: SyncStage, item: String, action: String, paused: Bool? = nil) {
         guard self.changes.count < Self.maxChanges else { return }
         self.changes.append(Change(stage: stage, item: item, action: action, paused: paused == true ? true : nil))
-    }
-
-    public mutating func addError(stage: SyncStage, item: String, message: String) {
-        self.addError(stage: stage.rawValue, item: item, message: message)
     }
 
     /// The `errors` item of a refused emptying sync (CONTRACT section 8).
     public static let allowEmptyItem = "allow_empty"
 
-    public mutating func addError(stage: String, item: String, message: String) {
+    public mutating func addError(stage: SyncStage, item: String, message: String) {
         guard self.errors.count < Self.maxErrors else {
             self.errorsTruncated += 1
             return
@@ -98,11 +94,11 @@ public struct SyncReport: Sendable, Encodable {
     public mutating func add(_ report: ScheduleSyncReport) {
         self.schedules = ScheduleCounts(report)
         for change in report.changes {
-            self.addChange(stage: "schedules", item: change.scheduleID, action: change.action, paused: change.paused)
+            self.addChange(stage: .schedules, item: change.scheduleID, action: change.action, paused: change.paused)
         }
-        self.unchanged += report.unchangedIDs.map { Change(stage: "schedules", item: $0, action: "unchanged") }
+        self.unchanged += report.unchangedIDs.map { Change(stage: .schedules, item: $0, action: "unchanged") }
         for failure in report.errors {
-            self.addError(stage: "schedules", item: failure.scheduleID, message: failure.message)
+            self.addError(stage: .schedules, item: failure.scheduleID, message: failure.message)
         }
         if let refusal = report.emptyRefusal {
             self.addError(stage: .schedules, item: Self.allowEmptyItem, message: refusal)
@@ -113,9 +109,9 @@ public struct SyncReport: Sendable, Encodable {
     /// Adds one document kind's outcome under `stage`.
     public mutating func add(_ report: DocumentSyncReport, stage: SyncStage) {
         for change in report.changes {
-            self.addChange(stage: stage.rawValue, item: change.id, action: change.action.rawValue)
+            self.addChange(stage: stage, item: change.id, action: change.action.rawValue)
         }
-        self.unchanged += report.unchangedIDs.map { Change(stage: stage.rawValue, item: $0, action: "unchanged") }
+        self.unchanged += report.unchangedIDs.map { Change(stage: stage, item: $0, action: "unchanged") }
         for issue in report.issues {
             self.addError(stage: stage, item: issue.location.path, message: issue.description)
         }
@@ -179,7 +175,7 @@ public struct SyncReport: Sendable, Encodable {
 
     /// `+ create activity-schedule-x (paused)`.
     static func diffLine(_ change: Change) -> String {
-        "\(Self.symbol(change.action)) \(change.action) \(change.stage == "schedules" ? "" : change.stage + " ")\(change.item)"
+        "\(Self.symbol(change.action)) \(change.action) \(change.stage == .schedules ? "" : change.stage.rawValue + " ")\(change.item)"
             + (change.paused == true ? " (paused)" : "")
     }
 

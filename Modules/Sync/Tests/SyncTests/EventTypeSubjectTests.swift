@@ -13,7 +13,7 @@ struct EventTypeSubjectTests {
         let stages = SyncStages(definitions: true, eventTypes: true, schedules: false)
         let report = try SyncServiceTests.report(try await fixture.service().sync(stages, dryRun: false, trigger: .api))
         #expect(!report.ok)
-        let errors = report.errors.filter { $0.stage == "event_types" }
+        let errors = report.errors.filter { $0.stage == .eventTypes }
         #expect(errors.count == 1)
         #expect(errors.first?.item == "gitea.*.push")
         let message = errors.first?.message ?? ""

@@ -72,7 +72,7 @@ struct SyncGuardTests {
         let refused = try Self.ran(try await service.sync(.all, dryRun: false, trigger: .api))
         #expect(!refused.ok)
         let items = refused.errors.filter { $0.item == SyncReport.allowEmptyItem }
-        #expect(items.map(\.stage).sorted() == ["event_types", "schedules"])
+        #expect(items.map(\.stage.rawValue).sorted() == ["event_types", "schedules"])
         #expect(items.allSatisfy { $0.message.contains("allow_empty=true") })
         #expect(fixture.temporal.schedules.count == 1)
         #expect(try await fixture.eventTypes.records().allSatisfy { !$0.isRetired })

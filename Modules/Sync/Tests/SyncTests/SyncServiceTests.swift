@@ -70,7 +70,8 @@ struct SyncServiceTests {
         #expect(first.ok)
         #expect(first.definitions?.upserted == 2 && first.eventTypes?.upserted == 1)
         #expect(first.schedules?.created == 1)
-        #expect(first.changes.map(\.stage).sorted() == ["definitions", "definitions", "event_types", "schedules"])
+        #expect(
+            first.changes.map(\.stage.rawValue).sorted() == ["definitions", "definitions", "event_types", "schedules"])
         let writes = fixture.temporal.writeCalls
         let repeated = try Self.report(try await service.sync(.all, dryRun: false, trigger: .loop))
         #expect(repeated.ok && repeated.changes.isEmpty)
@@ -97,7 +98,7 @@ struct SyncServiceTests {
         let service = fixture.service()
         let report = try Self.report(try await service.sync(.all, dryRun: false, trigger: .api))
         #expect(!report.ok)
-        #expect(report.errors.map(\.stage) == ["schedules"])
+        #expect(report.errors.map(\.stage) == [.schedules])
         #expect(report.errors.first?.item == "test-digest")
         #expect(report.definitions?.upserted == 2 && report.eventTypes?.upserted == 1)
         let status = service.status()
@@ -180,8 +181,8 @@ struct SyncReportBoundsTests {
     @Test("errors keep 100 and count the rest; changes keep 1000")
     func bounds() {
         var report = SyncReport(dryRun: false, startedAt: Date())
-        for n in 0..<150 { report.addError(stage: "definitions", item: "f\(n)", message: "bad") }
-        for n in 0..<1200 { report.addChange(stage: "definitions", item: "d\(n)", action: "create") }
+        for n in 0..<150 { report.addError(stage: .definitions, item: "f\(n)", message: "bad") }
+        for n in 0..<1200 { report.addChange(stage: .definitions, item: "d\(n)", action: "create") }
         #expect(report.errors.count == 100)
         #expect(report.errorsTruncated == 50)
         #expect(report.changes.count == 1000)
