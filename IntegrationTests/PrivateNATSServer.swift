@@ -40,7 +40,16 @@ final class PrivateNATSServer: @unchecked Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = try Self.binary
-        process.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path] + self.options
+        // Generous handshake deadlines (nats-server's are 2 s for CONNECT, 0.5 s for TLS): on two
+        // busy cores a whole test run's load otherwise turns a refusal into "Authentication
+        // Timeout" and a TLS connection into a closed one. A tls block alone would require
+        // TLS, so it is written only for a TLS server.
+        let tls = self.options.contains("--tls") || self.options.contains("--tlsverify")
+        let settings = "authorization {\n  timeout: 10\n}\n" + (tls ? "tls {\n  timeout: 10\n}\n" : "")
+        let config = self.storage.path + "/timeouts.conf"
+        try settings.write(toFile: config, atomically: true, encoding: .utf8)
+        process.arguments =
+            ["-c", config, "-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path] + self.options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
