@@ -66,7 +66,7 @@ struct SingleFlightTests {
         #expect(work.state.withLock { $0.maxRunning } == 1)
     }
 
-    @Test("a caller cancelled while waiting does not cancel the shared work")
+    @Test("a caller cancelled while waiting stops waiting at once; the shared work goes on")
     func cancelledCaller() async throws {
         let flight = SingleFlight<Int>()
         let finished = Mutex(false)
@@ -79,6 +79,9 @@ struct SingleFlightTests {
         }
         while !flight.isRunning { try await Task.sleep(for: .milliseconds(1)) }
         first.cancel()
+        // The cancelled caller stops waiting at once; the work goes on for the next caller.
+        await #expect(throws: CancellationError.self) { try await first.value }
+        #expect(!finished.withLock { $0 })
         let shared = try await flight.join { 2 }
         #expect(shared == 1)
         #expect(finished.withLock { $0 })

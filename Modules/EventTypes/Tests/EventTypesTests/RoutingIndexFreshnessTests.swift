@@ -38,6 +38,23 @@ struct RoutingIndexFreshnessTests {
         #expect(listener.retries > 0)
     }
 
+    @Test(
+        "with LISTEN down and PostgreSQL hanging, the per-batch check gives up after its second",
+        .timeLimit(.minutes(1)))
+    func beforeBatchBounded() async throws {
+        let definitions = HangingStore()
+        let provider = StoreRoutingIndexProvider(
+            definitions: definitions, eventTypes: InMemoryDocumentStore<EventTypeDefinition>(),
+            listener: FakeChangeFeed())
+        #expect(try await provider.currentIndex().definitionCount == 0)
+        definitions.held.withLock { $0 = true }
+        await provider.beforeBatch()
+        // Returned while the read still hangs: routing goes on from the index in memory.
+        #expect(definitions.held.withLock { $0 })
+        #expect(try await provider.currentIndex().definitionCount == 0)
+        definitions.held.withLock { $0 = false }
+    }
+
     @Test("many events asking at the start build the index once")
     func firstUseBuildsOnce() async throws {
         let definitions = InMemoryDocumentStore<ActivityDefinition>()
@@ -73,6 +90,23 @@ struct RoutingIndexFreshnessTests {
         #expect(await provider.rebuilds == 2)
         #expect(await provider.reads == 7)
         #expect(rebuilt.withLock { $0 } == [0, 1])
+    }
+}
+
+/// A definitions store whose generation read hangs while `held` (PostgreSQL's pool waiting
+/// for a connection).
+final class HangingStore: DocumentStore {
+    let inner = InMemoryDocumentStore<ActivityDefinition>()
+    let held = Mutex(false)
+
+    func contents() async throws -> StoredContents<ActivityDefinition> { try await self.inner.contents() }
+    func record(id: String) async throws -> StoredRecord<ActivityDefinition>? { try await self.inner.record(id: id) }
+    func apply(_ changes: StoreChanges<ActivityDefinition>) async throws -> StoreApplyResult {
+        try await self.inner.apply(changes)
+    }
+    func generation() async throws -> Int64 {
+        while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+        return try await self.inner.generation()
     }
 }
 
