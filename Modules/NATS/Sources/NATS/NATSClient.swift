@@ -27,6 +27,8 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     private let lossContinuation: AsyncStream<Void>.Continuation
     /// The task running `run()` for a client made by `connect`; `close()` ends it.
     private let maintenance = Mutex<Task<Void, Never>?>(nil)
+    /// Made by `connect` (its own task runs `run()`, `close()` ends it), not run by a group.
+    private let standalone = Atomic<Bool>(false)
 
     public init(configuration: NATSConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -45,7 +47,10 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         for server in configuration.servers {
             do {
                 if try await client.connect(to: server) {
-                    let task = Task { _ = try? await client.run() }
+                    client.standalone.store(true, ordering: .sequentiallyConsistent)
+                    // Detached: the caller's task-locals (a service's graceful shutdown) are
+                    // not the client's.
+                    let task = Task.detached { _ = try? await client.run() }
                     client.maintenance.withLock { $0 = task }
                     return client
                 }
@@ -60,7 +65,8 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     }
 
     /// Connects, reconnects after every loss, and drains on graceful shutdown or cancellation.
-    /// Returns when the client was closed or gave up (`maxReconnectAttempts`).
+    /// Returns when the client was closed; throws the reason when it gave up
+    /// (`maxReconnectAttempts`).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var losses = self.losses.makeAsyncIterator()
@@ -72,7 +78,10 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                 guard await losses.next() != nil else { return }
             }
         }
-        if self.maintenance.withLock({ $0 }) == nil { await self.drain() }
+        if case .closed(let error) = self.lifecycle.withLock({ $0.state }), error.code == .connectionFailed {
+            throw error
+        }
+        if !self.standalone.load(ordering: .sequentiallyConsistent) { await self.drain() }
     }
 
     /// The server of the current connection, if connected.
@@ -191,7 +200,11 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
             try? await link.flush(timeout: .seconds(2))
             await link.close()
         }
-        if let task = self.maintenance.withLock({ $0 }) { await task.value }
+        if let task = self.maintenance.withLock({ $0 }) {
+            // Also out of a backoff wait or a connect attempt in progress.
+            task.cancel()
+            await task.value
+        }
     }
 
     /// Unsubscribes everything, waits until the server has processed what was published, then
@@ -250,7 +263,10 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                     return false
                 } catch {
                     // Warned once per outage; the rounds after that at debug level.
-                    let first = self.lifecycle.withLock { $0.failedRounds == 0 }
+                    let first = self.lifecycle.withLock { lifecycle in
+                        lifecycle.attemptFailed("\(server): \(error)")
+                        return lifecycle.failedRounds == 0
+                    }
                     self.logger.log(
                         level: first ? .warning : .debug, "NATS server unavailable",
                         metadata: ["nats.server": "\(server)", "error": "\(error)"])
@@ -272,7 +288,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
 
     /// The current connection ended: `run()` reconnects unless the client was closed.
     private func lost(_ link: NATSLink, _ error: NATSError) {
-        guard self.lifecycle.withLock({ $0.lost(link) }) else { return }
+        guard self.lifecycle.withLock({ $0.lost(link, reason: "\(error)") }) else { return }
         self.subscriptions.connectionLost()
         self.logger.warning(
             "NATS connection lost; reconnecting", metadata: ["nats.server": "\(link.server)", "error": "\(error)"])

@@ -36,6 +36,8 @@ struct NATSConnectionLifecycle<Link: AnyObject & Sendable>: Sendable {
     let maxAttempts: Int?
     private(set) var failedRounds = 0
     private var wait: Duration
+    /// Why the last attempt (or the lost connection) failed, for the error callers get meanwhile.
+    private(set) var lastFailure: String?
 
     init(reconnectWait: Duration, maxReconnectWait: Duration, maxAttempts: Int?) {
         self.reconnectWait = reconnectWait
@@ -70,10 +72,11 @@ struct NATSConnectionLifecycle<Link: AnyObject & Sendable>: Sendable {
 
     /// The link to write to, or why there is none.
     func link() throws(NATSError) -> Link {
+        let reason = self.lastFailure.map { " (last: \($0))" } ?? ""
         switch self.state {
         case .connected(let link): return link
-        case .connecting: throw NATSError(.closed, "NATS is not connected yet")
-        case .reconnecting: throw NATSError(.closed, "the NATS connection was lost; reconnecting")
+        case .connecting: throw NATSError(.closed, "NATS is not connected yet\(reason)")
+        case .reconnecting: throw NATSError(.closed, "the NATS connection was lost; reconnecting\(reason)")
         case .closed(let error): throw error
         }
     }
@@ -86,16 +89,23 @@ struct NATSConnectionLifecycle<Link: AnyObject & Sendable>: Sendable {
         case .connected, .closed: return .closeIt
         }
         self.state = .connected(link)
+        self.lastFailure = nil
         self.failedRounds = 0
         self.wait = self.reconnectWait
         return .installed(reconnect: reconnect)
     }
 
-    /// The link ended. True when it was the current one: the client reconnects.
-    mutating func lost(_ link: Link, at now: ContinuousClock.Instant = .now) -> Bool {
+    /// The link ended (`reason`). True when it was the current one: the client reconnects.
+    mutating func lost(_ link: Link, reason: String? = nil, at now: ContinuousClock.Instant = .now) -> Bool {
         guard case .connected(let current) = self.state, current === link else { return false }
         self.state = .reconnecting(since: now)
+        self.lastFailure = reason
         return true
+    }
+
+    /// One server refused (`reason`): remembered for the errors callers get meanwhile.
+    mutating func attemptFailed(_ reason: String) {
+        self.lastFailure = reason
     }
 
     /// Every server refused in one round. `jitter` in 0...1 spreads the wait between half of

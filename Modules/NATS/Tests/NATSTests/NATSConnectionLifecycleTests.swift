@@ -97,4 +97,25 @@ struct NATSConnectionLifecycleTests {
         let r17 = lifecycle.close()
         #expect(r17 == nil)
     }
+
+    @Test("while there is no connection, callers are told the last reason")
+    func lastReason() throws {
+        var lifecycle = Self.lifecycle()
+        lifecycle.attemptFailed("127.0.0.1:4222: Authorization Violation")
+        #expect(throws: NATSError.self) { try lifecycle.link() }
+        do {
+            _ = try lifecycle.link()
+        } catch {
+            #expect(error.message == "NATS is not connected yet (last: 127.0.0.1:4222: Authorization Violation)")
+        }
+        let link = Link()
+        _ = lifecycle.opened(link)
+        let lost = lifecycle.lost(link, reason: "connection reset by peer")
+        #expect(lost)
+        do {
+            _ = try lifecycle.link()
+        } catch {
+            #expect(error.message == "the NATS connection was lost; reconnecting (last: connection reset by peer)")
+        }
+    }
 }

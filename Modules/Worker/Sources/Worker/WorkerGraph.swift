@@ -55,7 +55,12 @@ public struct WorkerGraph {
                 echo: EchoActionExecutor(logger: logger)),
             publisher: ports.publisher, defaultActionURL: configuration.defaultActionURL, metrics: metrics)
 
-        var services = ports.infrastructure.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // A connection that fails for good (a NATS client giving up) shuts the worker down
+        // gracefully: the activities in hand finish first.
+        var services = ports.infrastructure.map {
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: $0, failureTerminationBehavior: .gracefullyShutdownGroup)
+        }
         services.append(
             .init(
                 service: WorkerService(
