@@ -45,7 +45,14 @@ struct EventSafetyIntegrationTests {
         }
         #expect(limits?.maxAge == .seconds(3600), "\(worker.logText.suffix(2_000))")
         #expect(limits?.maxBytes == 67_108_864)
-        #expect(try await js.consumerMaxDeliver(stream: stream, durable: consumer) == 3)
+        // The router makes its consumer on its first fetch, which may come a moment after the
+        // stream (an index rebuild can make the stream first).
+        var maxDeliver = try? await js.consumerMaxDeliver(stream: stream, durable: consumer)
+        for _ in 0..<50 where maxDeliver == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            maxDeliver = try? await js.consumerMaxDeliver(stream: stream, durable: consumer)
+        }
+        #expect(maxDeliver == 3)
 
         let eventID = "poison-\(schema)"
         try await nats.publish(
@@ -62,7 +69,8 @@ struct EventSafetyIntegrationTests {
         #expect(attributes?["event_type"]?.stringValue == "poison.test")
         #expect(attributes?["sequence"] == .integer(1))
         #expect(attributes?["reason"]?.stringValue?.isEmpty == false)
-        #expect(try await worker.metric("activity_events_dead_lettered_total") == 1)
+        // Counted once the term is sent, just after the announcement.
+        #expect(try await worker.metric("activity_events_dead_lettered_total", changedFrom: 0) == 1)
         let advisory = await NATSWaiting.first(terminated, timeout: .seconds(10)) { _ in true }
         let termination = try advisory.map { try JSONValue.parse(Data(buffer: $0.payload)) }
         #expect(termination?["stream_seq"] == .integer(1), "\(String(describing: termination))")
