@@ -87,5 +87,14 @@ public enum Migrations {
                 "ALTER TABLE {schema}.applied_schedules ADD COLUMN paused boolean"
             ]
         ),
+        Migration(
+            version: 5,
+            name: "applied schedule observed spec",
+            statements: [
+                // The scheduler's form of the spec after the last write (drift detection);
+                // NULL: not known yet, learned from the next listing.
+                "ALTER TABLE {schema}.applied_schedules ADD COLUMN observed_spec text"
+            ]
+        ),
     ]
 }

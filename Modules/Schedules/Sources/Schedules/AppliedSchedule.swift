@@ -4,9 +4,13 @@
 public struct AppliedSchedule: Sendable, Hashable {
     public var specHash: String
     public var paused: Bool?
+    /// The scheduler's form of the spec after the last write (`ScheduleSummary.observedSpec`),
+    /// nil until known.
+    public var observedSpec: String?
 
-    public init(specHash: String, paused: Bool?) {
+    public init(specHash: String, paused: Bool?, observedSpec: String? = nil) {
         self.specHash = specHash
         self.paused = paused
+        self.observedSpec = observedSpec
     }
 }

@@ -4,13 +4,21 @@
 /// stored one is described before it is trusted.
 public protocol AppliedScheduleStore: Sendable {
     func applied() async throws -> [String: AppliedSchedule]
-    func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws
+    /// `observedSpec`: the scheduler's form of the spec just written, nil when not known
+    /// (it is then learned from the next listing).
+    func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws
+    /// Keeps hash and paused state; a schedule without a row is left without one.
+    func recordObservedSpec(scheduleID: String, observedSpec: String) async throws
     /// Keeps the hash; a schedule without a row is left without one.
     func recordPaused(scheduleID: String, paused: Bool) async throws
     func removeApplied(scheduleID: String) async throws
 }
 
 extension AppliedScheduleStore {
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
+        try await self.recordApplied(scheduleID: scheduleID, specHash: specHash, paused: paused, observedSpec: nil)
+    }
+
     /// The spec hashes alone.
     public func appliedHashes() async throws -> [String: String] {
         try await self.applied().mapValues(\.specHash)

@@ -10,8 +10,14 @@ public final class InMemoryAppliedScheduleStore: AppliedScheduleStore {
         self.rows.withLock { $0 }
     }
 
-    public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
-        self.rows.withLock { $0[scheduleID] = AppliedSchedule(specHash: specHash, paused: paused) }
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws {
+        self.rows.withLock {
+            $0[scheduleID] = AppliedSchedule(specHash: specHash, paused: paused, observedSpec: observedSpec)
+        }
+    }
+
+    public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
+        self.rows.withLock { $0[scheduleID]?.observedSpec = observedSpec }
     }
 
     public func recordPaused(scheduleID: String, paused: Bool) async throws {

@@ -7,6 +7,17 @@ public final class InMemoryScheduleService: ScheduleService {
         public var paused: Bool
         public var notes: String
         public var memo: [String: String]
+
+        /// The spec's "observed form": what a scheduler holds of it (cron, zone, jitter).
+        var observedSpec: String {
+            "\(self.schedule.cronExpression)|\(self.schedule.timezone)|\(self.schedule.jitterSeconds)"
+        }
+
+        func summary(_ id: String) -> ScheduleSummary {
+            ScheduleSummary(
+                scheduleID: id, paused: self.paused, notes: self.notes, memo: self.memo,
+                observedSpec: self.observedSpec)
+        }
     }
 
     private struct State {
@@ -43,6 +54,16 @@ public final class InMemoryScheduleService: ScheduleService {
         self.state.withLock { $0.frozenInList[id] = $0.schedules[id] }
     }
 
+    /// Changes a stored schedule as an operator would by hand (the Temporal UI, `temporal
+    /// schedule update`): nothing activity-core recorded changes.
+    public func editByHand(_ id: String, _ change: (inout DesiredSchedule) -> Void) {
+        self.state.withLock { state in
+            guard var stored = state.schedules[id] else { return }
+            change(&stored.schedule)
+            state.schedules[id] = stored
+        }
+    }
+
     /// Makes every write to `id` fail with `error`.
     public func fail(_ id: String, with error: ScheduleServiceError) {
         self.state.withLock { $0.failing[id] = error }
@@ -70,10 +91,7 @@ public final class InMemoryScheduleService: ScheduleService {
                 .filter {
                     $0.schedule.scheduleID.hasPrefix(prefix) && !state.hiddenFromList.contains($0.schedule.scheduleID)
                 }
-                .map {
-                    ScheduleSummary(
-                        scheduleID: $0.schedule.scheduleID, paused: $0.paused, notes: $0.notes, memo: $0.memo)
-                }
+                .map { $0.summary($0.schedule.scheduleID) }
                 .sorted { $0.scheduleID < $1.scheduleID }
         }
     }
@@ -82,9 +100,7 @@ public final class InMemoryScheduleService: ScheduleService {
         try self.state.withLock { state in
             state.calls["describe", default: 0] += 1
             if let error = state.failingDescribes[id] { throw error }
-            return state.schedules[id].map {
-                ScheduleSummary(scheduleID: id, paused: $0.paused, notes: $0.notes, memo: $0.memo)
-            }
+            return state.schedules[id].map { $0.summary(id) }
         }
     }
 
@@ -106,14 +122,18 @@ public final class InMemoryScheduleService: ScheduleService {
         }
     }
 
-    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws {
+    @discardableResult
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String? {
+        var observed: String?
         try self.write("update", schedule.scheduleID) { state in
             guard let existing = state.schedules[schedule.scheduleID] else {
                 throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
             }
-            state.schedules[schedule.scheduleID] = Stored(
-                schedule: schedule, paused: paused, notes: notes, memo: existing.memo)
+            let stored = Stored(schedule: schedule, paused: paused, notes: notes, memo: existing.memo)
+            state.schedules[schedule.scheduleID] = stored
+            observed = stored.observedSpec
         }
+        return observed
     }
 
     public func pauseSchedule(id: String, notes: String) async throws {

@@ -5,6 +5,9 @@ public enum ScheduleAction: Sendable, Hashable {
     /// Replace spec and action (describe, then update with its conflict token), setting the
     /// pause state and notes given.
     case update(DesiredSchedule, paused: Bool, notes: String)
+    /// Like `update`, for a schedule changed in the scheduler behind activity-core's back
+    /// (`fields`: what differed).
+    case correct(DesiredSchedule, paused: Bool, notes: String, fields: [String])
     case unchanged(scheduleID: String)
     case pause(scheduleID: String, notes: String)
     case unpause(scheduleID: String, notes: String)
@@ -12,7 +15,8 @@ public enum ScheduleAction: Sendable, Hashable {
 
     public var scheduleID: String {
         switch self {
-        case .create(let schedule, _), .update(let schedule, _, _): schedule.scheduleID
+        case .create(let schedule, _), .update(let schedule, _, _), .correct(let schedule, _, _, _):
+            schedule.scheduleID
         case .unchanged(let id), .pause(let id, _), .unpause(let id, _), .delete(let id): id
         }
     }
@@ -22,11 +26,18 @@ public enum ScheduleAction: Sendable, Hashable {
         switch self {
         case .create: "create"
         case .update: "update"
+        case .correct: "correct"
         case .unchanged: "unchanged"
         case .pause: "pause"
         case .unpause: "unpause"
         case .delete: "delete"
         }
+    }
+
+    /// For a `correct`: the fields that had drifted.
+    public var driftFields: [String]? {
+        if case .correct(_, _, _, let fields) = self { return fields }
+        return nil
     }
 
     /// True for every action that writes to Temporal.
@@ -39,7 +50,7 @@ public enum ScheduleAction: Sendable, Hashable {
     public var leavesPaused: Bool? {
         switch self {
         case .create(let schedule, _): schedule.paused
-        case .update(_, let paused, _): paused
+        case .update(_, let paused, _), .correct(_, let paused, _, _): paused
         default: nil
         }
     }

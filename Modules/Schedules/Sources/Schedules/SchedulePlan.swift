@@ -9,6 +9,8 @@ public struct SchedulePlan: Sendable, Hashable {
     public var emptyRefusal: String?
 
     /// `unknown`: schedules whose state could not be read this run; they get no action.
+    /// `drift`: owned schedules changed behind activity-core's back, with the fields that
+    /// differ; `driftPolicy` says whether they are updated back (`correct`) or left (a warning).
     public init(
         desired: [String: DesiredSchedule],
         actual: [ScheduleSummary],
@@ -16,7 +18,9 @@ public struct SchedulePlan: Sendable, Hashable {
         prefix: String,
         orphanPolicy: OrphanPolicy,
         guard orphanGuard: OrphanGuard = .none,
-        unknown: Set<String> = []
+        unknown: Set<String> = [],
+        drift: [String: [String]] = [:],
+        driftPolicy: DriftPolicy = .correct
     ) {
         var actions: [ScheduleAction] = []
         var warnings: [ScheduleWarning] = []
@@ -31,7 +35,21 @@ public struct SchedulePlan: Sendable, Hashable {
                 actions.append(.create(schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : ""))
                 continue
             }
-            let changed = appliedHashes[id] != schedule.specHash
+            var changed = appliedHashes[id] != schedule.specHash
+            // Drift of a schedule whose projection changed is overwritten by the update anyway.
+            let drifted = changed ? nil : drift[id]
+            if let fields = drifted {
+                switch driftPolicy {
+                case .correct: changed = true
+                case .report:
+                    warnings.append(
+                        ScheduleWarning(
+                            scheduleID: id,
+                            message:
+                                "changed in Temporal behind activity-core's back (\(fields.joined(separator: ", "))); left as it is (ACTIVITY_DRIFT=report)"
+                        ))
+                }
+            }
             switch (schedule.paused, current.paused) {
             case (true, true):
                 // Already paused (by us or by hand): keep whoever's note.
@@ -61,6 +79,12 @@ public struct SchedulePlan: Sendable, Hashable {
             case (false, false):
                 actions.append(
                     changed ? .update(schedule, paused: false, notes: current.notes) : .unchanged(scheduleID: id))
+            }
+            // A correction is the update of a drifted schedule: named so in the report.
+            if driftPolicy == .correct, let fields = drifted, let last = actions.last,
+                case .update(let schedule, let paused, let notes) = last
+            {
+                actions[actions.count - 1] = .correct(schedule, paused: paused, notes: notes, fields: fields)
             }
         }
 

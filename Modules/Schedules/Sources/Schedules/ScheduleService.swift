@@ -16,8 +16,10 @@ public protocol ScheduleService: Sendable {
     func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws
 
     /// Replaces spec, action and policies, and sets the pause state and notes; the memo is
-    /// left as it is. Throws `notFound` when there is no such schedule.
-    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws
+    /// left as it is. Returns the spec's observed form after the update (nil when not known).
+    /// Throws `notFound` when there is no such schedule.
+    @discardableResult
+    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String?
 
     func pauseSchedule(id: String, notes: String) async throws
     func unpauseSchedule(id: String, notes: String) async throws

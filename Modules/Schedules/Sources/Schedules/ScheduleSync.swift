@@ -11,19 +11,23 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     public let orphanPolicy: OrphanPolicy
     /// Writes in flight at once.
     public let parallelism: Int
+    /// What to do with a schedule changed behind activity-core's back (`ACTIVITY_DRIFT`).
+    public let driftPolicy: DriftPolicy
 
     public init(
         service: Service,
         applied: Applied,
         projection: ScheduleProjection,
         orphanPolicy: OrphanPolicy = .delete,
-        parallelism: Int = 16
+        parallelism: Int = 16,
+        driftPolicy: DriftPolicy = .correct
     ) {
         self.service = service
         self.applied = applied
         self.projection = projection
         self.orphanPolicy = orphanPolicy
         self.parallelism = max(1, parallelism)
+        self.driftPolicy = driftPolicy
     }
 
     /// Plans against the live (non-retired) definitions and, unless `dryRun`, applies.
@@ -58,6 +62,22 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                     try await self.applied.recordPaused(scheduleID: id, paused: paused)
                 }
             }
+            // The scheduler's form of a spec written before it was known (a create, a row of an
+            // older version): the baseline later listings are compared with.
+            for (id, observed) in current.learnedSpecs.sorted(by: { $0.key < $1.key }) {
+                await self.record(id, into: &report, logger: logger) {
+                    try await self.applied.recordObservedSpec(scheduleID: id, observedSpec: observed)
+                }
+            }
+        }
+        report.drift = current.drift
+        report.drifted = current.drift.count
+        for (id, fields) in current.drift.sorted(by: { $0.key < $1.key }) {
+            logger.warning(
+                "schedule changed in Temporal behind activity-core's back",
+                metadata: [
+                    "schedule.id": "\(id)", "drift.fields": "\(fields)", "drift.policy": "\(self.driftPolicy.rawValue)",
+                ])
         }
         let plan = SchedulePlan(
             desired: desired,
@@ -66,7 +86,9 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             prefix: self.projection.prefix,
             orphanPolicy: self.orphanPolicy,
             guard: orphanGuard,
-            unknown: Set(current.failed.keys)
+            unknown: Set(current.failed.keys),
+            drift: current.drift,
+            driftPolicy: self.driftPolicy
         )
         report.warnings = plan.warnings
         report.emptyRefusal = plan.emptyRefusal
@@ -112,6 +134,10 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         var observedPaused: [String: Bool] = [:]
         /// Schedules whose describe failed, with why: their state is unknown this run.
         var failed: [String: String] = [:]
+        /// Schedules changed behind activity-core's back, with the fields that differ.
+        var drift: [String: [String]] = [:]
+        /// Observed spec forms to remember as the baseline (none was recorded).
+        var learnedSpecs: [String: String] = [:]
     }
 
     /// The list is eventually consistent, so two kinds of schedule are described before the
@@ -165,7 +191,44 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 current.observedPaused[id] = described.paused
             }
         }
+        await self.findDrift(in: &current, described: Set(toDescribe.map(\.id)), applied: applied, desired: desired)
         return current
+    }
+
+    /// Spec drift from the listing alone: a wanted schedule whose projection is unchanged and
+    /// whose listed spec form differs from the one recorded at the last write. The list is
+    /// eventually consistent (it can still show the spec before activity-core's own update),
+    /// so such a schedule is described before it counts as drifted: the no-op path makes no
+    /// call. A schedule without a recorded form gets the listed one as its baseline.
+    func findDrift(
+        in current: inout Current, described: Set<String>, applied: [String: AppliedSchedule],
+        desired: [String: DesiredSchedule]
+    ) async {
+        for (index, summary) in current.actual.enumerated() {
+            let id = summary.scheduleID
+            guard let row = applied[id], let wanted = desired[id], row.specHash == wanted.specHash,
+                let observed = summary.observedSpec
+            else { continue }
+            guard let recorded = row.observedSpec else {
+                current.learnedSpecs[id] = observed
+                continue
+            }
+            guard observed != recorded else { continue }
+            var confirmed = summary
+            if !described.contains(id) {
+                do {
+                    guard let fresh = try await self.service.describeSchedule(id: id) else { continue }
+                    confirmed = fresh
+                    current.actual[index] = fresh
+                } catch {
+                    // Unconfirmed: no drift this run (the next sync looks again).
+                    continue
+                }
+            }
+            if let form = confirmed.observedSpec, form != recorded {
+                current.drift[id] = ["spec"]
+            }
+        }
     }
 
     struct Done: Sendable {
@@ -233,10 +296,10 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             }
             try await self.applied.recordApplied(
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused)
-        case .update(let schedule, let paused, let notes):
-            try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
+        case .update(let schedule, let paused, let notes), .correct(let schedule, let paused, let notes, _):
+            let observed = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
             try await self.applied.recordApplied(
-                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: paused)
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: paused, observedSpec: observed)
         case .pause(let id, let notes):
             try await self.service.pauseSchedule(id: id, notes: notes)
             try await self.applied.recordPaused(scheduleID: id, paused: true)

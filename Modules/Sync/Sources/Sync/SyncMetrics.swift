@@ -11,6 +11,7 @@ struct SyncMetrics: Sendable {
     private let lastSuccess: Gauge
     /// `activity_schedule_changes_total` by action.
     private let changes: [(action: String, counter: Counter)]
+    private let factory: any MetricsFactory
 
     init(factory: any MetricsFactory) {
         func runs(_ result: String) -> Counter {
@@ -22,7 +23,10 @@ struct SyncMetrics: Sendable {
         self.duration = CoreMetrics.Timer(label: "activity_sync_duration_seconds", factory: factory)
         self.lastSuccess = Gauge(label: "activity_sync_last_success_timestamp_seconds", factory: factory)
         self.lastSuccess.record(0)
-        self.changes = ["create", "update", "pause", "unpause", "delete"].map { action in
+        self.factory = factory
+        // Listed from the start, at zero (the observed spec is the field a plain sync checks).
+        _ = Counter(label: "activity_schedule_drift_total", dimensions: [("field", "spec")], factory: factory)
+        self.changes = ["create", "update", "correct", "pause", "unpause", "delete"].map { action in
             (
                 action,
                 Counter(label: "activity_schedule_changes_total", dimensions: [("action", action)], factory: factory)
@@ -40,11 +44,21 @@ struct SyncMetrics: Sendable {
             if report.ok { self.lastSuccess.record(Date().timeIntervalSince1970) }
             guard !report.dryRun, let schedules = report.schedules else { return }
             let counts = [
-                "create": schedules.created, "update": schedules.updated, "pause": schedules.paused,
-                "unpause": schedules.unpaused, "delete": schedules.deletedOrphans,
+                "create": schedules.created, "update": schedules.updated, "correct": schedules.corrected,
+                "pause": schedules.paused, "unpause": schedules.unpaused, "delete": schedules.deletedOrphans,
             ]
             for (action, counter) in self.changes {
                 if let count = counts[action], count > 0 { counter.increment(by: count) }
+            }
+            // `activity_schedule_drift_total{field}`: each drifted field of each schedule, seen
+            // by a sync that wrote (corrected or reported).
+            for fields in report.drift.values {
+                for field in fields {
+                    Counter(
+                        label: "activity_schedule_drift_total", dimensions: [("field", field)], factory: self.factory
+                    )
+                    .increment()
+                }
             }
         }
     }

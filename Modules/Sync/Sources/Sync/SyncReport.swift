@@ -23,6 +23,8 @@ public struct SyncReport: Sendable, Encodable {
     public struct ScheduleCounts: Sendable, Encodable, Hashable {
         public var upserted, created, updated, unchanged, paused, unpaused: Int
         public var deletedOrphans: Int
+        /// Owned schedules changed behind activity-core's back; those updated back.
+        public var drifted, corrected: Int
 
         public init(_ report: ScheduleSyncReport) {
             self.upserted = report.upserted
@@ -32,11 +34,14 @@ public struct SyncReport: Sendable, Encodable {
             self.paused = report.paused
             self.unpaused = report.unpaused
             self.deletedOrphans = report.deletedOrphans
+            self.drifted = report.drifted
+            self.corrected = report.corrected
         }
 
         enum CodingKeys: String, CodingKey {
             case upserted, created, updated, unchanged, paused, unpaused
             case deletedOrphans = "deleted_orphans"
+            case drifted, corrected
         }
     }
 
@@ -46,6 +51,8 @@ public struct SyncReport: Sendable, Encodable {
         public var action: String
         /// Only on schedule creates and updates that leave the schedule paused.
         public var paused: Bool?
+        /// Only on `correct`: the fields that had drifted.
+        public var fields: [String]? = nil
     }
 
     public struct Problem: Sendable, Encodable, Hashable {
@@ -67,6 +74,9 @@ public struct SyncReport: Sendable, Encodable {
     public private(set) var errors: [Problem] = []
     public private(set) var errorsTruncated = 0
     public var warnings: [String] = []
+    /// Drifted schedules and their fields, corrected or not (for `plan` and metrics; the
+    /// JSON has the counts and the `correct` changes).
+    public private(set) var drift: [String: [String]] = [:]
 
     public init(dryRun: Bool, startedAt: Date) {
         self.dryRun = dryRun
@@ -74,9 +84,12 @@ public struct SyncReport: Sendable, Encodable {
         self.durationMilliseconds = 0
     }
 
-    public mutating func addChange(stage: SyncStage, item: String, action: String, paused: Bool? = nil) {
+    public mutating func addChange(
+        stage: SyncStage, item: String, action: String, paused: Bool? = nil, fields: [String]? = nil
+    ) {
         guard self.changes.count < Self.maxChanges else { return }
-        self.changes.append(Change(stage: stage, item: item, action: action, paused: paused == true ? true : nil))
+        self.changes.append(
+            Change(stage: stage, item: item, action: action, paused: paused == true ? true : nil, fields: fields))
     }
 
     /// The `errors` item of a refused emptying sync (CONTRACT section 8).
@@ -94,7 +107,9 @@ public struct SyncReport: Sendable, Encodable {
     public mutating func add(_ report: ScheduleSyncReport) {
         self.schedules = ScheduleCounts(report)
         for change in report.changes {
-            self.addChange(stage: .schedules, item: change.scheduleID, action: change.action, paused: change.paused)
+            self.addChange(
+                stage: .schedules, item: change.scheduleID, action: change.action, paused: change.paused,
+                fields: change.fields)
         }
         self.unchanged += report.unchangedIDs.map { Change(stage: .schedules, item: $0, action: "unchanged") }
         for failure in report.errors {
@@ -104,6 +119,7 @@ public struct SyncReport: Sendable, Encodable {
             self.addError(stage: .schedules, item: Self.allowEmptyItem, message: refusal)
         }
         self.warnings += report.warnings.map(\.description)
+        self.drift = report.drift
     }
 
     /// Adds one document kind's outcome under `stage`.
@@ -173,15 +189,33 @@ public struct SyncReport: Sendable, Encodable {
         return lines.joined(separator: "\n")
     }
 
-    /// `+ create activity-schedule-x (paused)`.
+    /// `+ create activity-schedule-x (paused)`; `! drift activity-schedule-x: spec`.
     static func diffLine(_ change: Change) -> String {
-        "\(Self.symbol(change.action)) \(change.action) \(change.stage == .schedules ? "" : change.stage.rawValue + " ")\(change.item)"
+        if change.action == "correct" {
+            return Self.driftLine(change.item, fields: change.fields ?? [])
+        }
+        return
+            "\(Self.symbol(change.action)) \(change.action) \(change.stage == .schedules ? "" : change.stage.rawValue + " ")\(change.item)"
             + (change.paused == true ? " (paused)" : "")
     }
 
-    /// `plan`'s diff: every change and every unchanged item, then warnings and errors.
+    static func driftLine(_ id: String, fields: [String]) -> String {
+        "! drift \(id): \(fields.joined(separator: ", "))"
+    }
+
+    /// Drifted schedules no `correct` change stands for (`ACTIVITY_DRIFT=report`).
+    public var uncorrectedDrift: [String: [String]] {
+        let corrected = Set(self.changes.filter { $0.action == "correct" }.map(\.item))
+        return self.drift.filter { !corrected.contains($0.key) }
+    }
+
+    /// `plan`'s diff: every change and every unchanged item, then drift left as it is,
+    /// warnings and errors.
     public func diff() -> String {
         var lines = (self.changes + self.unchanged).map(Self.diffLine)
+        for (id, fields) in self.uncorrectedDrift.sorted(by: { $0.key < $1.key }) {
+            lines.append(Self.driftLine(id, fields: fields))
+        }
         for warning in self.warnings { lines.append("warning: \(warning)") }
         for error in self.errors { lines.append("error: [\(error.stage)] \(error.message)") }
         if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }

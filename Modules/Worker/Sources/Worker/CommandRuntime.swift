@@ -71,7 +71,8 @@ struct CommandRuntime: Sendable {
                     client: self.temporal, callTimeout: .seconds(self.configuration.temporalTimeoutSeconds)),
                 applied: PostgresAppliedScheduleStore(database: self.database),
                 projection: self.configuration.scheduleProjection,
-                orphanPolicy: self.configuration.orphanSchedules
+                orphanPolicy: self.configuration.orphanSchedules,
+                driftPolicy: self.configuration.drift
             ),
             loader: DefinitionLoader(cache: cache, limits: self.configuration.definitionLimits)
         )

@@ -106,6 +106,12 @@ extension Configuration {
             }
             self.orphanSchedules = policy
         }
+        if let (name, value) = reader.first("ACTIVITY_DRIFT") {
+            guard let policy = DriftPolicy(rawValue: value) else {
+                throw ConfigurationError(variable: name, "expected correct or report")
+            }
+            self.drift = policy
+        }
         if let (name, value) = reader.first("ACTIVITY_EVENT_SUBJECTS") {
             let subjects = Self.list(value)
             guard !subjects.isEmpty else {

@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
     public var taskQueue: String
     public var schedulePrefix: String
     public var orphanSchedules: OrphanPolicy
+    /// `ACTIVITY_DRIFT`: what a sync does with an owned schedule changed behind its back.
+    public var drift: DriftPolicy
     public var eventSubjects: [String]
     public var eventStream: String
     public var eventConsumer: String
@@ -85,6 +87,7 @@ public struct Configuration: Sendable {
         self.taskQueue = "orchestrator-tq"
         self.schedulePrefix = "activity-schedule-"
         self.orphanSchedules = .delete
+        self.drift = .correct
         self.eventSubjects = ["activity.>", "org.>"]
         self.eventStream = "ACTIVITY_EVENTS"
         self.eventConsumer = "activity-core-router"

@@ -6,7 +6,8 @@ import Foundation
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Show what a full sync would change (+ create, ~ update, = unchanged, || pause, > unpause, - delete)."
+        abstract:
+            "Show what a full sync would change (+ create, ~ update, = unchanged, || pause, > unpause, - delete, ! drift)."
     )
 
     func run() async throws {
@@ -17,6 +18,6 @@ struct PlanCommand: AsyncParsableCommand {
         let diff = report.diff()
         if !diff.isEmpty { print(diff) }
         if !report.ok { throw ExitCode(1) }
-        if !report.changes.isEmpty { throw ExitCode(3) }
+        if !report.changes.isEmpty || !report.drift.isEmpty { throw ExitCode(3) }
     }
 }

@@ -14,12 +14,13 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         do {
             let rows = try await self.database.client.query(
                 PostgresQuery(
-                    unsafeSQL: "SELECT schedule_id, spec_hash, paused FROM \(self.database.table("applied_schedules"))"
+                    unsafeSQL:
+                        "SELECT schedule_id, spec_hash, paused, observed_spec FROM \(self.database.table("applied_schedules"))"
                 ),
                 logger: self.database.logger
             )
-            for try await (id, hash, paused) in rows.decode((String, String, Bool?).self) {
-                applied[id] = AppliedSchedule(specHash: hash, paused: paused)
+            for try await (id, hash, paused, observed) in rows.decode((String, String, Bool?, String?).self) {
+                applied[id] = AppliedSchedule(specHash: hash, paused: paused, observedSpec: observed)
             }
         } catch {
             throw DatabaseError(
@@ -28,18 +29,31 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         return applied
     }
 
-    public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws {
         var query = PostgresQuery(
             unsafeSQL: """
-                INSERT INTO \(self.database.table("applied_schedules")) (schedule_id, spec_hash, paused)
-                VALUES ($1, $2, $3)
+                INSERT INTO \(self.database.table("applied_schedules")) (schedule_id, spec_hash, paused, observed_spec)
+                VALUES ($1, $2, $3, $4)
                 ON CONFLICT (schedule_id) DO UPDATE
-                SET spec_hash = EXCLUDED.spec_hash, paused = EXCLUDED.paused, applied_at = now()
+                SET spec_hash = EXCLUDED.spec_hash, paused = EXCLUDED.paused, observed_spec = EXCLUDED.observed_spec,
+                    applied_at = now()
                 """
         )
         query.binds.append(scheduleID)
         query.binds.append(specHash)
         query.binds.append(paused)
+        query.binds.append(observedSpec)
+        try await self.run(query)
+    }
+
+    public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
+        var query = PostgresQuery(
+            unsafeSQL: """
+                UPDATE \(self.database.table("applied_schedules")) SET observed_spec = $2 WHERE schedule_id = $1
+                """
+        )
+        query.binds.append(scheduleID)
+        query.binds.append(observedSpec)
         try await self.run(query)
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Definitions
 import Foundation
 import Schedules
@@ -37,7 +38,8 @@ public struct TemporalScheduleService: ScheduleService {
                         scheduleID: entry.scheduleID,
                         paused: entry.info.paused,
                         notes: entry.info.notes,
-                        memo: JSONPayload.strings(of: entry.memo)
+                        memo: JSONPayload.strings(of: entry.memo),
+                        observedSpec: entry.info.hasSpec ? Self.observedSpec(entry.info.spec) : nil
                     )
                 )
             }
@@ -52,7 +54,8 @@ public struct TemporalScheduleService: ScheduleService {
             scheduleID: id,
             paused: response.schedule.state.paused,
             notes: response.schedule.state.notes,
-            memo: JSONPayload.strings(of: response.memo)
+            memo: JSONPayload.strings(of: response.memo),
+            observedSpec: response.schedule.hasSpec ? Self.observedSpec(response.schedule.spec) : nil
         )
     }
 
@@ -106,7 +109,8 @@ public struct TemporalScheduleService: ScheduleService {
     /// schedule, so what activity-core does not own (fields this client does not know
     /// included, kept by protobuf as unknown fields) is carried over from the description.
     /// A stale token makes Temporal answer OK and do nothing, so the result is verified.
-    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws {
+    @discardableResult
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String? {
         for _ in 0..<3 {
             guard let current = try await self.describe(schedule.scheduleID) else {
                 throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
@@ -128,7 +132,9 @@ public struct TemporalScheduleService: ScheduleService {
             guard let after = try await self.describe(schedule.scheduleID) else {
                 throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) disappeared during its update")
             }
-            if after.conflictToken != current.conflictToken { return }
+            if after.conflictToken != current.conflictToken {
+                return after.schedule.hasSpec ? Self.observedSpec(after.schedule.spec) : nil
+            }
         }
         throw ScheduleServiceError(
             .conflict, "schedule \(schedule.scheduleID) kept changing during its update; try again")
@@ -179,6 +185,16 @@ public struct TemporalScheduleService: ScheduleService {
         _ = try await self.call("PatchSchedule") { [request] service, metadata, options in
             try await service.patchSchedule(request, metadata: metadata, options: options)
         }
+    }
+
+    /// The spec as Temporal holds it (structured calendars, intervals, jitter, the zone's
+    /// name), hashed: the same from a list entry and a describe, since the time zone's data,
+    /// which a list entry leaves out, is left out here too.
+    static func observedSpec(_ spec: Temporal_Api_Schedule_V1_ScheduleSpec) -> String? {
+        var form = spec
+        form.timezoneData = Data()
+        guard let bytes: [UInt8] = try? form.serializedBytes() else { return nil }
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Writes what activity-core owns: spec, the start-workflow action and the policies.

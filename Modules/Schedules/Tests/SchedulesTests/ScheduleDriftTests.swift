@@ -1,0 +1,119 @@
+import Definitions
+import Logging
+import Testing
+
+@testable import Schedules
+
+@Suite("Drift: owned schedules changed behind activity-core's back")
+struct ScheduleDriftTests {
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let id = "activity-schedule-digest"
+
+    func makeSync(
+        _ service: InMemoryScheduleService, _ applied: InMemoryAppliedScheduleStore, policy: DriftPolicy = .correct
+    ) -> ScheduleSync<InMemoryScheduleService, InMemoryAppliedScheduleStore> {
+        ScheduleSync(
+            service: service, applied: applied, projection: Fixtures.projection, parallelism: 4, driftPolicy: policy)
+    }
+
+    /// Created, then seen once in the list (the observed form learned as the baseline).
+    func created(
+        _ service: InMemoryScheduleService, _ applied: InMemoryAppliedScheduleStore, policy: DriftPolicy = .correct
+    ) async throws -> (ScheduleSync<InMemoryScheduleService, InMemoryAppliedScheduleStore>, [ActivityDefinition]) {
+        let sync = self.makeSync(service, applied, policy: policy)
+        let definitions = [Fixtures.definition("digest", cron: "0 6 * * *")]
+        _ = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(try await applied.applied()[Self.id]?.observedSpec == nil)
+        let learned = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(learned.changes.isEmpty && learned.drifted == 0)
+        #expect(try await applied.applied()[Self.id]?.observedSpec != nil)
+        return (sync, definitions)
+    }
+
+    @Test("a hand-changed cron is corrected by the next plain sync; the no-op path lists once and describes nothing")
+    func corrected() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied)
+        let quiet = service.calls
+        _ = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(service.calls["list"] == (quiet["list"] ?? 0) + 1)
+        #expect(service.calls["describe"] == quiet["describe"])
+        #expect(service.writeCalls == 1)
+
+        service.editByHand(Self.id) { $0.cronExpression = "*/5 * * * *" }
+        let report = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(report.drifted == 1)
+        #expect(report.corrected == 1)
+        #expect(report.updated == 0)
+        #expect(report.drift == [Self.id: ["spec"]])
+        #expect(report.changes.map(\.action) == ["correct"])
+        #expect(report.changes.first?.fields == ["spec"])
+        #expect(service.schedules[Self.id]?.schedule.cronExpression == "0 6 * * *")
+        // Corrected and recorded: the next sync is quiet again.
+        let again = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(again.changes.isEmpty && again.drifted == 0)
+    }
+
+    @Test("ACTIVITY_DRIFT=report leaves the schedule as it is, warns and counts it, every sync")
+    func reported() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied, policy: .report)
+        service.editByHand(Self.id) { $0.cronExpression = "*/5 * * * *" }
+        for _ in 0..<2 {
+            let report = try await sync.sync(definitions: definitions, logger: self.logger)
+            #expect(report.drifted == 1 && report.corrected == 0)
+            #expect(report.changes.isEmpty)
+            #expect(
+                report.warnings.contains { $0.scheduleID == Self.id && $0.message.contains("ACTIVITY_DRIFT=report") })
+            #expect(service.schedules[Self.id]?.schedule.cronExpression == "*/5 * * * *")
+        }
+    }
+
+    @Test("a schedule paused by hand stays paused when its drift is corrected")
+    func pausedByHandStaysPaused() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied)
+        try await service.pauseSchedule(id: Self.id, notes: "maintenance window")
+        service.editByHand(Self.id) { $0.timezone = "Asia/Tokyo" }
+        let report = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(report.corrected == 1)
+        #expect(service.schedules[Self.id]?.paused == true)
+        #expect(service.schedules[Self.id]?.notes == "maintenance window")
+        #expect(service.schedules[Self.id]?.schedule.timezone == "UTC")
+    }
+
+    @Test("a list still showing the spec before activity-core's own update is not drift")
+    func laggingListIsNotDrift() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, _) = try await self.created(service, applied)
+        service.freezeInList(Self.id)
+        let changed = [Fixtures.definition("digest", cron: "0 7 * * *")]
+        let update = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(update.updated == 1)
+        let next = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(next.drifted == 0 && next.changes.isEmpty)
+    }
+
+    @Test("drift of a schedule whose definition changed too is a plain update")
+    func changedDefinitionWins() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, _) = try await self.created(service, applied)
+        service.editByHand(Self.id) { $0.cronExpression = "*/5 * * * *" }
+        let report = try await sync.sync(
+            definitions: [Fixtures.definition("digest", cron: "0 8 * * *")], logger: self.logger)
+        #expect(report.updated == 1 && report.corrected == 0 && report.drifted == 0)
+        #expect(service.schedules[Self.id]?.schedule.cronExpression == "0 8 * * *")
+    }
+
+    @Test("a dry run reports the drift it would correct and writes nothing")
+    func dryRun() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied)
+        service.editByHand(Self.id) { $0.cronExpression = "*/5 * * * *" }
+        let writes = service.writeCalls
+        let plan = try await sync.sync(definitions: definitions, dryRun: true, logger: self.logger)
+        #expect(plan.drifted == 1 && plan.corrected == 1)
+        #expect(service.writeCalls == writes)
+        #expect(service.schedules[Self.id]?.schedule.cronExpression == "*/5 * * * *")
+    }
+}
