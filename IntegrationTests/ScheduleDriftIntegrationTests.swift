@@ -40,7 +40,7 @@ struct ScheduleDriftIntegrationTests {
             #expect(created.created == 1, "\(created.errors)")
             let original = try #require(try await service.describe(id)).schedule.spec.structuredCalendar
             _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.count == 1 }
-            // The first sync that lists it learns its observed form; nothing is written.
+            // The create recorded its observed form; the next sync writes nothing.
             counter.reset()
             let learned = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
             #expect(learned.changes.isEmpty && learned.drifted == 0, "\(learned.changes)")
@@ -77,6 +77,108 @@ struct ScheduleDriftIntegrationTests {
             let again = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
             #expect(again.changes.isEmpty && again.drifted == 0, "\(again.changes)")
             #expect(counter.snapshot == ["ListSchedules": 1], "\(counter.snapshot)")
+        }
+    }
+
+    @Test("a refresh finds nothing on schedules as written; a hand-changed task queue and payload only by a refresh")
+    func refreshFindsActionDrift() async throws {
+        try await ScheduleSyncIntegrationTests.withSync { sync, service, counter in
+            let prefix = sync.projection.prefix
+            let id = prefix + "digest"
+            let definitions = [
+                ScheduleSyncIntegrationTests.definition("digest", cron: "15 4 * * *", timezone: "America/New_York"),
+                ScheduleSyncIntegrationTests.definition("other"),
+            ]
+            let created = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
+            #expect(created.created == 2, "\(created.errors)")
+            // As written, every owned field reads back the same (overlap, catch-up window, payload).
+            let fresh = try await sync.sync(definitions: definitions, refresh: true, logger: TestDatabase.logger)
+            #expect(fresh.drifted == 0 && fresh.changes.isEmpty, "\(fresh.drift) \(fresh.changes)")
+
+            // By hand: another task queue and another payload, spec untouched.
+            var edited = try #require(
+                ScheduleProjection(prefix: prefix, taskQueue: "it-\(prefix)tq").project([definitions[0]])[id])
+            edited.taskQueue = "someone-elses-tq"
+            edited.input = .object(["activity_id": .string("digest"), "trigger": .string("manual")])
+            try await service.updateSchedule(edited, paused: false, notes: "")
+            let plain = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
+            #expect(plain.drifted == 0 && plain.changes.isEmpty, "\(plain.changes)")
+
+            counter.reset()
+            let refreshed = try await sync.sync(definitions: definitions, refresh: true, logger: TestDatabase.logger)
+            #expect(refreshed.drift == [id: ["task_queue", "payload"]], "\(refreshed.drift)")
+            #expect(refreshed.corrected == 1)
+            #expect(counter.snapshot["DescribeSchedule", default: 0] >= 2, "\(counter.snapshot)")
+            let start = try #require(try await service.describe(id)).schedule.action.startWorkflow
+            #expect(start.taskQueue.name == "it-\(prefix)tq")
+            let input = try JSONPayload.decode([String: String].self, from: try #require(start.input.payloads.first))
+            #expect(input == ["activity_id": "digest", "trigger": "cron"])
+            let again = try await sync.sync(definitions: definitions, refresh: true, logger: TestDatabase.logger)
+            #expect(again.drifted == 0 && again.changes.isEmpty, "\(again.drift)")
+        }
+    }
+
+    @Test("through the executable: plan shows drift and exits 3, ACTIVITY_DRIFT=report warns, sync corrects, plan 0")
+    func commandLine() async throws {
+        let schema = TestDatabase.newSchemaName()
+        let prefix = TestTemporal.newPrefix()
+        let folder = try TemporaryFolder()
+        try folder.write("digest.yaml", "id: digest\ntrigger: {type: cron, cron_expression: \"0 6 * * *\"}\n")
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, prefix: prefix)
+        defer { CommandLineTests.dropSchema(schema) }
+        try await TestTemporal.withClient { client in
+            let service = TemporalScheduleService(client: client)
+            defer { Task { await TestTemporal.deleteAll(prefix: prefix, service: service) } }
+            let first = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
+            #expect(first.status == 0, "\(first.stdout) \(first.stderr)")
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.count == 1 }
+            let quiet = try await ActivityCoreProcess.run(["plan"], environment: environment)
+            #expect(quiet.status == 0, "\(quiet.stdout) \(quiet.stderr)")
+
+            let id = prefix + "digest"
+            let before = try #require(try await service.listSchedules(prefix: prefix).first?.observedSpec)
+            let projection = ScheduleProjection(prefix: prefix, taskQueue: environment["ACTIVITY_TASK_QUEUE"] ?? "")
+            var edited = try #require(
+                projection.project([ScheduleSyncIntegrationTests.definition("digest", cron: "*/5 * * * *")])[id])
+            edited.paused = false
+            try await service.updateSchedule(edited, paused: false, notes: "")
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) {
+                $0.first?.observedSpec != nil && $0.first?.observedSpec != before
+            }
+
+            let plan = try await ActivityCoreProcess.run(["plan"], environment: environment)
+            #expect(plan.status == 3, "\(plan.stdout) \(plan.stderr)")
+            #expect(plan.stdout.contains("! drift \(id): spec"), "\(plan.stdout)")
+
+            var reporting = environment
+            reporting["ACTIVITY_DRIFT"] = "report"
+            let reported = try await ActivityCoreProcess.run(["sync", "--json"], environment: reporting)
+            #expect(reported.status == 0, "\(reported.stderr)")
+            let report = try JSONValue.parse(Data(reported.stdout.utf8))
+            #expect(report["schedules"]?["drifted"] == .integer(1))
+            #expect(report["schedules"]?["corrected"] == .integer(0))
+            #expect(
+                report["warnings"]?.arrayValue?.contains { $0.stringValue?.contains("ACTIVITY_DRIFT=report") == true }
+                    == true)
+            #expect(try await service.listSchedules(prefix: prefix).first?.observedSpec != before)
+
+            let corrected = try await ActivityCoreProcess.run(["sync", "--json"], environment: environment)
+            let json = try JSONValue.parse(Data(corrected.stdout.utf8))
+            #expect(json["schedules"]?["corrected"] == .integer(1), "\(corrected.stdout)")
+            #expect(
+                json["changes"]?.arrayValue?.contains {
+                    $0["action"] == .string("correct") && $0["fields"] == .array([.string("spec")])
+                } == true, "\(corrected.stdout)")
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.first?.observedSpec == before }
+            let after = try await ActivityCoreProcess.run(["plan", "--refresh"], environment: environment)
+            #expect(after.status == 0, "\(after.stdout) \(after.stderr)")
+
+            var bad = environment
+            bad["ACTIVITY_DRIFT"] = "fix"
+            let refused = try await ActivityCoreProcess.run(["plan"], environment: bad)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("ACTIVITY_DRIFT"))
         }
     }
 }

@@ -7,7 +7,9 @@ import Sync
 public protocol AdminSyncing: Sendable {
     /// `allowEmpty`: `allow_empty=true`, the run may retire every live definition or
     /// delete/pause every owned schedule.
-    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws -> SyncOutcome
+    /// `refresh`: `refresh=true`, every owned schedule is described and compared.
+    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, refresh: Bool, trigger: SyncTrigger) async throws
+        -> SyncOutcome
     func status() -> SyncStatus
 }
 

@@ -68,7 +68,7 @@ public enum AdminRoutes {
     /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.
     static func sync(_ request: Request, _ service: any AdminSyncing) async throws -> Response {
         let query = try QueryParameters(
-            request, allowed: ["definitions", "schedules", "event_types", "dry_run", "allow_empty"])
+            request, allowed: ["definitions", "schedules", "event_types", "dry_run", "allow_empty", "refresh"])
         let stages = SyncStages(
             definitions: try query.bool("definitions", default: true),
             eventTypes: try query.bool("event_types", default: false),
@@ -79,9 +79,11 @@ public enum AdminRoutes {
         }
         let dryRun = try query.bool("dry_run", default: false)
         let allowEmpty = try query.bool("allow_empty", default: false)
+        let refresh = try query.bool("refresh", default: false)
         let outcome: SyncOutcome
         do {
-            outcome = try await service.sync(stages, dryRun: dryRun, allowEmpty: allowEmpty, trigger: .api)
+            outcome = try await service.sync(
+                stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, trigger: .api)
         } catch let error as SyncServiceError {
             throw AdminError(.serviceUnavailable, error.description)
         }

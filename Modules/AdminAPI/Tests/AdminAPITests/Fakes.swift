@@ -14,12 +14,17 @@ final class FakeSync: AdminSyncing {
     let calls = Mutex<[(SyncStages, Bool)]>([])
     /// The `allowEmpty` of each call.
     let allowEmpty = Mutex<[Bool]>([])
+    /// The `refresh` of each call.
+    let refresh = Mutex<[Bool]>([])
 
     init(_ answer: Answer = .ran) { self.answer = answer }
 
-    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws -> SyncOutcome {
+    func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, refresh: Bool, trigger: SyncTrigger) async throws
+        -> SyncOutcome
+    {
         self.calls.withLock { $0.append((stages, dryRun)) }
         self.allowEmpty.withLock { $0.append(allowEmpty) }
+        self.refresh.withLock { $0.append(refresh) }
         switch self.answer {
         case .busy: return .busy
         case .lockDown: throw SyncServiceError("cannot take the sync lock: connection refused")

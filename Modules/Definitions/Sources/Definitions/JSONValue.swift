@@ -39,6 +39,12 @@ public enum JSONValue: Sendable, Hashable {
         guard case .object(let members) = self else { return nil }
         return members
     }
+
+    /// The elements when this is an array.
+    public var arrayValue: [JSONValue]? {
+        guard case .array(let elements) = self else { return nil }
+        return elements
+    }
 }
 
 extension JSONValue: Codable {

@@ -13,10 +13,16 @@ public final class InMemoryScheduleService: ScheduleService {
             "\(self.schedule.cronExpression)|\(self.schedule.timezone)|\(self.schedule.jitterSeconds)"
         }
 
-        func summary(_ id: String) -> ScheduleSummary {
+        func summary(_ id: String, described: Bool = false) -> ScheduleSummary {
             ScheduleSummary(
                 scheduleID: id, paused: self.paused, notes: self.notes, memo: self.memo,
-                observedSpec: self.observedSpec)
+                observedSpec: self.observedSpec,
+                owned: described
+                    ? ScheduleOwnedFields(
+                        workflowType: self.schedule.workflowType, workflowID: self.schedule.workflowID,
+                        taskQueue: self.schedule.taskQueue, payload: self.schedule.input,
+                        overlap: self.schedule.overlap, catchupWindowSeconds: self.schedule.catchupWindowSeconds)
+                    : nil)
         }
     }
 
@@ -100,7 +106,7 @@ public final class InMemoryScheduleService: ScheduleService {
         try self.state.withLock { state in
             state.calls["describe", default: 0] += 1
             if let error = state.failingDescribes[id] { throw error }
-            return state.schedules[id].map { $0.summary(id) }
+            return state.schedules[id].map { $0.summary(id, described: true) }
         }
     }
 
@@ -112,14 +118,18 @@ public final class InMemoryScheduleService: ScheduleService {
         }
     }
 
-    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws {
+    @discardableResult
+    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
+        var observed: String?
         try self.write("create", schedule.scheduleID) { state in
             guard state.schedules[schedule.scheduleID] == nil else {
                 throw ScheduleServiceError(.alreadyExists, "schedule \(schedule.scheduleID) already exists")
             }
-            state.schedules[schedule.scheduleID] = Stored(
-                schedule: schedule, paused: schedule.paused, notes: notes, memo: schedule.memo)
+            let stored = Stored(schedule: schedule, paused: schedule.paused, notes: notes, memo: schedule.memo)
+            state.schedules[schedule.scheduleID] = stored
+            observed = stored.observedSpec
         }
+        return observed
     }
 
     @discardableResult

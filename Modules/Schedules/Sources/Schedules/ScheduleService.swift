@@ -11,9 +11,11 @@ public protocol ScheduleService: Sendable {
     /// nil when there is none.
     func scheduleState(id: String) async throws -> ScheduleState?
 
-    /// Creates the schedule (paused with `notes` when `schedule.paused`). Throws
-    /// `alreadyExists` when a schedule with that ID exists.
-    func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws
+    /// Creates the schedule (paused with `notes` when `schedule.paused`) and returns the
+    /// spec's observed form as created (nil when not known). Throws `alreadyExists` when a
+    /// schedule with that ID exists.
+    @discardableResult
+    func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String?
 
     /// Replaces spec, action and policies, and sets the pause state and notes; the memo is
     /// left as it is. Returns the spec's observed form after the update (nil when not known).

@@ -32,10 +32,12 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
 
     /// Plans against the live (non-retired) definitions and, unless `dryRun`, applies.
     /// A listing failure is thrown; a schedule that fails (to describe or to write) is an
-    /// entry in `errors`, and every other schedule is still planned and applied.
+    /// entry in `errors`, and every other schedule is still planned and applied. `refresh`
+    /// describes every owned schedule first and compares all activity-core owns (action and
+    /// policies too, which a list entry does not carry).
     public func sync(
         definitions: [ActivityDefinition], dryRun: Bool = false, guard orphanGuard: OrphanGuard = OrphanGuard(),
-        logger: Logger
+        refresh: Bool = false, logger: Logger
     ) async throws -> ScheduleSyncReport {
         let desired = self.projection.project(definitions)
         // Both reads are independent: the list is the slow one, the applied rows come alongside.
@@ -43,7 +45,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         async let appliedRows = self.applied.applied()
         let applied = try await appliedRows
         let hashes = applied.mapValues(\.specHash)
-        let current = await self.current(try await listed, applied: applied, desired: desired)
+        var current = await self.current(try await listed, applied: applied, desired: desired)
+        if refresh { await self.refresh(&current, applied: applied, desired: desired) }
         var report = ScheduleSyncReport(dryRun: dryRun)
         for (id, message) in current.failed.sorted(by: { $0.key < $1.key }) {
             report.errors.append(ScheduleSyncReport.Failure(scheduleID: id, message: message))
@@ -231,6 +234,62 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
     }
 
+    /// `refresh`: describes (`parallelism` at a time) every wanted schedule whose projection is
+    /// unchanged and that this run has not described yet, and compares spec, action and
+    /// policies with what was last written.
+    func refresh(_ current: inout Current, applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]) async
+    {
+        let candidates = current.actual.enumerated().filter { _, summary in
+            guard let wanted = desired[summary.scheduleID], let row = applied[summary.scheduleID] else { return false }
+            return row.specHash == wanted.specHash
+        }
+        let described = await withTaskGroup(of: (Int, Result<ScheduleSummary?, any Error>).self) { group in
+            var results: [(Int, Result<ScheduleSummary?, any Error>)] = []
+            var pending = candidates[...]
+            func startNext() {
+                guard let (index, summary) = pending.popFirst() else { return }
+                if summary.owned != nil {
+                    group.addTask { (index, .success(summary)) }
+                    return
+                }
+                group.addTask {
+                    do {
+                        return (index, .success(try await self.service.describeSchedule(id: summary.scheduleID)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<self.parallelism { startNext() }
+            for await result in group {
+                results.append(result)
+                startNext()
+            }
+            return results
+        }
+        for (index, result) in described {
+            let id = current.actual[index].scheduleID
+            guard case .success(let fresh) = result else {
+                if case .failure(let error) = result { current.failed[id] = "cannot describe the schedule: \(error)" }
+                continue
+            }
+            guard let fresh, let wanted = desired[id], let row = applied[id] else { continue }
+            current.actual[index] = fresh
+            var fields = Set(current.drift[id] ?? [])
+            if let observed = fresh.observedSpec {
+                if let recorded = row.observedSpec {
+                    if observed != recorded { fields.insert("spec") }
+                } else {
+                    current.learnedSpecs[id] = observed
+                }
+            }
+            fields.formUnion(fresh.owned?.differences(from: wanted) ?? [])
+            if !fields.isEmpty {
+                current.drift[id] = ScheduleOwnedFields.fieldOrder.filter(fields.contains)
+            }
+        }
+    }
+
     struct Done: Sendable {
         var action: ScheduleAction
         var warning: ScheduleWarning?
@@ -289,13 +348,15 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     private func apply(_ action: ScheduleAction, hashes: [String: String]) async throws -> Done {
         switch action {
         case .create(let schedule, let notes):
+            let observed: String?
             do {
-                try await self.service.createSchedule(schedule, notes: notes)
+                observed = try await self.service.createSchedule(schedule, notes: notes)
             } catch let error as ScheduleServiceError where error.code == .alreadyExists {
                 return try await self.converge(schedule, hashes: hashes)
             }
             try await self.applied.recordApplied(
-                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused)
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
+                observedSpec: observed)
         case .update(let schedule, let paused, let notes), .correct(let schedule, let paused, let notes, _):
             let observed = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
             try await self.applied.recordApplied(
@@ -321,10 +382,11 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// was faster): describe it and plan again for that one schedule.
     private func converge(_ schedule: DesiredSchedule, hashes: [String: String]) async throws -> Done {
         guard let current = try await self.service.describeSchedule(id: schedule.scheduleID) else {
-            try await self.service.createSchedule(
+            let observed = try await self.service.createSchedule(
                 schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : "")
             try await self.applied.recordApplied(
-                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused)
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
+                observedSpec: observed)
             return Done(action: .create(schedule, notes: ""))
         }
         let plan = SchedulePlan(

@@ -16,18 +16,31 @@ struct ScheduleDriftTests {
             service: service, applied: applied, projection: Fixtures.projection, parallelism: 4, driftPolicy: policy)
     }
 
-    /// Created, then seen once in the list (the observed form learned as the baseline).
+    /// Created (the observed form recorded as the baseline), then synced once more.
     func created(
         _ service: InMemoryScheduleService, _ applied: InMemoryAppliedScheduleStore, policy: DriftPolicy = .correct
     ) async throws -> (ScheduleSync<InMemoryScheduleService, InMemoryAppliedScheduleStore>, [ActivityDefinition]) {
         let sync = self.makeSync(service, applied, policy: policy)
         let definitions = [Fixtures.definition("digest", cron: "0 6 * * *")]
         _ = try await sync.sync(definitions: definitions, logger: self.logger)
-        #expect(try await applied.applied()[Self.id]?.observedSpec == nil)
-        let learned = try await sync.sync(definitions: definitions, logger: self.logger)
-        #expect(learned.changes.isEmpty && learned.drifted == 0)
         #expect(try await applied.applied()[Self.id]?.observedSpec != nil)
+        let second = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(second.changes.isEmpty && second.drifted == 0)
         return (sync, definitions)
+    }
+
+    @Test("a row without an observed form (an older version's) learns it from the listing, no call made")
+    func learnsBaseline() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied)
+        let row = try #require(try await applied.applied()[Self.id])
+        try await applied.recordApplied(
+            scheduleID: Self.id, specHash: row.specHash, paused: row.paused ?? false, observedSpec: nil)
+        let calls = service.calls
+        let report = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(report.changes.isEmpty && report.drifted == 0)
+        #expect(service.calls["describe"] == calls["describe"])
+        #expect(try await applied.applied()[Self.id]?.observedSpec == row.observedSpec)
     }
 
     @Test("a hand-changed cron is corrected by the next plain sync; the no-op path lists once and describes nothing")
@@ -115,5 +128,37 @@ struct ScheduleDriftTests {
         #expect(plan.drifted == 1 && plan.corrected == 1)
         #expect(service.writeCalls == writes)
         #expect(service.schedules[Self.id]?.schedule.cronExpression == "*/5 * * * *")
+    }
+
+    @Test("a hand-changed task queue and payload are found only by a refresh, and corrected")
+    func refreshFindsActionDrift() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied)
+        service.editByHand(Self.id) {
+            $0.taskQueue = "someone-elses-tq"
+            $0.input = .object(["activity_id": .string("digest"), "trigger": .string("manual")])
+        }
+        let plain = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(plain.drifted == 0 && plain.changes.isEmpty)
+        let describes = service.calls["describe"] ?? 0
+        let refreshed = try await sync.sync(definitions: definitions, refresh: true, logger: self.logger)
+        #expect(service.calls["describe"] == describes + 1)
+        #expect(refreshed.drift == [Self.id: ["task_queue", "payload"]])
+        #expect(refreshed.corrected == 1)
+        #expect(refreshed.changes.first?.fields == ["task_queue", "payload"])
+        #expect(service.schedules[Self.id]?.schedule.taskQueue == Fixtures.projection.taskQueue)
+        let again = try await sync.sync(definitions: definitions, refresh: true, logger: self.logger)
+        #expect(again.drifted == 0 && again.changes.isEmpty)
+    }
+
+    @Test("a refresh with ACTIVITY_DRIFT=report names the fields and leaves the schedule")
+    func refreshReports() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, definitions) = try await self.created(service, applied, policy: .report)
+        service.editByHand(Self.id) { $0.overlap = .bufferAll }
+        let report = try await sync.sync(definitions: definitions, refresh: true, logger: self.logger)
+        #expect(report.drift == [Self.id: ["overlap_policy"]])
+        #expect(report.changes.isEmpty)
+        #expect(service.schedules[Self.id]?.schedule.overlap == .bufferAll)
     }
 }

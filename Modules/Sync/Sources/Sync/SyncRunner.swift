@@ -35,7 +35,9 @@ public struct SyncRunner<
         self.loader = loader
     }
 
-    public func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, logger: Logger) async -> SyncReport {
+    public func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, refresh: Bool, logger: Logger) async
+        -> SyncReport
+    {
         let clock = ContinuousClock.now
         var report = SyncReport(dryRun: dryRun, startedAt: Date())
         let load = self.loader.load(roots: self.roots)
@@ -85,7 +87,7 @@ public struct SyncRunner<
                     orphanGuard.protectedActivityIDs = Set(contents.unreadable.map(\.id))
                 }
                 let result = try await self.schedules.sync(
-                    definitions: definitions, dryRun: dryRun, guard: orphanGuard, logger: logger)
+                    definitions: definitions, dryRun: dryRun, guard: orphanGuard, refresh: refresh, logger: logger)
                 report.add(result)
             } catch {
                 report.addError(stage: .schedules, item: "temporal", message: "\(error)")

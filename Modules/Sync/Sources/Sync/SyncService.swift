@@ -54,6 +54,14 @@ public final class SyncService: Sendable {
     public func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, trigger: SyncTrigger) async throws
         -> SyncOutcome
     {
+        try await self.sync(stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: false, trigger: trigger)
+    }
+
+    /// `refresh`: describe every owned schedule and compare all activity-core owns
+    /// (`refresh=true`, `--refresh`).
+    public func sync(_ stages: SyncStages, dryRun: Bool, allowEmpty: Bool, refresh: Bool, trigger: SyncTrigger)
+        async throws -> SyncOutcome
+    {
         var logger = self.logger
         logger[metadataKey: "sync.trigger"] = "\(trigger.rawValue)"
         let report: SyncReport?
@@ -61,7 +69,7 @@ public final class SyncService: Sendable {
             report = try await self.lock.withLockIfAvailable { [logger] in
                 self.started()
                 let report = await self.runner.run(
-                    stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
+                    stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, logger: logger)
                 if !dryRun, let afterSync = self.afterSync { await afterSync(report) }
                 self.finished(report)
                 return report

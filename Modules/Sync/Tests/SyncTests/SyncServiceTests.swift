@@ -170,9 +170,10 @@ struct SyncServiceTests {
 /// Holds each sync for a while, so that another can meet it.
 struct SlowRunner: SyncStageRunner {
     let base: any SyncStageRunner
-    func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, logger: Logger) async -> SyncReport {
+    func run(stages: SyncStages, dryRun: Bool, allowEmpty: Bool, refresh: Bool, logger: Logger) async -> SyncReport {
         try? await Task.sleep(for: .milliseconds(600))
-        return await self.base.run(stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
+        return await self.base.run(
+            stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, logger: logger)
     }
 }
 

@@ -10,11 +10,14 @@ struct PlanCommand: AsyncParsableCommand {
             "Show what a full sync would change (+ create, ~ update, = unchanged, || pause, > unpause, - delete, ! drift)."
     )
 
+    @Flag(help: "Describe every owned schedule and compare all activity-core owns (drift the list does not show).")
+    var refresh = false
+
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
         let report = try await SyncCommand.runSync(
-            configuration, stages: .all, dryRun: true, migrate: false, logger: logger)
+            configuration, stages: .all, dryRun: true, refresh: self.refresh, migrate: false, logger: logger)
         let diff = report.diff()
         if !diff.isEmpty { print(diff) }
         if !report.ok { throw ExitCode(1) }

@@ -24,6 +24,8 @@ struct SyncCommand: AsyncParsableCommand {
         name: .customLong("allow-empty"),
         help: "Allow retiring every live definition or deleting/pausing every owned schedule.")
     var allowEmpty = false
+    @Flag(help: "Describe every owned schedule and compare all activity-core owns (drift the list does not show).")
+    var refresh = false
 
     var stages: SyncStages {
         if self.all { return .all }
@@ -36,7 +38,7 @@ struct SyncCommand: AsyncParsableCommand {
         let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
         let report = try await Self.runSync(
             configuration, stages: self.stages, dryRun: self.dryRun, allowEmpty: self.allowEmpty,
-            migrate: !self.dryRun, logger: logger)
+            refresh: self.refresh, migrate: !self.dryRun, logger: logger)
         print(self.json ? report.json() : report.text())
         if !report.ok { throw ExitCode(1) }
     }
@@ -50,6 +52,7 @@ struct SyncCommand: AsyncParsableCommand {
         stages: SyncStages,
         dryRun: Bool,
         allowEmpty: Bool = false,
+        refresh: Bool = false,
         migrate: Bool,
         logger: Logger
     ) async throws -> SyncReport {
@@ -62,7 +65,7 @@ struct SyncCommand: AsyncParsableCommand {
                     try await runtime.requireMigrated()
                 }
                 switch try await runtime.syncService().sync(
-                    stages, dryRun: dryRun, allowEmpty: allowEmpty, trigger: .cli)
+                    stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, trigger: .cli)
                 {
                 case .ran(let report): return report
                 case .busy: throw SyncBusy()

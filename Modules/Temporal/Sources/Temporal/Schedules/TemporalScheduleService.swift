@@ -55,7 +55,31 @@ public struct TemporalScheduleService: ScheduleService {
             paused: response.schedule.state.paused,
             notes: response.schedule.state.notes,
             memo: JSONPayload.strings(of: response.memo),
-            observedSpec: response.schedule.hasSpec ? Self.observedSpec(response.schedule.spec) : nil
+            observedSpec: response.schedule.hasSpec ? Self.observedSpec(response.schedule.spec) : nil,
+            owned: Self.owned(response.schedule)
+        )
+    }
+
+    /// The start-workflow action and the policies, as activity-core compares them with the
+    /// projection.
+    static func owned(_ schedule: Temporal_Api_Schedule_V1_Schedule) -> ScheduleOwnedFields {
+        let start = schedule.action.startWorkflow
+        let payloads = start.input.payloads
+        let overlap: OverlapPolicy? =
+            switch schedule.policies.overlapPolicy {
+            case .skip: .skip
+            case .bufferOne: .bufferOne
+            case .bufferAll: .bufferAll
+            default: nil
+            }
+        return ScheduleOwnedFields(
+            workflowType: start.workflowType.name,
+            workflowID: start.workflowID,
+            taskQueue: start.taskQueue.name,
+            payload: payloads.count == 1 ? try? JSONPayload.decode(JSONValue.self, from: payloads[0]) : nil,
+            overlap: overlap,
+            catchupWindowSeconds: schedule.policies.hasCatchupWindow
+                ? Int(schedule.policies.catchupWindow.seconds) : nil
         )
     }
 
@@ -88,7 +112,10 @@ public struct TemporalScheduleService: ScheduleService {
         }
     }
 
-    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws {
+    /// Creates, then describes once: the spec as Temporal holds it is the baseline later
+    /// listings are compared with (drift). A failing describe leaves it to the next listing.
+    @discardableResult
+    public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
         var request = Temporal_Api_Workflowservice_V1_CreateScheduleRequest()
         request.namespace = self.namespace
         request.scheduleID = schedule.scheduleID
@@ -103,6 +130,8 @@ public struct TemporalScheduleService: ScheduleService {
         _ = try await self.call("CreateSchedule") { [request] service, metadata, options in
             try await service.createSchedule(request, metadata: metadata, options: options)
         }
+        guard let created = try? await self.describe(schedule.scheduleID), created.schedule.hasSpec else { return nil }
+        return Self.observedSpec(created.schedule.spec)
     }
 
     /// Describe, then update with its conflict token: UpdateSchedule replaces the whole
