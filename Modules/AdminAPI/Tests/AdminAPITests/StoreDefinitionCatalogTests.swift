@@ -70,4 +70,28 @@ struct StoreDefinitionCatalogTests {
         // At most the first wave (16 in flight) reached the service.
         #expect((schedules.calls["describe"] ?? 0) <= 16)
     }
+
+    @Test("a cron definition shows the drift the last sync or refresh left, empty when none")
+    func drift() async throws {
+        let store = InMemoryDocumentStore<ActivityDefinition>()
+        let projection = ScheduleProjection(prefix: "t-")
+        let schedules = InMemoryScheduleService()
+        let applied = InMemoryAppliedScheduleStore()
+        for id in ["steady", "drifted"] {
+            store.put(Self.record(Self.cron(id)))
+            if let schedule = projection.project(Self.cron(id)) {
+                schedules.seed(schedule)
+                try await applied.recordApplied(
+                    scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: false)
+            }
+        }
+        try await applied.recordDrift(scheduleID: "t-drifted", fields: ["spec", "task_queue"])
+        let catalog = StoreDefinitionCatalog(
+            store: store, schedules: schedules, projection: projection, applied: applied)
+        let listed = try await catalog.definitions()
+        let byID = Dictionary(
+            uniqueKeysWithValues: listed.compactMap { item in item["id"]?.stringValue.map { ($0, item) } })
+        #expect(byID["drifted"]?["drift"] == .array([.string("spec"), .string("task_queue")]))
+        #expect(byID["steady"]?["drift"] == .array([]))
+    }
 }

@@ -96,5 +96,13 @@ public enum Migrations {
                 "ALTER TABLE {schema}.applied_schedules ADD COLUMN observed_spec text"
             ]
         ),
+        Migration(
+            version: 6,
+            name: "applied schedule drift",
+            statements: [
+                // Fields found drifted and left as they are (ACTIVITY_DRIFT=report); empty: none.
+                "ALTER TABLE {schema}.applied_schedules ADD COLUMN drift text[] NOT NULL DEFAULT '{}'"
+            ]
+        ),
     ]
 }

@@ -7,10 +7,14 @@ public struct AppliedSchedule: Sendable, Hashable {
     /// The scheduler's form of the spec after the last write (`ScheduleSummary.observedSpec`),
     /// nil until known.
     public var observedSpec: String?
+    /// The fields found drifted by the last sync or refresh and left as they are
+    /// (`ACTIVITY_DRIFT=report`); empty when none.
+    public var drift: [String]
 
-    public init(specHash: String, paused: Bool?, observedSpec: String? = nil) {
+    public init(specHash: String, paused: Bool?, observedSpec: String? = nil, drift: [String] = []) {
         self.specHash = specHash
         self.paused = paused
         self.observedSpec = observedSpec
+        self.drift = drift
     }
 }

@@ -9,6 +9,8 @@ public protocol AppliedScheduleStore: Sendable {
     func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws
     /// Keeps hash and paused state; a schedule without a row is left without one.
     func recordObservedSpec(scheduleID: String, observedSpec: String) async throws
+    /// The drifted fields left as they are (empty: none); a write (`recordApplied`) clears them.
+    func recordDrift(scheduleID: String, fields: [String]) async throws
     /// Keeps the hash; a schedule without a row is left without one.
     func recordPaused(scheduleID: String, paused: Bool) async throws
     func removeApplied(scheduleID: String) async throws

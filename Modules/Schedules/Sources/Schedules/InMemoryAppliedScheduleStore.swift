@@ -16,6 +16,10 @@ public final class InMemoryAppliedScheduleStore: AppliedScheduleStore {
         }
     }
 
+    public func recordDrift(scheduleID: String, fields: [String]) async throws {
+        self.rows.withLock { $0[scheduleID]?.drift = fields }
+    }
+
     public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
         self.rows.withLock { $0[scheduleID]?.observedSpec = observedSpec }
     }

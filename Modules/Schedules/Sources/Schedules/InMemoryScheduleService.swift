@@ -118,18 +118,17 @@ public final class InMemoryScheduleService: ScheduleService {
         }
     }
 
+    /// Returns nil, as Temporal's does: the sync describes its creates afterwards.
     @discardableResult
     public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
-        var observed: String?
         try self.write("create", schedule.scheduleID) { state in
             guard state.schedules[schedule.scheduleID] == nil else {
                 throw ScheduleServiceError(.alreadyExists, "schedule \(schedule.scheduleID) already exists")
             }
-            let stored = Stored(schedule: schedule, paused: schedule.paused, notes: notes, memo: schedule.memo)
-            state.schedules[schedule.scheduleID] = stored
-            observed = stored.observedSpec
+            state.schedules[schedule.scheduleID] = Stored(
+                schedule: schedule, paused: schedule.paused, notes: notes, memo: schedule.memo)
         }
-        return observed
+        return nil
     }
 
     @discardableResult

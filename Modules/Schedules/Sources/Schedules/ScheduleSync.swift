@@ -101,15 +101,28 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
         for action in plan.actions where !action.isWrite { report.count(action) }
         let outcomes = await self.execute(plan.writes, hashes: hashes, logger: logger)
+        var unobserved: [DesiredSchedule] = []
         for outcome in outcomes.sorted(by: { $0.scheduleID < $1.scheduleID }) {
             switch outcome.result {
             case .success(let done):
+                if let schedule = done.unobserved { unobserved.append(schedule) }
                 report.count(done.action)
                 if let warning = done.warning { report.warnings.append(warning) }
             case .failure(let error):
                 report.errors.append(ScheduleSyncReport.Failure(scheduleID: outcome.scheduleID, message: "\(error)"))
                 logger.warning(
                     "schedule write failed", metadata: ["schedule.id": "\(outcome.scheduleID)", "error": "\(error)"])
+            }
+        }
+        await self.observe(unobserved, into: &report, logger: logger)
+        // What GET /admin/definitions shows: drift left as it is, until a write or a sync that
+        // no longer sees it.
+        let corrected = Set(report.changes.filter { $0.action == "correct" }.map(\.scheduleID))
+        for id in Set(current.drift.keys).union(applied.filter { !$0.value.drift.isEmpty }.keys).sorted() {
+            let fields = corrected.contains(id) ? [] : current.drift[id] ?? []
+            guard fields != applied[id]?.drift ?? [], current.failed[id] == nil else { continue }
+            await self.record(id, into: &report, logger: logger) {
+                try await self.applied.recordDrift(scheduleID: id, fields: fields)
             }
         }
         report.unchangedIDs.sort()
@@ -239,24 +252,25 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// policies with what was last written.
     func refresh(_ current: inout Current, applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]) async
     {
-        let candidates = current.actual.enumerated().filter { _, summary in
+        let candidates = current.actual.filter { summary in
             guard let wanted = desired[summary.scheduleID], let row = applied[summary.scheduleID] else { return false }
             return row.specHash == wanted.specHash
         }
-        let described = await withTaskGroup(of: (Int, Result<ScheduleSummary?, any Error>).self) { group in
-            var results: [(Int, Result<ScheduleSummary?, any Error>)] = []
+        let described = await withTaskGroup(of: (String, Result<ScheduleSummary?, any Error>).self) { group in
+            var results: [(String, Result<ScheduleSummary?, any Error>)] = []
             var pending = candidates[...]
             func startNext() {
-                guard let (index, summary) = pending.popFirst() else { return }
+                guard let summary = pending.popFirst() else { return }
+                let id = summary.scheduleID
                 if summary.owned != nil {
-                    group.addTask { (index, .success(summary)) }
+                    group.addTask { (id, .success(summary)) }
                     return
                 }
                 group.addTask {
                     do {
-                        return (index, .success(try await self.service.describeSchedule(id: summary.scheduleID)))
+                        return (id, .success(try await self.service.describeSchedule(id: id)))
                     } catch {
-                        return (index, .failure(error))
+                        return (id, .failure(error))
                     }
                 }
             }
@@ -267,14 +281,16 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             }
             return results
         }
-        for (index, result) in described {
-            let id = current.actual[index].scheduleID
+        let positions = Dictionary(
+            current.actual.enumerated().map { ($0.element.scheduleID, $0.offset) },
+            uniquingKeysWith: { first, _ in first })
+        for (id, result) in described {
             guard case .success(let fresh) = result else {
                 if case .failure(let error) = result { current.failed[id] = "cannot describe the schedule: \(error)" }
                 continue
             }
             guard let fresh, let wanted = desired[id], let row = applied[id] else { continue }
-            current.actual[index] = fresh
+            if let position = positions[id] { current.actual[position] = fresh }
             var fields = Set(current.drift[id] ?? [])
             if let observed = fresh.observedSpec {
                 if let recorded = row.observedSpec {
@@ -290,9 +306,43 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
     }
 
+    /// Records the observed spec form of schedules just created without one: one describe per
+    /// distinct spec (cron, zone, jitter; Temporal turns the same spec into the same form),
+    /// after all writes, when the new schedules have started. A failing describe leaves it to
+    /// the next listing.
+    private func observe(_ created: [DesiredSchedule], into report: inout ScheduleSyncReport, logger: Logger) async {
+        let groups = Dictionary(grouping: created) { "\($0.cronExpression)|\($0.timezone)|\($0.jitterSeconds)" }
+        let forms = await withTaskGroup(of: (String, String?).self) { group in
+            var forms: [String: String] = [:]
+            var pending = groups.sorted { $0.key < $1.key }[...]
+            func startNext() {
+                guard let (key, schedules) = pending.popFirst(), let first = schedules.first else { return }
+                group.addTask {
+                    (key, try? await self.service.describeSchedule(id: first.scheduleID)?.observedSpec)
+                }
+            }
+            for _ in 0..<self.parallelism { startNext() }
+            for await (key, form) in group {
+                if let form { forms[key] = form }
+                startNext()
+            }
+            return forms
+        }
+        for (key, schedules) in groups.sorted(by: { $0.key < $1.key }) {
+            guard let form = forms[key] else { continue }
+            for schedule in schedules {
+                await self.record(schedule.scheduleID, into: &report, logger: logger) {
+                    try await self.applied.recordObservedSpec(scheduleID: schedule.scheduleID, observedSpec: form)
+                }
+            }
+        }
+    }
+
     struct Done: Sendable {
         var action: ScheduleAction
         var warning: ScheduleWarning?
+        /// A create whose observed spec form the service did not return.
+        var unobserved: DesiredSchedule?
     }
 
     struct Outcome: Sendable {
@@ -357,6 +407,7 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             try await self.applied.recordApplied(
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
                 observedSpec: observed)
+            if observed == nil { return Done(action: action, unobserved: schedule) }
         case .update(let schedule, let paused, let notes), .correct(let schedule, let paused, let notes, _):
             let observed = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
             try await self.applied.recordApplied(
@@ -387,7 +438,7 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             try await self.applied.recordApplied(
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
                 observedSpec: observed)
-            return Done(action: .create(schedule, notes: ""))
+            return Done(action: .create(schedule, notes: ""), unobserved: observed == nil ? schedule : nil)
         }
         let plan = SchedulePlan(
             desired: [schedule.scheduleID: schedule],

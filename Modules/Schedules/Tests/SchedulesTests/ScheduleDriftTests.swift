@@ -79,7 +79,12 @@ struct ScheduleDriftTests {
             #expect(
                 report.warnings.contains { $0.scheduleID == Self.id && $0.message.contains("ACTIVITY_DRIFT=report") })
             #expect(service.schedules[Self.id]?.schedule.cronExpression == "*/5 * * * *")
+            // Kept for GET /admin/definitions until it is gone.
+            #expect(try await applied.applied()[Self.id]?.drift == ["spec"])
         }
+        let correcting = self.makeSync(service, applied)
+        _ = try await correcting.sync(definitions: definitions, logger: self.logger)
+        #expect(try await applied.applied()[Self.id]?.drift == [])
     }
 
     @Test("a schedule paused by hand stays paused when its drift is corrected")
@@ -160,5 +165,31 @@ struct ScheduleDriftTests {
         #expect(report.drift == [Self.id: ["overlap_policy"]])
         #expect(report.changes.isEmpty)
         #expect(service.schedules[Self.id]?.schedule.overlap == .bufferAll)
+    }
+
+    @Test("a refresh of many schedules describes each once and finds nothing on schedules as written")
+    func refreshMany() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let sync = self.makeSync(service, applied)
+        let definitions = (0..<100).map { Fixtures.definition("d\($0)", cron: "\($0 % 60) 6 * * *") }
+        _ = try await sync.sync(definitions: definitions, logger: self.logger)
+        let describes = service.calls["describe"] ?? 0
+        let report = try await sync.sync(definitions: definitions, dryRun: true, refresh: true, logger: self.logger)
+        #expect(report.drifted == 0 && report.unchanged == 100)
+        #expect(service.calls["describe"] == describes + 100)
+    }
+
+    @Test("creates record their observed form with one describe per distinct spec, after all writes")
+    func createsObservedPerSpec() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let sync = self.makeSync(service, applied)
+        let definitions = (0..<100).map { Fixtures.definition("d\($0)", cron: "\($0 % 10) 6 * * *") }
+        let report = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(report.created == 100)
+        #expect(service.calls["describe"] == 10)
+        let rows = try await applied.applied()
+        #expect(rows.count == 100 && rows.values.allSatisfy { $0.observedSpec != nil })
+        #expect(rows["activity-schedule-d3"]?.observedSpec == rows["activity-schedule-d13"]?.observedSpec)
+        #expect(rows["activity-schedule-d3"]?.observedSpec != rows["activity-schedule-d4"]?.observedSpec)
     }
 }

@@ -84,7 +84,7 @@ public struct WorkerGraph {
         }
         let catalog = StoreDefinitionCatalog(
             store: ports.definitions, schedules: ports.schedules, projection: configuration.scheduleProjection,
-            metrics: metrics)
+            metrics: metrics, applied: ports.appliedSchedules)
         let missedFires = MissedFiresRefresher(catalog: catalog)
         services.append(.init(service: missedFires))
         let admin = AdminDependencies(

@@ -52,6 +52,7 @@ extension WorkerPorts {
             manualRuns: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue),
             publisher: publisher,
             httpAction: HTTPActionExecutor(client: http),
+            appliedSchedules: PostgresAppliedScheduleStore(database: database),
             changeFeed: NotificationListener(
                 url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
             readinessChecks: [

@@ -18,6 +18,8 @@ public struct WorkerPorts: Sendable {
     public var eventTypes: any DocumentStore<EventTypeDefinition>
     /// Schedule states for `GET /admin/definitions`.
     public var schedules: any ScheduleService
+    /// What the syncs recorded per schedule (drift for `GET /admin/definitions`).
+    public var appliedSchedules: (any AppliedScheduleStore)?
     public var runs: any RunStore
     public var events: any RouterEventSource
     public var starter: any WorkflowStarter
@@ -44,7 +46,8 @@ public struct WorkerPorts: Sendable {
         syncRunner: any SyncStageRunner, syncLock: any SyncLock, definitions: any DocumentStore<ActivityDefinition>,
         eventTypes: any DocumentStore<EventTypeDefinition>, schedules: any ScheduleService, runs: any RunStore,
         events: any RouterEventSource, starter: any WorkflowStarter, manualRuns: any ManualRunStarter,
-        publisher: any EventPublisher, httpAction: any ActionExecutor, changeFeed: (any ChangeFeed)? = nil,
+        publisher: any EventPublisher, httpAction: any ActionExecutor,
+        appliedSchedules: (any AppliedScheduleStore)? = nil, changeFeed: (any ChangeFeed)? = nil,
         readinessChecks: [String: ServiceReadiness.Check] = [:],
         describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
         prepare: @escaping @Sendable () async throws -> Void = {},
@@ -62,6 +65,7 @@ public struct WorkerPorts: Sendable {
         self.manualRuns = manualRuns
         self.publisher = publisher
         self.httpAction = httpAction
+        self.appliedSchedules = appliedSchedules
         self.changeFeed = changeFeed
         self.readinessChecks = readinessChecks
         self.describeError = describeError

@@ -6,7 +6,8 @@ import PostgresNIO
 import Schedules
 import Temporal
 
-/// First, repeat and all-changed schedule syncs of COUNT cron definitions.
+/// First, repeat, refresh (plan --refresh: a dry run describing every schedule) and
+/// all-changed schedule syncs of COUNT cron definitions.
 enum SchedulesBench {
     static func run(count: Int, environment: [String: String], logger: Logger) async throws {
         let url = try DatabaseURL(
@@ -48,16 +49,17 @@ enum SchedulesBench {
                     parallelism: Int(environment["BENCH_PARALLELISM"] ?? "16") ?? 16
                 )
                 emit("schedule sync, \(count) cron definitions, prefix \(prefix), parallelism \(sync.parallelism)")
-                func phase(_ name: String, _ input: [ActivityDefinition]) async throws {
+                func phase(_ name: String, _ input: [ActivityDefinition], refresh: Bool = false) async throws {
                     counter.reset()
                     let clock = ContinuousClock()
                     let start = clock.now
-                    let report = try await sync.sync(definitions: input, logger: logger)
+                    let report = try await sync.sync(
+                        definitions: input, dryRun: refresh, refresh: refresh, logger: logger)
                     let elapsed = clock.now - start
                     let rpcs = counter.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
                         separator: " ")
                     emit(
-                        "\(name.padding(toLength: 8, withPad: " ", startingAt: 0)) wall \(BenchTime.seconds(elapsed)) s  rpcs \(counter.total) (\(rpcs))  created \(report.created) updated \(report.updated) unchanged \(report.unchanged) paused \(report.paused) errors \(report.errors.count)"
+                        "\(name.padding(toLength: 8, withPad: " ", startingAt: 0)) wall \(BenchTime.seconds(elapsed)) s  rpcs \(counter.total) (\(rpcs))  created \(report.created) updated \(report.updated) unchanged \(report.unchanged) paused \(report.paused) drifted \(report.drifted) errors \(report.errors.count)"
                     )
                 }
                 /// The list is eventually consistent: wait until it shows every schedule before the
@@ -73,6 +75,7 @@ enum SchedulesBench {
                     try await phase("first", definitions(hour: 6))
                     try await settle(paused: count / 10)
                     try await phase("repeat", definitions(hour: 6))
+                    try await phase("refresh", definitions(hour: 6), refresh: true)
                     try await phase("changed", definitions(hour: 7))
                 } catch {
                     emit("error: \(error)")

@@ -12,6 +12,8 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
     let schedules: any ScheduleService
     let projection: ScheduleProjection
     let metrics: any MetricsFactory
+    /// Where the last sync or refresh left the drift it found (`drift` of a cron definition).
+    let applied: (any AppliedScheduleStore)?
     /// Describes in flight at once.
     let parallelism = 16
 
@@ -19,12 +21,14 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
         store: any DocumentStore<ActivityDefinition>,
         schedules: any ScheduleService,
         projection: ScheduleProjection,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        applied: (any AppliedScheduleStore)? = nil
     ) {
         self.store = store
         self.schedules = schedules
         self.projection = projection
         self.metrics = metrics
+        self.applied = applied
     }
 
     struct ScheduleView: Sendable {
@@ -50,6 +54,8 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
             return true
         }.map(\.id)
         let views = await self.describe(cron)
+        // Drift as the last sync or refresh found it (a failing read: no drift shown).
+        let drift = (try? await self.applied?.applied().mapValues(\.drift)) ?? [:]
         Gauge(label: "activity_schedule_missed_fires", factory: self.metrics).record(
             views.values.reduce(Int64(0)) { $0 + $1.missed })
         var listed: [(String, JSONValue)] = records.map { record in
@@ -67,6 +73,8 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
                 object["next_run"] = view.nextRun.map { .string($0.formatted(.iso8601)) } ?? .null
                 object["last_run"] = view.lastRun.map { .string($0.formatted(.iso8601)) } ?? .null
                 object["missed_catchup_window"] = .integer(view.missed)
+                object["drift"] = .array(
+                    (drift[self.projection.scheduleID(for: record.id)] ?? []).map { .string($0) })
                 if let error = view.error { object["error"] = .string(error) }
             }
             return (record.id, .object(object))

@@ -15,12 +15,14 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
             let rows = try await self.database.client.query(
                 PostgresQuery(
                     unsafeSQL:
-                        "SELECT schedule_id, spec_hash, paused, observed_spec FROM \(self.database.table("applied_schedules"))"
+                        "SELECT schedule_id, spec_hash, paused, observed_spec, drift FROM \(self.database.table("applied_schedules"))"
                 ),
                 logger: self.database.logger
             )
-            for try await (id, hash, paused, observed) in rows.decode((String, String, Bool?, String?).self) {
-                applied[id] = AppliedSchedule(specHash: hash, paused: paused, observedSpec: observed)
+            for try await (id, hash, paused, observed, drift) in rows.decode(
+                (String, String, Bool?, String?, [String]).self)
+            {
+                applied[id] = AppliedSchedule(specHash: hash, paused: paused, observedSpec: observed, drift: drift)
             }
         } catch {
             throw DatabaseError(
@@ -36,13 +38,21 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
                 VALUES ($1, $2, $3, $4)
                 ON CONFLICT (schedule_id) DO UPDATE
                 SET spec_hash = EXCLUDED.spec_hash, paused = EXCLUDED.paused, observed_spec = EXCLUDED.observed_spec,
-                    applied_at = now()
+                    drift = '{}', applied_at = now()
                 """
         )
         query.binds.append(scheduleID)
         query.binds.append(specHash)
         query.binds.append(paused)
         query.binds.append(observedSpec)
+        try await self.run(query)
+    }
+
+    public func recordDrift(scheduleID: String, fields: [String]) async throws {
+        var query = PostgresQuery(
+            unsafeSQL: "UPDATE \(self.database.table("applied_schedules")) SET drift = $2 WHERE schedule_id = $1")
+        query.binds.append(scheduleID)
+        query.binds.append(fields)
         try await self.run(query)
     }
 

@@ -112,8 +112,8 @@ public struct TemporalScheduleService: ScheduleService {
         }
     }
 
-    /// Creates, then describes once: the spec as Temporal holds it is the baseline later
-    /// listings are compared with (drift). A failing describe leaves it to the next listing.
+    /// Returns nil: a describe right after a create waits for the new schedule to start, so
+    /// the sync describes its creates once all are written, one per distinct spec.
     @discardableResult
     public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
         var request = Temporal_Api_Workflowservice_V1_CreateScheduleRequest()
@@ -130,8 +130,7 @@ public struct TemporalScheduleService: ScheduleService {
         _ = try await self.call("CreateSchedule") { [request] service, metadata, options in
             try await service.createSchedule(request, metadata: metadata, options: options)
         }
-        guard let created = try? await self.describe(schedule.scheduleID), created.schedule.hasSpec else { return nil }
-        return Self.observedSpec(created.schedule.spec)
+        return nil
     }
 
     /// Describe, then update with its conflict token: UpdateSchedule replaces the whole
