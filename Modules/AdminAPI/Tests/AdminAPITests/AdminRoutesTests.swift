@@ -93,6 +93,7 @@ struct AdminRoutesTests {
             ("definitions=false&schedules=false&event_types=false", "nothing to sync"),
             ("dry_run=true&dry_run=false", "twice"),
             ("allow_empty=maybe", "allow_empty"),
+            ("refresh=yes", "refresh"),
             ("allow_empty=%00", "U+0000"),
         ])
     func syncBadParameters(query: String, named: String) async throws {
@@ -122,6 +123,20 @@ struct AdminRoutesTests {
             }
         }
         #expect(sync.allowEmpty.withLock { $0 } == [expected])
+    }
+
+    @Test(
+        "refresh reaches the sync service; it is off unless given",
+        arguments: [("", false), ("refresh=true", true), ("refresh=0", false)])
+    func refresh(query: String, expected: Bool) async throws {
+        let sync = FakeSync()
+        try await Self.app(sync: sync).test(.router) { client in
+            try await client.execute(uri: "/admin/sync?\(query)", method: .post, headers: Self.auth) {
+                (response: TestResponse) async throws in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(sync.refresh.withLock { $0 } == [expected])
     }
 
     @Test("a query value the database cannot take is 400: U+0000 or over 1,000 characters")

@@ -256,21 +256,21 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             guard let wanted = desired[summary.scheduleID], let row = applied[summary.scheduleID] else { return false }
             return row.specHash == wanted.specHash
         }
-        let described = await withTaskGroup(of: (String, Result<ScheduleSummary?, any Error>).self) { group in
-            var results: [(String, Result<ScheduleSummary?, any Error>)] = []
-            var pending = candidates[...]
+        // Already described this run (a pause that disagreed): compared as they are.
+        var described = candidates.filter { $0.owned != nil }.map {
+            Described(id: $0.scheduleID, summary: $0, failure: nil)
+        }
+        let ids = candidates.filter { $0.owned == nil }.map(\.scheduleID)
+        described += await withTaskGroup(of: Described.self) { group in
+            var results: [Described] = []
+            var pending = ids[...]
             func startNext() {
-                guard let summary = pending.popFirst() else { return }
-                let id = summary.scheduleID
-                if summary.owned != nil {
-                    group.addTask { (id, .success(summary)) }
-                    return
-                }
+                guard let id = pending.popFirst() else { return }
                 group.addTask {
                     do {
-                        return (id, .success(try await self.service.describeSchedule(id: id)))
+                        return Described(id: id, summary: try await self.service.describeSchedule(id: id), failure: nil)
                     } catch {
-                        return (id, .failure(error))
+                        return Described(id: id, summary: nil, failure: "cannot describe the schedule: \(error)")
                     }
                 }
             }
@@ -284,11 +284,13 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         let positions = Dictionary(
             current.actual.enumerated().map { ($0.element.scheduleID, $0.offset) },
             uniquingKeysWith: { first, _ in first })
-        for (id, result) in described {
-            guard case .success(let fresh) = result else {
-                if case .failure(let error) = result { current.failed[id] = "cannot describe the schedule: \(error)" }
+        for result in described {
+            let id = result.id
+            if let failure = result.failure {
+                current.failed[id] = failure
                 continue
             }
+            let fresh = result.summary
             guard let fresh, let wanted = desired[id], let row = applied[id] else { continue }
             if let position = positions[id] { current.actual[position] = fresh }
             var fields = Set(current.drift[id] ?? [])
@@ -336,6 +338,13 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 }
             }
         }
+    }
+
+    /// One schedule a refresh described, or why it could not.
+    struct Described: Sendable {
+        var id: String
+        var summary: ScheduleSummary?
+        var failure: String?
     }
 
     struct Done: Sendable {
