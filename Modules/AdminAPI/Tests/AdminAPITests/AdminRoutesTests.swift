@@ -110,11 +110,13 @@ struct AdminRoutesTests {
     }
 
     @Test(
-        "allow_empty reaches the sync service; it is off unless given",
+        "allow_empty and refresh reach the sync service; each is off unless given",
         arguments: [
-            ("", false), ("allow_empty=true", true), ("allow_empty=1", true), ("allow_empty=false", false),
+            ("", false, false), ("allow_empty=true", true, false), ("allow_empty=1", true, false),
+            ("allow_empty=false", false, false), ("refresh=true", false, true), ("refresh=0", false, false),
+            ("allow_empty=true&refresh=1", true, true),
         ])
-    func allowEmpty(query: String, expected: Bool) async throws {
+    func flags(query: String, allowEmpty: Bool, refresh: Bool) async throws {
         let sync = FakeSync()
         try await Self.app(sync: sync).test(.router) { client in
             try await client.execute(uri: "/admin/sync?\(query)", method: .post, headers: Self.auth) {
@@ -122,21 +124,8 @@ struct AdminRoutesTests {
                 #expect(response.status == .ok)
             }
         }
-        #expect(sync.allowEmpty.withLock { $0 } == [expected])
-    }
-
-    @Test(
-        "refresh reaches the sync service; it is off unless given",
-        arguments: [("", false), ("refresh=true", true), ("refresh=0", false)])
-    func refresh(query: String, expected: Bool) async throws {
-        let sync = FakeSync()
-        try await Self.app(sync: sync).test(.router) { client in
-            try await client.execute(uri: "/admin/sync?\(query)", method: .post, headers: Self.auth) {
-                (response: TestResponse) async throws in
-                #expect(response.status == .ok)
-            }
-        }
-        #expect(sync.refresh.withLock { $0 } == [expected])
+        #expect(sync.allowEmpty.withLock { $0 } == [allowEmpty])
+        #expect(sync.refresh.withLock { $0 } == [refresh])
     }
 
     @Test("a query value the database cannot take is 400: U+0000 or over 1,000 characters")
