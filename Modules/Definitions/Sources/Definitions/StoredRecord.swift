@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A document as the store keeps it: the validated document, its source, a content hash
@@ -34,8 +33,7 @@ public struct StoredRecord<Document: StoredDocument>: Sendable, Hashable {
     /// SHA-256 over the canonical JSON of document and source: equal content, equal hash,
     /// whatever the key order in the file.
     public static func hash(document: Document, source: DefinitionSource) -> String {
-        let digest = SHA256.hash(data: Self.canonicalJSON(HashedContent(document: document, source: source)))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.of(Self.canonicalJSON(HashedContent(document: document, source: source)))
     }
 
     /// Sorted-key JSON of an encodable value.

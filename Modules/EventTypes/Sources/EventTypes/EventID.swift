@@ -1,4 +1,4 @@
-import Crypto
+import Definitions
 import Foundation
 
 /// The event's part of a workflow ID (`activity-<id>:<event id>`). An event ID longer than
@@ -13,7 +13,6 @@ public enum EventID {
             id.unicodeScalars.count <= Self.maxLength
             && !id.unicodeScalars.contains { $0.properties.generalCategory == .control }
         guard !plain else { return id }
-        let digest = SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
-        return "sha256-\(digest)"
+        return "sha256-\(SHA256Hex.of(Data(id.utf8)))"
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Definitions
 import Foundation
 
@@ -64,6 +63,6 @@ public struct DesiredSchedule: Sendable, Hashable, Codable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // A struct of strings, numbers and JSONValue always encodes.
         let data = (try? encoder.encode(copy)) ?? Data()
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return SHA256Hex.of(data)
     }
 }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Schedules
 
 /// The sync metrics of the contract, made once with an injected factory (no global
 /// bootstrap), so that every one is listed from the start, at zero.
@@ -11,7 +12,8 @@ struct SyncMetrics: Sendable {
     private let lastSuccess: Gauge
     /// `activity_schedule_changes_total` by action.
     private let changes: [(action: String, counter: Counter)]
-    private let factory: any MetricsFactory
+    /// `activity_schedule_drift_total` by field.
+    private let drift: [String: Counter]
 
     init(factory: any MetricsFactory) {
         func runs(_ result: String) -> Counter {
@@ -23,9 +25,14 @@ struct SyncMetrics: Sendable {
         self.duration = CoreMetrics.Timer(label: "activity_sync_duration_seconds", factory: factory)
         self.lastSuccess = Gauge(label: "activity_sync_last_success_timestamp_seconds", factory: factory)
         self.lastSuccess.record(0)
-        self.factory = factory
-        // Listed from the start, at zero (the observed spec is the field a plain sync checks).
-        _ = Counter(label: "activity_schedule_drift_total", dimensions: [("field", "spec")], factory: factory)
+        // Listed from the start, at zero, one per field a sync or refresh compares.
+        self.drift = Dictionary(
+            uniqueKeysWithValues: ScheduleOwnedFields.fieldOrder.map { field in
+                (
+                    field,
+                    Counter(label: "activity_schedule_drift_total", dimensions: [("field", field)], factory: factory)
+                )
+            })
         self.changes = ["create", "update", "correct", "pause", "unpause", "delete"].map { action in
             (
                 action,
@@ -53,12 +60,7 @@ struct SyncMetrics: Sendable {
             // `activity_schedule_drift_total{field}`: each drifted field of each schedule, seen
             // by a sync that wrote (corrected or reported).
             for fields in report.drift.values {
-                for field in fields {
-                    Counter(
-                        label: "activity_schedule_drift_total", dimensions: [("field", field)], factory: self.factory
-                    )
-                    .increment()
-                }
+                for field in fields { self.drift[field]?.increment() }
             }
         }
     }

@@ -49,22 +49,11 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
     }
 
     public func recordDrift(scheduleID: String, fields: [String]) async throws {
-        var query = PostgresQuery(
-            unsafeSQL: "UPDATE \(self.database.table("applied_schedules")) SET drift = $2 WHERE schedule_id = $1")
-        query.binds.append(scheduleID)
-        query.binds.append(fields)
-        try await self.run(query)
+        try await self.set("drift", to: fields, scheduleID: scheduleID)
     }
 
     public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
-        var query = PostgresQuery(
-            unsafeSQL: """
-                UPDATE \(self.database.table("applied_schedules")) SET observed_spec = $2 WHERE schedule_id = $1
-                """
-        )
-        query.binds.append(scheduleID)
-        query.binds.append(observedSpec)
-        try await self.run(query)
+        try await self.set("observed_spec", to: observedSpec, scheduleID: scheduleID)
     }
 
     public func recordPaused(scheduleID: String, paused: Bool) async throws {
@@ -83,6 +72,17 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         var query = PostgresQuery(
             unsafeSQL: "DELETE FROM \(self.database.table("applied_schedules")) WHERE schedule_id = $1")
         query.binds.append(scheduleID)
+        try await self.run(query)
+    }
+
+    /// Sets one column of a schedule's row (a schedule without a row is left without one).
+    private func set(_ column: String, to value: some PostgresNonThrowingEncodable & Sendable, scheduleID: String)
+        async throws
+    {
+        var query = PostgresQuery(
+            unsafeSQL: "UPDATE \(self.database.table("applied_schedules")) SET \(column) = $2 WHERE schedule_id = $1")
+        query.binds.append(scheduleID)
+        query.binds.append(value)
         try await self.run(query)
     }
 

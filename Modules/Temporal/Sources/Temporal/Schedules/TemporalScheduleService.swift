@@ -1,4 +1,3 @@
-import Crypto
 import Definitions
 import Foundation
 import Schedules
@@ -222,7 +221,7 @@ public struct TemporalScheduleService: ScheduleService {
         var form = spec
         form.timezoneData = Data()
         guard let bytes: [UInt8] = try? form.serializedBytes() else { return nil }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return SHA256Hex.of(bytes)
     }
 
     /// Writes what activity-core owns: spec, the start-workflow action and the policies.
