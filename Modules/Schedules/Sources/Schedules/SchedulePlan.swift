@@ -8,6 +8,8 @@ public struct SchedulePlan: Sendable, Hashable {
     /// allow it: those actions became `unchanged`, and this says what was refused.
     public var emptyRefusal: String?
 
+    /// `desiredHashes`: the projections' `specHash`es when the caller has them already (each
+    /// is a JSON encoding and a SHA-256); computed here otherwise.
     /// `unknown`: schedules whose state could not be read this run; they get no action.
     /// `drift`: owned schedules changed behind activity-core's back, with the fields that
     /// differ; `driftPolicy` says whether they are updated back (`correct`) or left (a warning).
@@ -15,6 +17,7 @@ public struct SchedulePlan: Sendable, Hashable {
         desired: [String: DesiredSchedule],
         actual: [ScheduleSummary],
         appliedHashes: [String: String],
+        desiredHashes: [String: String] = [:],
         prefix: String,
         orphanPolicy: OrphanPolicy,
         guard orphanGuard: OrphanGuard = .none,
@@ -35,7 +38,7 @@ public struct SchedulePlan: Sendable, Hashable {
                 actions.append(.create(schedule, notes: schedule.paused ? ScheduleNotes.definitionDisabled : ""))
                 continue
             }
-            var changed = appliedHashes[id] != schedule.specHash
+            var changed = appliedHashes[id] != (desiredHashes[id] ?? schedule.specHash)
             // Drift of a schedule whose projection changed is overwritten by the update anyway.
             let drifted = changed ? nil : drift[id]
             if let fields = drifted {

@@ -40,13 +40,16 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         refresh: Bool = false, logger: Logger
     ) async throws -> ScheduleSyncReport {
         let desired = self.projection.project(definitions)
-        // Both reads are independent: the list is the slow one, the applied rows come alongside.
+        // The three are independent: the list is the slow one, the applied rows and the hashes
+        // of the projections (CPU only, once per schedule and sync) come alongside.
         async let listed = self.service.listSchedules(prefix: self.projection.prefix)
         async let appliedRows = self.applied.applied()
+        async let projectedHashes = desired.mapValues(\.specHash)
         let applied = try await appliedRows
         let hashes = applied.mapValues(\.specHash)
-        var current = await self.current(try await listed, applied: applied, desired: desired)
-        if refresh { await self.refresh(&current, applied: applied, desired: desired) }
+        let wanted = await projectedHashes
+        var current = await self.current(try await listed, applied: applied, desired: desired, wanted: wanted)
+        if refresh { await self.refresh(&current, applied: applied, desired: desired, wanted: wanted) }
         var report = ScheduleSyncReport(dryRun: dryRun)
         for (id, message) in current.failed.sorted(by: { $0.key < $1.key }) {
             report.errors.append(ScheduleSyncReport.Failure(scheduleID: id, message: message))
@@ -86,6 +89,7 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             desired: desired,
             actual: current.actual,
             appliedHashes: hashes,
+            desiredHashes: wanted,
             prefix: self.projection.prefix,
             orphanPolicy: self.orphanPolicy,
             guard: orphanGuard,
@@ -164,7 +168,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// nothing changed describes nothing. A describe that fails leaves that schedule
     /// unknown (no action this run), never the others.
     func current(
-        _ listed: [ScheduleSummary], applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]
+        _ listed: [ScheduleSummary], applied: [String: AppliedSchedule], desired: [String: DesiredSchedule],
+        wanted: [String: String]
     ) async -> Current {
         var current = Current()
         var toDescribe: [(id: String, listed: ScheduleSummary?)] = []
@@ -207,7 +212,7 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 current.observedPaused[id] = described.paused
             }
         }
-        await self.findDrift(in: &current, described: Set(toDescribe.map(\.id)), applied: applied, desired: desired)
+        await self.findDrift(in: &current, described: Set(toDescribe.map(\.id)), applied: applied, wanted: wanted)
         return current
     }
 
@@ -218,11 +223,11 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// call. A schedule without a recorded form gets the listed one as its baseline.
     func findDrift(
         in current: inout Current, described: Set<String>, applied: [String: AppliedSchedule],
-        desired: [String: DesiredSchedule]
+        wanted: [String: String]
     ) async {
         for (index, summary) in current.actual.enumerated() {
             let id = summary.scheduleID
-            guard let row = applied[id], let wanted = desired[id], row.specHash == wanted.specHash,
+            guard let row = applied[id], let hash = wanted[id], row.specHash == hash,
                 let observed = summary.observedSpec
             else { continue }
             guard let recorded = row.observedSpec else {
@@ -250,11 +255,13 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// `refresh`: describes (`parallelism` at a time) every wanted schedule whose projection is
     /// unchanged and that this run has not described yet, and compares spec, action and
     /// policies with what was last written.
-    func refresh(_ current: inout Current, applied: [String: AppliedSchedule], desired: [String: DesiredSchedule]) async
-    {
+    func refresh(
+        _ current: inout Current, applied: [String: AppliedSchedule], desired: [String: DesiredSchedule],
+        wanted: [String: String]
+    ) async {
         let candidates = current.actual.filter { summary in
-            guard let wanted = desired[summary.scheduleID], let row = applied[summary.scheduleID] else { return false }
-            return row.specHash == wanted.specHash
+            guard let hash = wanted[summary.scheduleID], let row = applied[summary.scheduleID] else { return false }
+            return row.specHash == hash
         }
         // Already described this run (a pause that disagreed): compared as they are.
         var described = candidates.filter { $0.owned != nil }.map {

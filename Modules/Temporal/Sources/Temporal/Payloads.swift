@@ -43,7 +43,23 @@ public enum JSONPayload {
 
     /// The string fields of a memo; fields that are not JSON strings are left out.
     public static func strings(of memo: Temporal_Api_Common_V1_Memo) -> [String: String] {
-        memo.fields.compactMapValues { try? Self.decode(String.self, from: $0) }
+        memo.fields.compactMapValues { Self.plainString($0) ?? (try? Self.decode(String.self, from: $0)) }
+    }
+
+    /// A `json/plain` string without escapes (`"activity-core"`), read without a JSON decoder:
+    /// a sync reads the memo of every listed schedule. Anything else is nil (decoded in full).
+    static func plainString(_ payload: Temporal_Api_Common_V1_Payload) -> String? {
+        guard let encoding = payload.metadata["encoding"], encoding.elementsEqual(Self.encoding.utf8) else {
+            return nil
+        }
+        let bytes = payload.data
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else { return nil }
+        let inner = bytes.dropFirst().dropLast()
+        // JSON forbids raw control characters in a string; a backslash starts an escape.
+        guard !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 < 0x20 }) else {
+            return nil
+        }
+        return String(validating: inner, as: UTF8.self)
     }
 }
 

@@ -27,6 +27,31 @@ struct PayloadTests {
         #expect(JSONPayload.strings(of: memo) == ["managed-by": "activity-core", "activity-id": "x"])
     }
 
+    @Test(
+        "memo strings read without a decoder agree with the decoder",
+        arguments: [
+            "activity-core", "", "naïve ☃", "quote \" inside", "back\\slash", "tab\tand\nnewline", "slash/ok",
+            "\u{1F600}",
+        ])
+    func memoFastPath(value: String) throws {
+        let payload = try JSONPayload.encode(value)
+        #expect(JSONPayload.strings(of: try JSONPayload.memo(["k": value])) == ["k": value])
+        if let fast = JSONPayload.plainString(payload) { #expect(fast == value) }
+    }
+
+    @Test("memo fields that are not JSON strings are left out")
+    func memoNonStrings() throws {
+        var memo = Temporal_Api_Common_V1_Memo()
+        memo.fields["number"] = JSONPayload.raw(Data("42".utf8))
+        memo.fields["broken"] = JSONPayload.raw(Data("\"unterminated".utf8))
+        memo.fields["bad-utf8"] = JSONPayload.raw(Data([0x22, 0xFF, 0x22]))
+        var binary = JSONPayload.raw(Data("\"x\"".utf8))
+        binary.metadata["encoding"] = Data("binary/plain".utf8)
+        memo.fields["binary"] = binary
+        memo.fields["ok"] = JSONPayload.raw(Data("\"yes\"".utf8))
+        #expect(JSONPayload.strings(of: memo) == ["ok": "yes"])
+    }
+
     @Test("addresses and TLS settings")
     func configuration() throws {
         let plain = try TemporalConfiguration(address: "temporal.internal:7233")

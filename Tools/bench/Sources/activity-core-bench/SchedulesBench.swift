@@ -71,22 +71,93 @@ enum SchedulesBench {
                         try await Task.sleep(for: .milliseconds(100))
                     }
                 }
+                /// Where a repeat sync's time goes: the list alone, the applied rows alone.
+                func parts() async throws {
+                    counter.reset()
+                    let clock = ContinuousClock()
+                    var start = clock.now
+                    let listed = try await service.listSchedules(prefix: prefix)
+                    emit(
+                        "list     wall \(BenchTime.seconds(clock.now - start)) s  rpcs \(counter.total)  listed \(listed.count)"
+                    )
+                    start = clock.now
+                    var token = Data()
+                    var pages: [String] = []
+                    var entries: [Temporal_Api_Schedule_V1_ScheduleListEntry] = []
+                    repeat {
+                        var request = Temporal_Api_Workflowservice_V1_ListSchedulesRequest()
+                        request.namespace = "default"
+                        request.maximumPageSize = Int32(environment["BENCH_PAGE"] ?? "1000") ?? 1000
+                        request.nextPageToken = token
+                        let pageStart = clock.now
+                        let response = try await temporal.call("ListSchedules") {
+                            [request] service, metadata, options in
+                            try await service.listSchedules(request, metadata: metadata, options: options)
+                        }
+                        pages.append("\(response.schedules.count):\(BenchTime.seconds(clock.now - pageStart))")
+                        entries += response.schedules
+                        token = response.nextPageToken
+                    } while !token.isEmpty
+                    emit(
+                        "raw list wall \(BenchTime.seconds(clock.now - start)) s  pages \(pages.joined(separator: " "))"
+                    )
+                    start = clock.now
+                    let summaries = entries.map(TemporalScheduleService.summary(of:))
+                    emit("entries  wall \(BenchTime.seconds(clock.now - start)) s  summaries \(summaries.count)")
+                    start = clock.now
+                    let desired = ScheduleProjection(prefix: prefix, taskQueue: "bench-tq").project(
+                        definitions(hour: 6))
+                    emit("project  wall \(BenchTime.seconds(clock.now - start)) s  schedules \(desired.count)")
+                    start = clock.now
+                    let hashes = desired.values.map(\.specHash)
+                    emit("hashes   wall \(BenchTime.seconds(clock.now - start)) s  hashes \(hashes.count)")
+                    start = clock.now
+                    let rows = try await PostgresAppliedScheduleStore(database: database).applied()
+                    emit("applied  wall \(BenchTime.seconds(clock.now - start)) s  rows \(rows.count)")
+                    // The repeat sync over the list just read: everything but the server's time.
+                    let offline = ScheduleSync(
+                        service: ListedScheduleService(listed: summaries.filter { $0.scheduleID.hasPrefix(prefix) }),
+                        applied: PostgresAppliedScheduleStore(database: database),
+                        projection: sync.projection)
+                    let input = definitions(hour: 6)
+                    var times: [Duration] = []
+                    for _ in 0..<(Int(environment["BENCH_OFFLINE_RUNS"] ?? "5") ?? 5) {
+                        start = clock.now
+                        let report = try await offline.sync(definitions: input, logger: logger)
+                        times.append(clock.now - start)
+                        guard report.unchanged == count, report.errors.isEmpty else {
+                            throw ListedScheduleService.UnexpectedCall(call: "a change: \(report.errors)")
+                        }
+                    }
+                    emit(
+                        "offline  wall \(times.map(BenchTime.seconds).joined(separator: " ")) s (sync without the server's list)"
+                    )
+                }
+                let phases = Set((environment["BENCH_PHASES"] ?? "first,repeat,refresh,changed").split(separator: ","))
                 do {
                     try await phase("first", definitions(hour: 6))
                     try await settle(paused: count / 10)
-                    try await phase("repeat", definitions(hour: 6))
-                    try await phase("refresh", definitions(hour: 6), refresh: true)
-                    try await phase("changed", definitions(hour: 7))
+                    if phases.contains("parts") { try await parts() }
+                    if phases.contains("repeat") { try await phase("repeat", definitions(hour: 6)) }
+                    if phases.contains("refresh") { try await phase("refresh", definitions(hour: 6), refresh: true) }
+                    if phases.contains("changed") { try await phase("changed", definitions(hour: 7)) }
                 } catch {
                     emit("error: \(error)")
                 }
                 counter.reset()
                 let clock = ContinuousClock()
                 let start = clock.now
-                for schedule in try await service.listSchedules(prefix: prefix) {
-                    _ = try? await service.deleteSchedule(id: schedule.scheduleID)
+                let leftovers = try await service.listSchedules(prefix: prefix).map(\.scheduleID)
+                await withTaskGroup(of: Void.self) { group in
+                    // 16 at a time, as a sync writes.
+                    for (index, id) in leftovers.enumerated() {
+                        if index >= 16 { await group.next() }
+                        group.addTask { _ = try? await service.deleteSchedule(id: id) }
+                    }
                 }
-                emit("cleanup  wall \(BenchTime.seconds(clock.now - start)) s (sequential deletes)")
+                emit(
+                    "cleanup  wall \(BenchTime.seconds(clock.now - start)) s (\(leftovers.count) deletes, 16 at a time)"
+                )
             }
             try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"), logger: logger)
         }

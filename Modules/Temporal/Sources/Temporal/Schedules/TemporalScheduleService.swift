@@ -32,19 +32,22 @@ public struct TemporalScheduleService: ScheduleService {
                 try await service.listSchedules(request, metadata: metadata, options: options)
             }
             for entry in response.schedules where entry.scheduleID.hasPrefix(prefix) {
-                summaries.append(
-                    ScheduleSummary(
-                        scheduleID: entry.scheduleID,
-                        paused: entry.info.paused,
-                        notes: entry.info.notes,
-                        memo: JSONPayload.strings(of: entry.memo),
-                        observedSpec: entry.info.hasSpec ? Self.observedSpec(entry.info.spec) : nil
-                    )
-                )
+                summaries.append(Self.summary(of: entry))
             }
             token = response.nextPageToken
         } while !token.isEmpty
         return summaries
+    }
+
+    /// What a list entry says about a schedule (no action fields: the list does not carry them).
+    public static func summary(of entry: Temporal_Api_Schedule_V1_ScheduleListEntry) -> ScheduleSummary {
+        ScheduleSummary(
+            scheduleID: entry.scheduleID,
+            paused: entry.info.paused,
+            notes: entry.info.notes,
+            memo: JSONPayload.strings(of: entry.memo),
+            observedSpec: entry.info.hasSpec ? Self.observedSpec(entry.info.spec) : nil
+        )
     }
 
     public func describeSchedule(id: String) async throws -> ScheduleSummary? {
