@@ -120,6 +120,7 @@ let package = Package(
             name: "Schedules",
             dependencies: [
                 "CodedErrors",
+                "Coordination",
                 "Definitions",
                 "Runs",
                 .product(name: "Logging", package: "swift-log"),
@@ -368,7 +369,8 @@ let package = Package(
         .executableTarget(
             name: "activity-core-bench",
             dependencies: [
-                "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS", "EventTypes",
+                "Coordination", "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS",
+                "EventTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -118,7 +118,9 @@ struct ScheduleDriftIntegrationTests {
         }
     }
 
-    @Test("through the executable: plan shows drift and exits 3, ACTIVITY_DRIFT=report warns, sync corrects, plan 0")
+    @Test(
+        "through the executable: plan shows drift and exits 3 (1 with an error too), ACTIVITY_DRIFT=report warns, sync corrects, plan 0"
+    )
     func commandLine() async throws {
         let schema = TestDatabase.newSchemaName()
         let prefix = TestTemporal.newPrefix()
@@ -150,6 +152,12 @@ struct ScheduleDriftIntegrationTests {
             let plan = try await ActivityCoreProcess.run(["plan"], environment: environment)
             #expect(plan.status == 3, "\(plan.stdout) \(plan.stderr)")
             #expect(plan.stdout.contains("! drift \(id): spec"), "\(plan.stdout)")
+            // Errors win over drift: a broken file next to it makes the plan exit 1.
+            try folder.write("broken.yaml", "id: broken\ntrigger: {type: cron, cron_expression: \"61 * * * *\"}\n")
+            let failing = try await ActivityCoreProcess.run(["plan"], environment: environment)
+            #expect(failing.status == 1, "\(failing.stdout) \(failing.stderr)")
+            #expect(failing.stdout.contains("! drift \(id): spec"), "\(failing.stdout)")
+            try FileManager.default.removeItem(atPath: folder.path + "/broken.yaml")
 
             var reporting = environment
             reporting["ACTIVITY_DRIFT"] = "report"

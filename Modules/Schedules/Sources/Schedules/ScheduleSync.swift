@@ -1,3 +1,4 @@
+import Coordination
 import Definitions
 import Logging
 
@@ -265,29 +266,28 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
         // Already described this run (a pause that disagreed): compared as they are.
         var described = candidates.filter { $0.owned != nil }.map {
-            Described(id: $0.scheduleID, summary: $0, failure: nil)
+            Described(id: $0.scheduleID, summary: $0)
         }
         let ids = candidates.filter { $0.owned == nil }.map(\.scheduleID)
-        described += await withTaskGroup(of: Described.self) { group in
-            var results: [Described] = []
-            var pending = ids[...]
-            func startNext() {
-                guard let id = pending.popFirst() else { return }
-                group.addTask {
-                    do {
-                        return Described(id: id, summary: try await self.service.describeSchedule(id: id), failure: nil)
-                    } catch {
-                        return Described(id: id, summary: nil, failure: "cannot describe the schedule: \(error)")
-                    }
+        let describe: @Sendable (String) async -> Described = { id in
+            do {
+                return Described(id: id, summary: try await self.service.describeSchedule(id: id))
+            } catch {
+                let unavailable = (error as? ScheduleServiceError).flatMap {
+                    $0.code == .unavailable ? $0.message : nil
                 }
+                return Described(id: id, failure: "cannot describe the schedule: \(error)", unavailable: unavailable)
             }
-            for _ in 0..<self.parallelism { startNext() }
-            for await result in group {
-                results.append(result)
-                startNext()
-            }
-            return results
         }
+        described += await LimitedConcurrency.map(
+            ids, limit: self.parallelism,
+            giveUp: { result in
+                // Once Temporal is unavailable, the rest would each wait out their deadlines.
+                guard let unavailable = result.unavailable else { return nil }
+                return { Described(id: $0, failure: "not described: Temporal is unavailable (\(unavailable))") }
+            },
+            describe
+        )
         let positions = Dictionary(
             current.actual.enumerated().map { ($0.element.scheduleID, $0.offset) },
             uniquingKeysWith: { first, _ in first })
@@ -321,24 +321,12 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// the next listing.
     private func observe(_ created: [DesiredSchedule], into report: inout ScheduleSyncReport, logger: Logger) async {
         let groups = Dictionary(grouping: created) { "\($0.cronExpression)|\($0.timezone)|\($0.jitterSeconds)" }
-        let forms = await withTaskGroup(of: (String, String?).self) { group in
-            var forms: [String: String] = [:]
-            var pending = groups.sorted { $0.key < $1.key }[...]
-            func startNext() {
-                guard let (key, schedules) = pending.popFirst(), let first = schedules.first else { return }
-                group.addTask {
-                    (key, try? await self.service.describeSchedule(id: first.scheduleID)?.observedSpec)
-                }
-            }
-            for _ in 0..<self.parallelism { startNext() }
-            for await (key, form) in group {
-                if let form { forms[key] = form }
-                startNext()
-            }
-            return forms
+        let sorted = groups.sorted { $0.key < $1.key }
+        let forms = await LimitedConcurrency.map(sorted.compactMap(\.value.first), limit: self.parallelism) {
+            try? await self.service.describeSchedule(id: $0.scheduleID)?.observedSpec
         }
-        for (key, schedules) in groups.sorted(by: { $0.key < $1.key }) {
-            guard let form = forms[key] else { continue }
+        for ((_, schedules), form) in zip(sorted, forms) {
+            guard let form else { continue }
             for schedule in schedules {
                 await self.record(schedule.scheduleID, into: &report, logger: logger) {
                     try await self.applied.recordObservedSpec(scheduleID: schedule.scheduleID, observedSpec: form)
@@ -352,6 +340,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         var id: String
         var summary: ScheduleSummary?
         var failure: String?
+        /// Set when the describe failed because Temporal is unavailable: the message.
+        var unavailable: String?
     }
 
     struct Done: Sendable {
@@ -370,32 +360,19 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// the client's own retries), the writes not yet started are not attempted: each is an
     /// error of its schedule, and the sync ends instead of waiting out every deadline.
     private func execute(_ actions: [ScheduleAction], hashes: [String: String], logger: Logger) async -> [Outcome] {
-        await withTaskGroup(of: Outcome.self) { group in
-            var outcomes: [Outcome] = []
-            var pending = actions[...]
-            var unavailable: ScheduleServiceError?
-            func startNext() {
-                guard let action = pending.popFirst() else { return }
-                group.addTask { await self.perform(action, hashes: hashes) }
-            }
-            for _ in 0..<self.parallelism { startNext() }
-            for await outcome in group {
-                outcomes.append(outcome)
-                if case .failure(let error) = outcome.result, error.code == .unavailable, unavailable == nil {
-                    unavailable = error
+        let perform: @Sendable (ScheduleAction) async -> Outcome = { await self.perform($0, hashes: hashes) }
+        return await LimitedConcurrency.map(
+            actions, limit: self.parallelism,
+            giveUp: { outcome in
+                guard case .failure(let error) = outcome.result, error.code == .unavailable else { return nil }
+                return { action in
+                    let skipped = ScheduleServiceError(
+                        .unavailable, "not attempted: Temporal is unavailable (\(error.message))")
+                    return Outcome(scheduleID: action.scheduleID, result: .failure(skipped))
                 }
-                if let unavailable {
-                    while let action = pending.popFirst() {
-                        let skipped = ScheduleServiceError(
-                            .unavailable, "not attempted: Temporal is unavailable (\(unavailable.message))")
-                        outcomes.append(Outcome(scheduleID: action.scheduleID, result: .failure(skipped)))
-                    }
-                } else {
-                    startNext()
-                }
-            }
-            return outcomes
-        }
+            },
+            perform
+        )
     }
 
     private func perform(_ action: ScheduleAction, hashes: [String: String]) async -> Outcome {

@@ -179,6 +179,25 @@ struct ScheduleDriftTests {
         #expect(service.calls["describe"] == describes + 100)
     }
 
+    @Test("a refresh stops describing once Temporal is unavailable: the rest are errors, not waits")
+    func refreshGivesUpWhenUnavailable() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let sync = self.makeSync(service, applied)
+        let definitions = (0..<100).map { Fixtures.definition("d\($0)", cron: "\($0 % 60) 6 * * *") }
+        _ = try await sync.sync(definitions: definitions, logger: self.logger)
+        for index in 0..<100 {
+            service.failDescribe(
+                "activity-schedule-d\(index)", with: ScheduleServiceError(.unavailable, "connection refused"))
+        }
+        let describes = service.calls["describe"] ?? 0
+        let report = try await sync.sync(definitions: definitions, dryRun: true, refresh: true, logger: self.logger)
+        // The four in flight when the first answer came back, no more.
+        #expect(try #require(service.calls["describe"]) - describes <= 4)
+        #expect(report.errors.count == 100)
+        #expect(report.errors.filter { $0.message.hasPrefix("not described: Temporal is unavailable") }.count >= 96)
+        #expect(report.drifted == 0 && report.changes.isEmpty)
+    }
+
     @Test("creates record their observed form with one describe per distinct spec, after all writes")
     func createsObservedPerSpec() async throws {
         let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())

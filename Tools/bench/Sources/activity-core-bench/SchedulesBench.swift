@@ -1,3 +1,4 @@
+import Coordination
 import Definitions
 import Foundation
 import Logging
@@ -39,6 +40,7 @@ enum SchedulesBench {
         try await ActivityDatabase.withClient(url: url, logger: logger) { client in
             let database = try ActivityDatabase(client: client, schema: schema, logger: logger)
             try await Migrator(database: database).migrate()
+            let clientStart = ContinuousClock.now
             try await TemporalClient.withClient(configuration: temporalConfiguration, counter: counter, logger: logger)
             { temporal in
                 let service = TemporalScheduleService(client: temporal)
@@ -133,11 +135,41 @@ enum SchedulesBench {
                         "offline  wall \(times.map(BenchTime.seconds).joined(separator: " ")) s (sync without the server's list)"
                     )
                 }
+                /// Describes every schedule over and over (16 at a time) on the one connection for
+                /// `seconds`: a failure is printed with the seconds since the client started (a
+                /// server closes long-lived connections, Temporal's frontend after 5 minutes).
+                func soak(seconds: Int) async throws {
+                    let ids = try await service.listSchedules(prefix: prefix).map(\.scheduleID)
+                    let end = clientStart + .seconds(seconds)
+                    var calls = 0
+                    var failures = 0
+                    while ContinuousClock.now < end {
+                        let errors = await LimitedConcurrency.map(ids, limit: 16) { id -> String? in
+                            let start = ContinuousClock.now
+                            do {
+                                _ = try await service.describeSchedule(id: id)
+                                return nil
+                            } catch {
+                                return
+                                    "at \(BenchTime.seconds(start - clientStart)) s, after \(BenchTime.seconds(ContinuousClock.now - start)) s: \(error)"
+                            }
+                        }
+                        calls += ids.count
+                        for case let error? in errors {
+                            failures += 1
+                            emit("soak     \(error)")
+                        }
+                    }
+                    emit("soak     \(calls) describes over \(seconds) s, \(failures) failed")
+                }
                 let phases = Set((environment["BENCH_PHASES"] ?? "first,repeat,refresh,changed").split(separator: ","))
                 do {
                     try await phase("first", definitions(hour: 6))
                     try await settle(paused: count / 10)
                     if phases.contains("parts") { try await parts() }
+                    if phases.contains("soak") {
+                        try await soak(seconds: Int(environment["BENCH_SOAK_SECONDS"] ?? "420") ?? 420)
+                    }
                     if phases.contains("repeat") { try await phase("repeat", definitions(hour: 6)) }
                     if phases.contains("refresh") { try await phase("refresh", definitions(hour: 6), refresh: true) }
                     if phases.contains("changed") { try await phase("changed", definitions(hour: 7)) }

@@ -1,3 +1,4 @@
+import Coordination
 import CoreMetrics
 import Definitions
 import Foundation
@@ -97,30 +98,18 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
     /// unreachable, the rest are not asked (each would wait out its deadline).
     func describe(_ ids: [String]) async -> [String: ScheduleView] {
         let unreachable = FirstFailure()
-        return await withTaskGroup(of: (String, ScheduleView).self) { group in
-            var views: [String: ScheduleView] = [:]
-            var pending = ids[...]
-            func next() {
-                guard let id = pending.popFirst() else { return }
-                group.addTask {
-                    if let reason = unreachable.reason { return (id, .unknown(reason)) }
-                    do {
-                        return (id, try await self.view(of: id))
-                    } catch let error as ScheduleServiceError {
-                        if error.code == .unavailable { unreachable.record(error.message) }
-                        return (id, .unknown(error.message))
-                    } catch {
-                        return (id, .unknown("\(error)"))
-                    }
-                }
+        let views = await LimitedConcurrency.map(ids, limit: self.parallelism) { id -> ScheduleView in
+            if let reason = unreachable.reason { return .unknown(reason) }
+            do {
+                return try await self.view(of: id)
+            } catch let error as ScheduleServiceError {
+                if error.code == .unavailable { unreachable.record(error.message) }
+                return .unknown(error.message)
+            } catch {
+                return .unknown("\(error)")
             }
-            for _ in 0..<self.parallelism { next() }
-            while let (id, view) = await group.next() {
-                views[id] = view
-                next()
-            }
-            return views
         }
+        return Dictionary(zip(ids, views), uniquingKeysWith: { first, _ in first })
     }
 
     func view(of id: String) async throws -> ScheduleView {
