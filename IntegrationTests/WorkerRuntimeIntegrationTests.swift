@@ -292,6 +292,13 @@ struct WorkerRuntimeIntegrationTests {
             try folder.remove("slow.yaml")
             let sync = try await ActivityCoreProcess.run(["sync"], environment: environment)
             #expect(sync.status == 0, "\(sync.stdout) \(sync.stderr)")
+            // Without --json: a line per stage, then the changes.
+            let lines = sync.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("definitions: synced 1, upserted 1, ") == true, "\(sync.stdout)")
+            #expect(lines.dropFirst().first == "event_types: not requested", "\(sync.stdout)")
+            #expect(lines.dropFirst(2).first?.hasPrefix("schedules: created 1, ") == true, "\(sync.stdout)")
+            #expect(lines.dropFirst(2).first?.contains("deleted orphans 1,") == true, "\(sync.stdout)")
+            #expect(lines.contains("- retire definitions slow"), "\(sync.stdout)")
             let retired = try await ActivityCoreProcess.run(["trigger", "slow"], environment: environment)
             #expect(retired.status == 1, "\(retired.stdout)")
             #expect(retired.stderr.contains("no live definition slow"), "\(retired.stderr)")

@@ -174,19 +174,40 @@ public struct SyncReport: Sendable, Encodable {
 
     /// The human summary: counts, one line per change, one per error.
     public func text() -> String {
-        var lines: [String] = []
-        if let counts = self.definitions {
-            lines.append(
-                "definitions: synced \(counts.synced), upserted \(counts.upserted), unchanged \(counts.unchanged), retired \(counts.retired), invalid \(counts.invalid)\(self.dryRun ? " (dry run)" : "")"
-            )
-        }
+        var lines = self.stageLines()
         for change in self.changes {
             lines.append(Self.diffLine(change))
         }
         for warning in self.warnings { lines.append("warning: \(warning)") }
-        for error in self.errors { lines.append("error: [\(error.stage)] \(error.message)") }
-        if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }
+        lines += self.errorLines()
         return lines.joined(separator: "\n")
+    }
+
+    /// One summary line per stage: `definitions: synced 42, upserted 2, ...`, or
+    /// `event_types: not requested` for a stage this sync did not run.
+    public func stageLines() -> [String] {
+        let suffix = self.dryRun ? " (dry run)" : ""
+        func documents(_ stage: SyncStage, _ counts: Counts?) -> String {
+            guard let counts else { return "\(stage): not requested" }
+            return
+                "\(stage): synced \(counts.synced), upserted \(counts.upserted), unchanged \(counts.unchanged), retired \(counts.retired), invalid \(counts.invalid)\(suffix)"
+        }
+        var lines = [documents(.definitions, self.definitions), documents(.eventTypes, self.eventTypes)]
+        if let counts = self.schedules {
+            lines.append(
+                "schedules: created \(counts.created), updated \(counts.updated), unchanged \(counts.unchanged), paused \(counts.paused), unpaused \(counts.unpaused), deleted orphans \(counts.deletedOrphans), drifted \(counts.drifted), corrected \(counts.corrected)\(suffix)"
+            )
+        } else {
+            lines.append("schedules: not requested")
+        }
+        return lines
+    }
+
+    /// `error: [definitions] examples/x.yaml:3:5: ...` (a file's errors name file and line).
+    func errorLines() -> [String] {
+        var lines = self.errors.map { "error: [\($0.stage)] \($0.message)" }
+        if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }
+        return lines
     }
 
     /// `+ create activity-schedule-x (paused)`; `! drift activity-schedule-x: spec`.
@@ -210,15 +231,14 @@ public struct SyncReport: Sendable, Encodable {
     }
 
     /// `plan`'s diff: every change and every unchanged item, then drift left as it is,
-    /// warnings and errors.
+    /// warnings and errors. (`plan` prints `stageLines()` after it.)
     public func diff() -> String {
         var lines = (self.changes + self.unchanged).map(Self.diffLine)
         for (id, fields) in self.uncorrectedDrift.sorted(by: { $0.key < $1.key }) {
             lines.append(Self.driftLine(id, fields: fields))
         }
         for warning in self.warnings { lines.append("warning: \(warning)") }
-        for error in self.errors { lines.append("error: [\(error.stage)] \(error.message)") }
-        if self.errorsTruncated > 0 { lines.append("error: \(self.errorsTruncated) more errors not shown") }
+        lines += self.errorLines()
         return lines.joined(separator: "\n")
     }
 

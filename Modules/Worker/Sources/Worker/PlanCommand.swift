@@ -20,6 +20,8 @@ struct PlanCommand: AsyncParsableCommand {
             configuration, stages: .all, dryRun: true, refresh: self.refresh, migrate: false, logger: logger)
         let diff = report.diff()
         if !diff.isEmpty { print(diff) }
+        // Every stage, also those with nothing to do.
+        print(report.stageLines().joined(separator: "\n"))
         if !report.ok { throw ExitCode(1) }
         if !report.changes.isEmpty || !report.drift.isEmpty { throw ExitCode(3) }
     }
