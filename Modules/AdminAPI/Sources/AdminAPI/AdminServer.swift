@@ -14,6 +14,7 @@ public struct AdminServer: Service, CustomStringConvertible {
     ) {
         self.application = Application(
             router: AdminRoutes.router(dependencies, logger: logger),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestResponder()])),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "activity-core"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

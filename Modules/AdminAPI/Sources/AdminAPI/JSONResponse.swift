@@ -19,6 +19,14 @@ enum JSONResponse {
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         self.make(status, ["error": message])
     }
+
+    /// `{"error":"..."}` as text, for answers written below the router.
+    static func errorBody(_ message: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(["error": message])) ?? Data(#"{"error":"malformed HTTP request"}"#.utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 /// A refusal with a status and a message for the client.
