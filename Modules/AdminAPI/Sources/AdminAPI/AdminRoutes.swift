@@ -9,17 +9,46 @@ import Sync
 /// The HTTP API of CONTRACT section 7 on a Hummingbird router.
 public enum AdminRoutes {
     public static func router(_ dependencies: AdminDependencies, logger: Logger) -> Router<BasicRequestContext> {
+        self.build(dependencies, logger: logger).router
+    }
+
+    /// Every operation the router serves, `METHOD /path` with path parameters as `{id}`: what
+    /// the OpenAPI document must describe, no more and no less (a test compares them).
+    public static func operations(_ dependencies: AdminDependencies, logger: Logger) -> [String] {
+        self.build(dependencies, logger: logger).operations
+    }
+
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+    static func build(_ dependencies: AdminDependencies, logger: Logger) -> (
+        router: Router<BasicRequestContext>, operations: [String]
+    ) {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
-        router.add(middleware: JSONErrorMiddleware())
+        let known = KnownOperations()
+        router.add(middleware: JSONErrorMiddleware(known: known))
+        let admin = router.group("admin").add(middleware: BearerAuthMiddleware(token: dependencies.adminToken))
+        var operations: [String] = []
+        // Probes and scrapers: no auth, and a query string never fails them.
+        func open(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+            router.on(RouterPath(path), method: method, use: handler)
+            operations.append("\(method) /\(path)")
+        }
+        func guarded(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+            admin.on(RouterPath(path), method: method, use: handler)
+            let documented = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0 }
+            operations.append("\(method) /admin/\(documented.joined(separator: "/"))")
+        }
 
         // The process's identity, so that an operator (and Tools/smoke) can tell a reload
         // from a restart.
         let health = Health(
             status: "ok", pid: Int(ProcessInfo.processInfo.processIdentifier),
             startedAt: dependencies.startedAt.formatted(.iso8601))
-        router.get("healthz") { _, _ in JSONResponse.make(.ok, health) }
-        router.get("readyz") { _, _ in
+        open(.get, "healthz") { _, _ in
+            JSONResponse.make(.ok, health)
+        }
+        open(.get, "readyz") { _, _ in
             let failures = await dependencies.readiness.failures()
             guard failures.isEmpty else {
                 let parts = failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
@@ -30,39 +59,48 @@ public enum AdminRoutes {
             return JSONResponse.make(
                 .ok, ["status": JSONValue.string("ready"), "warnings": .array(warnings.map(JSONValue.string))])
         }
-        router.get("metrics") { _, _ in
+        open(.get, "metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: await dependencies.metrics.render()))
             )
         }
+        open(.get, "openapi.yaml") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: OpenAPIDocument.contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml))
+            )
+        }
 
-        let admin = router.group("admin").add(middleware: BearerAuthMiddleware(token: dependencies.adminToken))
-        admin.post("sync") { request, _ in
+        guarded(.post, "sync") { request, _ in
             try await Self.sync(request, dependencies.sync)
         }
-        admin.get("sync/status") { _, _ in
-            JSONResponse.make(.ok, dependencies.sync.status())
+        guarded(.get, "sync/status") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return JSONResponse.make(.ok, dependencies.sync.status())
         }
-        admin.get("definitions") { request, _ in
+        guarded(.get, "definitions") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return JSONResponse.make(.ok, try await dependencies.definitions.definitions())
         }
-        admin.post("definitions/:id/trigger") { _, context in
+        guarded(.post, "definitions/:id/trigger") { request, context in
+            _ = try QueryParameters(request, allowed: [])
             let id = try context.parameters.require("id")
             guard let workflowID = try await dependencies.trigger.trigger(activityID: id) else {
                 throw AdminError(.notFound, "no definition \"\(id)\"")
             }
             return JSONResponse.make(.ok, ["workflow_id": workflowID])
         }
-        admin.get("runs") { request, _ in
+        guarded(.get, "runs") { request, _ in
             let query = try QueryParameters(request, allowed: ["activity_id", "limit"])
             let limit = try query.int("limit", default: 50, in: 1...1000)
             let activityID = query.string("activity_id")
             return JSONResponse.make(.ok, try await dependencies.runs.runs(activityID: activityID, limit: limit))
         }
-        return router
+        known.set(operations)
+        return (router, operations)
     }
 
     /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.

@@ -2,8 +2,12 @@ import Hummingbird
 import Logging
 
 /// Turns every failure into `{"error": "..."}`: a refusal keeps its status and message, a
-/// route that does not exist is a 404, anything else a 500 whose details stay in the log.
+/// path that no route has is a 404, a known path with another method a 405 (with `Allow`),
+/// anything else a 500 whose details stay in the log.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes, so that another method on a known path is a `405` with `Allow`.
+    let known: KnownOperations
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -11,6 +15,17 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as AdminError {
             return JSONResponse.error(error.status, error.message)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = self.known.methods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return JSONResponse.error(.notFound, "no route \(request.method) \(request.uri.path)")
+            }
+            var response = JSONResponse.error(
+                .methodNotAllowed,
+                "method \(request.method) not allowed on \(request.uri.path) (allowed: \(allowed.joined(separator: ", ")))"
+            )
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as HTTPError {
             let message: String =
                 switch error.status {
