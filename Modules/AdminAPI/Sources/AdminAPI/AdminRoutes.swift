@@ -66,12 +66,21 @@ public enum AdminRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: await dependencies.metrics.render()))
             )
         }
-        open(.get, "openapi.yaml") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: OpenAPIDocument.contentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml))
-            )
+        for asset in EmbeddedAssets.routes {
+            let body = EmbeddedAssets.files[asset.file] ?? ""
+            open(.get, asset.path) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: asset.contentType,
+                        // The console's page runs only its own script and styles.
+                        .contentSecurityPolicy:
+                            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                        .xContentTypeOptions: "nosniff",
+                    ],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+                )
+            }
         }
 
         guarded(.post, "sync") { request, _ in

@@ -211,7 +211,7 @@ struct AdminRoutesTests {
                 #expect(
                     Set(try Self.json(response.body).keys) == [
                         "running", "interval_seconds", "last_started_at", "last_success_at", "last_error",
-                        "last_result",
+                        "last_result", "last_trigger",
                     ])
             }
             try await client.execute(uri: "/admin/definitions", method: .get, headers: Self.auth) {

@@ -60,16 +60,24 @@ struct OpenAPIDocumentTests {
         }
     }
 
-    @Test("GET /openapi.yaml serves the document without a token")
-    func served() async throws {
-        let file = try String(
+    @Test(
+        "the document and the console are served as their files, without a token",
+        arguments: [
+            ("/openapi.yaml", "openapi.yaml", "application/yaml"),
+            ("/", "console/index.html", "text/html"),
+            ("/console.css", "console/console.css", "text/css"),
+            ("/console.js", "console/console.js", "text/javascript"),
+        ])
+    func served(path: String, file: String, contentType: String) async throws {
+        let text = try String(
             contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                "../../openapi.yaml"), encoding: .utf8)
+                "../../\(file)"), encoding: .utf8)
         try await AdminRoutesTests.app().test(.router) { client in
-            try await client.execute(uri: "/openapi.yaml", method: .get) { (response: TestResponse) async throws in
+            try await client.execute(uri: path, method: .get) { (response: TestResponse) async throws in
                 #expect(response.status == .ok)
-                #expect(response.headers[.contentType]?.hasPrefix("application/yaml") == true)
-                #expect(String(buffer: response.body) == file)
+                #expect(response.headers[.contentType]?.hasPrefix(contentType) == true)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                #expect(String(buffer: response.body) == text)
             }
         }
     }

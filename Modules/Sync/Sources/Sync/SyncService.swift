@@ -14,6 +14,7 @@ public final class SyncService: Sendable {
         var lastSuccessAt: Date?
         var lastError: String?
         var lastResult: SyncReport?
+        var lastTrigger: SyncTrigger?
     }
 
     let runner: any SyncStageRunner
@@ -67,7 +68,7 @@ public final class SyncService: Sendable {
         let report: SyncReport?
         do {
             report = try await self.lock.withLockIfAvailable { [logger] in
-                self.started()
+                self.started(trigger)
                 let report = await self.runner.run(
                     stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, logger: logger)
                 if !dryRun, let afterSync = self.afterSync { await afterSync(report) }
@@ -96,15 +97,17 @@ public final class SyncService: Sendable {
                 lastStartedAt: state.lastStartedAt,
                 lastSuccessAt: state.lastSuccessAt,
                 lastError: state.lastError,
-                lastResult: state.lastResult
+                lastResult: state.lastResult,
+                lastTrigger: state.lastTrigger
             )
         }
     }
 
-    private func started() {
+    private func started(_ trigger: SyncTrigger) {
         self.state.withLock { state in
             state.running += 1
             state.lastStartedAt = Date()
+            state.lastTrigger = trigger
         }
     }
 

@@ -11,10 +11,12 @@ public struct SyncStatus: Sendable, Encodable {
     /// The first error of the latest sync when it failed; nil after a sync without errors.
     public var lastError: String?
     public var lastResult: SyncReport?
+    /// Who started the last sync: `startup`, `api`, `loop` or `cli`.
+    public var lastTrigger: SyncTrigger?
 
     public init(
         running: Bool, intervalSeconds: Int, lastStartedAt: Date?, lastSuccessAt: Date?, lastError: String?,
-        lastResult: SyncReport?
+        lastResult: SyncReport?, lastTrigger: SyncTrigger? = nil
     ) {
         self.running = running
         self.intervalSeconds = intervalSeconds
@@ -22,6 +24,7 @@ public struct SyncStatus: Sendable, Encodable {
         self.lastSuccessAt = lastSuccessAt
         self.lastError = lastError
         self.lastResult = lastResult
+        self.lastTrigger = lastTrigger
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +34,7 @@ public struct SyncStatus: Sendable, Encodable {
         case lastSuccessAt = "last_success_at"
         case lastError = "last_error"
         case lastResult = "last_result"
+        case lastTrigger = "last_trigger"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,5 +45,6 @@ public struct SyncStatus: Sendable, Encodable {
         try container.encode(self.lastSuccessAt?.formatted(.iso8601), forKey: .lastSuccessAt)
         try container.encode(self.lastError, forKey: .lastError)
         try container.encode(self.lastResult, forKey: .lastResult)
+        try container.encode(self.lastTrigger?.rawValue, forKey: .lastTrigger)
     }
 }

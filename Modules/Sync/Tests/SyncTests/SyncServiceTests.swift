@@ -128,7 +128,9 @@ struct SyncServiceTests {
         #expect(
             Set(json?.keys.map { $0 } ?? []) == [
                 "running", "interval_seconds", "last_started_at", "last_success_at", "last_error", "last_result",
+                "last_trigger",
             ])
+        #expect(json?["last_trigger"] as? String == "api")
     }
 
     @Test("a sync held elsewhere answers busy at once; a lock out of reach throws")
