@@ -89,11 +89,19 @@ class LiveWorker:
         with open(os.path.join(self.definitions, "left.yaml"), "w") as f:
             f.write("id: api-check-left\ntrigger: {type: event, event_type: repo.push}\naction: {type: echo}\n")
         status, body = self.request("/admin/sync?allow_empty=true", method="POST")
+        self.cleaned = True
         if status != 200 or not json.loads(body).get("ok"):
             return f"the cleanup sync answered {status}: {body[:300]!r}"
         return None
 
     def __exit__(self, *_):
+        # Whatever happened, no schedule of this run stays behind (clean-tests removes the
+        # schema and stream, not Temporal schedules).
+        if self.process.poll() is None and not getattr(self, "cleaned", False):
+            try:
+                self.clean_up()
+            except OSError:
+                pass
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)

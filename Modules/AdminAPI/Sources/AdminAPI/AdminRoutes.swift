@@ -92,12 +92,18 @@ public enum AdminRoutes {
         }
         guarded(.get, "definitions") { request, _ in
             _ = try QueryParameters(request, allowed: [])
-            return JSONResponse.make(.ok, try await dependencies.definitions.definitions())
+            let definitions = try await Self.backend("the definition store", logger) {
+                try await dependencies.definitions.definitions()
+            }
+            return JSONResponse.make(.ok, definitions)
         }
         guarded(.post, "definitions/:id/trigger") { request, context in
             _ = try QueryParameters(request, allowed: [])
             let id = try context.parameters.require("id")
-            guard let workflowID = try await dependencies.trigger.trigger(activityID: id) else {
+            let started = try await Self.backend("starting the run", logger) {
+                try await dependencies.trigger.trigger(activityID: id)
+            }
+            guard let workflowID = started else {
                 throw AdminError(.notFound, "no definition \"\(id)\"")
             }
             return JSONResponse.make(.ok, ["workflow_id": workflowID])
@@ -106,10 +112,28 @@ public enum AdminRoutes {
             let query = try QueryParameters(request, allowed: ["activity_id", "limit"])
             let limit = try query.int("limit", default: 50, in: 1...1000)
             let activityID = query.string("activity_id")
-            return JSONResponse.make(.ok, try await dependencies.runs.runs(activityID: activityID, limit: limit))
+            let runs = try await Self.backend("the run history", logger) {
+                try await dependencies.runs.runs(activityID: activityID, limit: limit)
+            }
+            return JSONResponse.make(.ok, runs)
         }
         known.set(operations)
         return (router, operations)
+    }
+
+    /// A store or Temporal that fails is a 503 naming what failed (details in the log), as the
+    /// OpenAPI document says; a refusal keeps its own status.
+    static func backend<Value: Sendable>(
+        _ what: String, _ logger: Logger, _ body: () async throws -> Value
+    ) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as AdminError {
+            throw error
+        } catch {
+            logger.error("admin request failed", metadata: ["failed": "\(what)", "error": "\(error)"])
+            throw AdminError(.serviceUnavailable, "\(what) is unavailable; see the server log")
+        }
     }
 
     /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.

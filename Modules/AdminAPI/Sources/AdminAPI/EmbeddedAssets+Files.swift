@@ -662,7 +662,9 @@ function cell(row, text, className) {
 }
 
 async function api(path, method = "GET") {
-  const response = await fetch(path, { method, headers: { Authorization: `Bearer ${token()}` } });
+  const held = token();
+  if (!held) throw new Error("no admin token");
+  const response = await fetch(path, { method, headers: { Authorization: `Bearer ${held}` } });
   let body = null;
   try { body = await response.json(); } catch { body = null; }
   if (response.status === 401 || response.status === 403) {
@@ -671,6 +673,8 @@ async function api(path, method = "GET") {
     throw new Error(body?.error || `HTTP ${response.status}`);
   }
   if (!response.ok) throw new Error(body?.error || `HTTP ${response.status}`);
+  // The token was forgotten (or replaced) while this call was out: its answer is not shown.
+  if (token() !== held) throw new Error("the admin token changed");
   return body;
 }
 
@@ -724,7 +728,8 @@ function renderDefinitions(definitions) {
     cell(row, definition.missed_catchup_window);
     cell(row, (definition.drift || []).join(", "), (definition.drift || []).length ? "bad" : "");
     const action = row.insertCell();
-    if (!definition.retired && definition.enabled) {
+    // Any live definition can be run by hand (a disabled one too; it runs as skipped).
+    if (!definition.retired && definition.enabled !== null && definition.enabled !== undefined) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Run now";
@@ -832,6 +837,7 @@ async function load() {
     renderDefinitions(definitions);
     renderStatus(status);
     await loadRuns();
+    message("");
     document.body.dataset.loaded = String(Date.now());
   } catch (error) {
     message(error.message);

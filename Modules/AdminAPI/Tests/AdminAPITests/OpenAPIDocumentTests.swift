@@ -1,4 +1,5 @@
 import AdminAPI
+import Definitions
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -105,6 +106,41 @@ struct UndeclaredMethodTests {
                 #expect(response.headers[.allow] == allow)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 #expect((try AdminRoutesTests.json(response.body)["error"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+}
+
+/// Stores and a run starter that fail, as PostgreSQL or Temporal down would.
+struct FailingBackend: DefinitionCatalog, RunHistory, RunTriggering {
+    struct Down: Error {}
+    func definitions() async throws -> [JSONValue] { throw Down() }
+    func runs(activityID: String?, limit: Int) async throws -> [JSONValue] { throw Down() }
+    func trigger(activityID: String) async throws -> String? { throw Down() }
+}
+
+@Suite("Backend failures")
+struct BackendFailureTests {
+    @Test(
+        "a failing store or Temporal is a JSON 503 naming what failed, as documented",
+        arguments: [
+            ("/admin/definitions", HTTPRequest.Method.get, "the definition store"),
+            ("/admin/runs", .get, "the run history"),
+            ("/admin/definitions/digest/trigger", .post, "starting the run"),
+        ])
+    func unavailable(path: String, method: HTTPRequest.Method, what: String) async throws {
+        var logger = Logger(label: "backend-tests")
+        logger.logLevel = .critical
+        let dependencies = AdminDependencies(
+            sync: FakeSync(), definitions: FailingBackend(), trigger: FailingBackend(), runs: FailingBackend(),
+            readiness: FakeReadiness(), metrics: FakeMetrics(), adminToken: AdminRoutesTests.token)
+        let app = Application(router: AdminRoutes.router(dependencies, logger: logger), logger: logger)
+        try await app.test(.router) { client in
+            try await client.execute(uri: path, method: method, headers: AdminRoutesTests.auth) {
+                (response: TestResponse) async throws in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect((try AdminRoutesTests.json(response.body)["error"] as? String)?.hasPrefix(what) == true)
             }
         }
     }

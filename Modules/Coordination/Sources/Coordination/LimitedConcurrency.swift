@@ -30,8 +30,10 @@ public enum LimitedConcurrency {
                     startNext()
                 }
             }
-            // Every index was either run or stood in for.
-            return outputs.compactMap { $0 }
+            // Every index was either run or stood in for; callers zip the outputs with the items.
+            let filled = outputs.compactMap { $0 }
+            precondition(filled.count == items.count, "an item got no output")
+            return filled
         }
     }
 

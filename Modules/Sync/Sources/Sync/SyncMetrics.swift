@@ -48,7 +48,7 @@ struct SyncMetrics: Sendable {
         case .ran(let report):
             (report.ok ? self.ok : self.error).increment()
             self.duration.recordMilliseconds(report.durationMilliseconds)
-            if report.ok { self.lastSuccess.record(Date().timeIntervalSince1970) }
+            if report.ok && !report.dryRun { self.lastSuccess.record(Date().timeIntervalSince1970) }
             guard !report.dryRun, let schedules = report.schedules else { return }
             let counts = [
                 "create": schedules.created, "update": schedules.updated, "correct": schedules.corrected,

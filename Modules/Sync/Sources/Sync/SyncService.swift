@@ -68,11 +68,11 @@ public final class SyncService: Sendable {
         let report: SyncReport?
         do {
             report = try await self.lock.withLockIfAvailable { [logger] in
-                self.started(trigger)
+                self.started(dryRun: dryRun)
                 let report = await self.runner.run(
                     stages: stages, dryRun: dryRun, allowEmpty: allowEmpty, refresh: refresh, logger: logger)
                 if !dryRun, let afterSync = self.afterSync { await afterSync(report) }
-                self.finished(report)
+                self.finished(report, trigger: trigger)
                 return report
             }
         } catch {
@@ -103,18 +103,21 @@ public final class SyncService: Sendable {
         }
     }
 
-    private func started(_ trigger: SyncTrigger) {
+    private func started(dryRun: Bool) {
         self.state.withLock { state in
             state.running += 1
-            state.lastStartedAt = Date()
-            state.lastTrigger = trigger
+            if !dryRun { state.lastStartedAt = Date() }
         }
     }
 
-    private func finished(_ report: SyncReport) {
+    /// A dry run (plan, the console's Plan button) changes nothing and is not "the last sync":
+    /// it leaves the last result, success and error as the last real sync left them.
+    private func finished(_ report: SyncReport, trigger: SyncTrigger) {
         self.state.withLock { state in
             state.running -= 1
+            guard !report.dryRun else { return }
             state.lastResult = report
+            state.lastTrigger = trigger
             if report.ok {
                 state.lastSuccessAt = Date()
                 state.lastError = nil

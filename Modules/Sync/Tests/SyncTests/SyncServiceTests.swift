@@ -131,6 +131,14 @@ struct SyncServiceTests {
                 "last_trigger",
             ])
         #expect(json?["last_trigger"] as? String == "api")
+
+        // A dry run (plan, the console's Plan) is not the last sync: it changes none of it.
+        let before = service.status()
+        _ = try await service.sync(.all, dryRun: true, trigger: .cli)
+        let after = service.status()
+        #expect(after.lastResult?.dryRun == false)
+        #expect(after.lastTrigger == .api)
+        #expect(after.lastStartedAt == before.lastStartedAt && after.lastSuccessAt == before.lastSuccessAt)
     }
 
     @Test("a sync held elsewhere answers busy at once; a lock out of reach throws")
