@@ -5,10 +5,14 @@ import NIOCore
 
 /// JSON bodies: every answer of the API is JSON except `/metrics`.
 enum JSONResponse {
-    static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+    static func encode(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"response could not be encoded"}"#.utf8)
+        return (try? encoder.encode(value)) ?? Data(#"{"error":"response could not be encoded"}"#.utf8)
+    }
+
+    static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let data = Self.encode(value)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
@@ -22,10 +26,7 @@ enum JSONResponse {
 
     /// `{"error":"..."}` as text, for answers written below the router.
     static func errorBody(_ message: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(["error": message])) ?? Data(#"{"error":"malformed HTTP request"}"#.utf8)
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: Self.encode(["error": message]), as: UTF8.self)
     }
 }
 

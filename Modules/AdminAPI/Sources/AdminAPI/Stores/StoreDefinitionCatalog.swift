@@ -3,7 +3,6 @@ import CoreMetrics
 import Definitions
 import Foundation
 import Schedules
-import Synchronization
 
 /// `GET /admin/definitions`: every stored definition and, for live cron ones, what Temporal
 /// says about its schedule (state, next and last run, missed catch-up window). Also sets the
@@ -97,19 +96,28 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
     /// One describe per cron definition, `parallelism` at a time. Once Temporal is found
     /// unreachable, the rest are not asked (each would wait out its deadline).
     func describe(_ ids: [String]) async -> [String: ScheduleView] {
-        let unreachable = FirstFailure()
-        let views = await LimitedConcurrency.map(ids, limit: self.parallelism) { id -> ScheduleView in
-            if let reason = unreachable.reason { return .unknown(reason) }
+        let describe: @Sendable (String) async -> Viewed = { id in
             do {
-                return try await self.view(of: id)
+                return Viewed(view: try await self.view(of: id))
             } catch let error as ScheduleServiceError {
-                if error.code == .unavailable { unreachable.record(error.message) }
-                return .unknown(error.message)
+                return Viewed(
+                    view: .unknown(error.message), unavailable: error.code == .unavailable ? error.message : nil)
             } catch {
-                return .unknown("\(error)")
+                return Viewed(view: .unknown("\(error)"))
             }
         }
-        return Dictionary(zip(ids, views), uniquingKeysWith: { first, _ in first })
+        let giveUp: (Viewed) -> (@Sendable (String) -> Viewed)? = { viewed in
+            guard let reason = viewed.unavailable else { return nil }
+            return { _ in Viewed(view: .unknown(reason)) }
+        }
+        let viewed: [Viewed] = await LimitedConcurrency.map(ids, limit: self.parallelism, giveUp: giveUp, describe)
+        return Dictionary(zip(ids, viewed.map { $0.view }), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A describe's outcome; `unavailable` (Temporal's message) stops the describes not started.
+    struct Viewed: Sendable {
+        var view: ScheduleView
+        var unavailable: String?
     }
 
     func view(of id: String) async throws -> ScheduleView {
@@ -122,16 +130,5 @@ public struct StoreDefinitionCatalog: DefinitionCatalog {
         return ScheduleView(
             state: state.paused ? "paused" : "active", nextRun: state.nextRun, lastRun: state.lastRun,
             missed: state.missedCatchupWindow)
-    }
-}
-
-/// The first "Temporal is unreachable" reason seen by concurrent describes.
-final class FirstFailure: Sendable {
-    private let state = Mutex<String?>(nil)
-
-    var reason: String? { self.state.withLock { $0 } }
-
-    func record(_ reason: String) {
-        self.state.withLock { $0 = $0 ?? reason }
     }
 }
