@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""The image as the Kubernetes manifests run it, in podman against the local services.
+
+  image_check.py        (run by Tools/image-check, after Tools/image and Tools/services start)
+
+Reads deploy/kubernetes: the Deployment's `worker` container (its user and group, read-only
+root, dropped capabilities, no privilege escalation, volume mounts, probes), the ConfigMap and
+the Secret references it takes its environment from, its replica count and grace period, and
+the smoke Job's arguments. Then:
+1. checks what only the manifests together can get wrong: the `http` port is the ConfigMap's
+   ACTIVITY_HTTP_PORT and the Service's target; every definitions root lies in a mounted
+   volume; the smoke Job writes into a root the worker reads; the grace period is above
+   ACTIVITY_SHUTDOWN_GRACE_SECONDS;
+2. starts the Deployment's replicas as podman containers (host network) with that spec. What
+   an operator edits (the service addresses, the Secret's values) and what keeps this run apart
+   from others on the same services (schema, schedule prefix, task queue, stream, subjects,
+   the HTTP port and address on the host network) are overridden, and printed. The git-sync
+   checkout is stood in for by a directory holding examples/coulomb;
+3. waits for each replica's startup, readiness and liveness probes (their paths on the port
+   they name) and prints the time from `podman run` to ready;
+4. runs Tools/smoke with the smoke Job's arguments and environment against the first replica;
+5. prints each replica's idle RSS, leaves no schedule behind, stops every replica with
+   SIGTERM and checks each exits 0 within the Deployment's terminationGracePeriodSeconds.
+Exit 0 when all held.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MANIFESTS = os.path.join(ROOT, "deploy", "kubernetes")
+IMAGE = "localhost/activity-core:dev"
+PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"]
+
+
+def log(message):
+    print(f"image-check: {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load_manifests():
+    """{(kind, name): object} of every manifest in deploy/kubernetes but the kustomization."""
+    objects = {}
+    for name in sorted(os.listdir(MANIFESTS)):
+        if not name.endswith(".yaml") or name == "kustomization.yaml":
+            continue
+        with open(os.path.join(MANIFESTS, name)) as f:
+            for document in yaml.safe_load_all(f):
+                if document:
+                    objects[(document["kind"], document["metadata"]["name"])] = document
+    return objects
+
+
+def container(pod, name):
+    return next(c for c in pod["spec"]["containers"] if c["name"] == name)
+
+
+def mount_of(spec_container, path):
+    """The volume mount a path lies in (the longest mount path that holds it)."""
+    mounts = [m for m in spec_container.get("volumeMounts", [])
+              if path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")]
+    return max(mounts, key=lambda m: len(m["mountPath"]), default=None)
+
+
+def option(arguments, name):
+    return arguments[arguments.index(name) + 1]
+
+
+def consistency_failures(objects, deployment, worker, config, job):
+    failures = []
+    ports = {p["name"]: p["containerPort"] for p in worker["ports"]}
+    if str(ports.get("http")) != config["ACTIVITY_HTTP_PORT"]:
+        failures.append(f"containerPort http {ports.get('http')} is not ACTIVITY_HTTP_PORT {config['ACTIVITY_HTTP_PORT']}")
+    service = objects[("Service", "activity-core")]
+    for port in service["spec"]["ports"]:
+        if port["targetPort"] not in ports and port["targetPort"] not in ports.values():
+            failures.append(f"the Service's targetPort {port['targetPort']} is no port of the worker")
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        if worker[probe]["httpGet"]["port"] not in ports:
+            failures.append(f"{probe} names port {worker[probe]['httpGet']['port']}, not a port of the worker")
+    for root in config["ACTIVITY_DEFINITION_DIRS"].replace(",", ":").split(":"):
+        if mount_of(worker, root) is None:
+            failures.append(f"definitions root {root} is in no volume the worker mounts")
+    grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+    if not grace > int(config["ACTIVITY_SHUTDOWN_GRACE_SECONDS"]):
+        failures.append(f"terminationGracePeriodSeconds {grace} is not above ACTIVITY_SHUTDOWN_GRACE_SECONDS")
+    smoke = container(job["spec"]["template"], "smoke")
+    smoke_mount = mount_of(smoke, option(smoke["args"], "--root"))
+    claim = next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
+                 if v["name"] == smoke_mount["name"])
+    worker_volume = next((v for v in deployment["spec"]["template"]["spec"]["volumes"]
+                          if v.get("persistentVolumeClaim", {}).get("claimName") == claim), None)
+    worker_mount = worker_volume and next(
+        (m for m in worker["volumeMounts"] if m["name"] == worker_volume["name"]), None)
+    if worker_mount is None or worker_mount["mountPath"] not in config["ACTIVITY_DEFINITION_DIRS"]:
+        failures.append(f"the smoke Job writes into claim {claim}, which is no definitions root of the worker")
+    return failures
+
+
+class Replica:
+    def __init__(self, index, run):
+        self.name = f"activity-core-check-{run}-{index}"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def get(self, path, token=None, method="GET"):
+        request = urllib.request.Request(self.url + path, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except OSError as error:
+            return None, str(error).encode()
+
+    def running(self):
+        result = subprocess.run(PODMAN + ["inspect", "-f", "{{.State.Running}}", self.name],
+                                capture_output=True, text=True)
+        return result.stdout.strip() == "true"
+
+    def logs(self):
+        result = subprocess.run(PODMAN + ["logs", self.name], capture_output=True, text=True)
+        return "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
+
+    def wait_for(self, path, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.get(path)[0] == 200:
+                return True
+            if not self.running():
+                raise RuntimeError(f"{self.name} exited before {path} answered 200:\n{self.logs()}")
+            time.sleep(0.25)
+        return False
+
+
+def podman_run_arguments(pod_spec, worker, environment, volumes_on_host, replica):
+    security = dict(pod_spec.get("securityContext", {}), **worker.get("securityContext", {}))
+    arguments = ["run", "-d", "--name", replica.name, "--network", "host",
+                 "--user", f"{security['runAsUser']}:{security.get('runAsGroup', security['runAsUser'])}"]
+    if security.get("readOnlyRootFilesystem"):
+        arguments.append("--read-only")
+    if "ALL" in security.get("capabilities", {}).get("drop", []):
+        arguments += ["--cap-drop", "all"]
+    if security.get("allowPrivilegeEscalation") is False:
+        arguments += ["--security-opt", "no-new-privileges"]
+    volumes = {v["name"]: v for v in pod_spec["volumes"]}
+    for mount in worker["volumeMounts"]:
+        volume = volumes[mount["name"]]
+        if mount["name"] in volumes_on_host:
+            suffix = ":ro" if mount.get("readOnly") else ""
+            arguments += ["-v", f"{volumes_on_host[mount['name']]}:{mount['mountPath']}{suffix}"]
+        elif "emptyDir" in volume:
+            arguments += ["--tmpfs", f"{mount['mountPath']}:rw,mode=1777"]
+        elif volume.get("secret", {}).get("optional"):
+            continue  # an optional Secret that this run does not create
+        else:
+            raise RuntimeError(f"volume {mount['name']}: no stand-in for {volume}")
+    for name, value in environment.items():
+        arguments += ["-e", f"{name}={value}"]
+    return arguments + [IMAGE] + worker.get("args", [])
+
+
+def environment_of(worker, config, secret, overrides):
+    environment = {}
+    for source in worker.get("envFrom", []):
+        if source["configMapRef"]["name"] != "activity-core":
+            raise RuntimeError(f"envFrom {source}: only the ConfigMap activity-core is known here")
+        environment.update(config)
+    for variable in worker.get("env", []):
+        reference = variable["valueFrom"]["secretKeyRef"]
+        if reference["key"] in secret:
+            environment[variable["name"]] = secret[reference["key"]]
+        elif not reference.get("optional"):
+            raise RuntimeError(f"env {variable['name']}: the Secret has no {reference['key']}")
+    environment.update(overrides)
+    return environment
+
+
+def leave_no_schedules(replica, token, checkout):
+    """Only an event definition stays in the checkout (the smoke root keeps what the smoke
+    left), and one sync deletes the example cron definitions' schedules (Tools/services
+    clean-tests removes the schema and the stream). A failure or None."""
+    shutil.rmtree(checkout)
+    os.makedirs(checkout)
+    with open(os.path.join(checkout, "left.yaml"), "w") as f:
+        f.write("id: image-check-left\ntrigger: {type: event, event_type: repo.push}\naction: {type: echo}\n")
+    os.chmod(checkout, 0o777)
+    status, body = replica.get("/admin/sync?allow_empty=true", token=token, method="POST")
+    report = json.loads(body) if status == 200 else {}
+    if status != 200 or not report.get("ok"):
+        return f"the cleanup sync answered {status}: {body[:400]!r}"
+    return None
+
+
+def main():
+    objects = load_manifests()
+    deployment = objects[("Deployment", "activity-core")]
+    pod_spec = deployment["spec"]["template"]["spec"]
+    worker = container(deployment["spec"]["template"], "worker")
+    config = objects[("ConfigMap", "activity-core")]["data"]
+    job = objects[("Job", "activity-core-smoke")]
+    failures = consistency_failures(objects, deployment, worker, config, job)
+    if failures:
+        for failure in failures:
+            log(f"FAIL {failure}")
+        return 1
+    log("manifests agree: http port, Service target, probes, definitions roots, smoke root, grace period")
+
+    run = uuid.uuid4().hex[:8]
+    token = uuid.uuid4().hex
+    secret = {"DATABASE_URL": os.environ["DATABASE_URL"], "ACTIVITY_ADMIN_TOKEN": token}
+    subjects = f"it.image.{run}"
+    work = tempfile.mkdtemp(prefix="activity-core-image-")
+    # The git-sync checkout (the first definitions root) holds the examples; the smoke root
+    # (the claim both the worker and the smoke Job mount) starts empty.
+    roots = config["ACTIVITY_DEFINITION_DIRS"].replace(",", ":").split(":")
+    volumes_on_host = {}
+    for root in roots:
+        mount = mount_of(worker, root)
+        host = os.path.join(work, mount["name"])
+        volumes_on_host[mount["name"]] = host
+        os.makedirs(os.path.join(host, os.path.relpath(root, mount["mountPath"])), exist_ok=True)
+    checkout = os.path.join(volumes_on_host[mount_of(worker, roots[0])["name"]],
+                            os.path.relpath(roots[0], mount_of(worker, roots[0])["mountPath"]))
+    shutil.copytree(os.path.join(ROOT, "examples", "coulomb"), checkout, dirs_exist_ok=True)
+    event_types = os.path.join(checkout, "event-types", "repo.yaml")
+    with open(event_types) as f:
+        text = f.read().replace("subject: gitea.repo.push", f"subject: {subjects}.push")
+    with open(event_types, "w") as f:
+        f.write(text)
+    subprocess.run(["chmod", "-R", "a+rwX", work], check=True)
+
+    replicas = [Replica(i, run) for i in range(deployment["spec"]["replicas"])]
+    isolation = {
+        "TEMPORAL_ADDRESS": os.environ["TEMPORAL_ADDRESS"], "NATS_URL": os.environ["NATS_URL"],
+        "ACTIVITY_DB_SCHEMA": f"it_image_{run}", "ACTIVITY_SCHEDULE_PREFIX": f"it-image-{run}-",
+        "ACTIVITY_TASK_QUEUE": f"it-image-tq-{run}", "ACTIVITY_EVENT_STREAM": f"IT_IMAGE_{run}",
+        "ACTIVITY_EVENT_CONSUMER": f"it-image-{run}", "ACTIVITY_EVENT_SUBJECTS": f"{subjects}.>",
+        "ACTIVITY_EVENT_MAX_BYTES": str(16 * 1024 * 1024), "ACTIVITY_HTTP_HOST": "127.0.0.1",
+    }
+    log(f"overridden for this machine: {', '.join(sorted(isolation))}, ACTIVITY_HTTP_PORT; "
+        f"from the ConfigMap: {', '.join(sorted(set(config) - set(isolation) - {'ACTIVITY_HTTP_PORT'}))}")
+    probes = {kind: worker[kind] for kind in ("startupProbe", "readinessProbe", "livenessProbe")}
+    grace = pod_spec["terminationGracePeriodSeconds"]
+    failures = []
+    cleaned = False
+    try:
+        started = {}
+        for replica in replicas:
+            environment = environment_of(worker, config, secret, dict(isolation, ACTIVITY_HTTP_PORT=str(replica.port)))
+            started[replica.name] = time.time()
+            subprocess.run(PODMAN + podman_run_arguments(pod_spec, worker, environment, volumes_on_host, replica),
+                           check=True, capture_output=True)
+        for replica in replicas:
+            startup = probes["startupProbe"]
+            window = startup["periodSeconds"] * startup["failureThreshold"]
+            if not replica.wait_for(startup["httpGet"]["path"], window):
+                raise RuntimeError(f"{replica.name}: startup probe not 200 within {window} s:\n{replica.logs()}")
+            readiness = probes["readinessProbe"]
+            if not replica.wait_for(readiness["httpGet"]["path"], readiness["periodSeconds"] * readiness["failureThreshold"] + 60):
+                raise RuntimeError(f"{replica.name}: {readiness['httpGet']['path']} not 200: {replica.get('/readyz')}")
+            ready = time.time() - started[replica.name]
+            live = replica.get(probes["livenessProbe"]["httpGet"]["path"])[0]
+            if live != 200:
+                failures.append(f"{replica.name}: liveness probe answered {live}")
+            log(f"{replica.name}: startup, readiness and liveness probes 200; ready {ready:.1f} s after podman run")
+
+        # The smoke Job, with its own arguments: its URL is the first replica, its root the
+        # claim's directory on this machine, its subjects this run's.
+        smoke = container(job["spec"]["template"], "smoke")
+        arguments = list(smoke["args"])
+        smoke_root_mount = mount_of(smoke, option(arguments, "--root"))
+        claim = next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
+                     if v["name"] == smoke_root_mount["name"])
+        worker_volume = next(v["name"] for v in pod_spec["volumes"]
+                             if v.get("persistentVolumeClaim", {}).get("claimName") == claim)
+        arguments[arguments.index("--url") + 1] = replicas[0].url
+        arguments[arguments.index("--root") + 1] = volumes_on_host[worker_volume]
+        arguments[arguments.index("--subject-prefix") + 1] = subjects
+        smoke_environment = dict(os.environ)
+        for variable in smoke.get("env", []):
+            reference = variable["valueFrom"]
+            if "secretKeyRef" in reference:
+                smoke_environment[variable["name"]] = secret[reference["secretKeyRef"]["key"]]
+            else:
+                smoke_environment[variable["name"]] = isolation.get(variable["name"], config[reference["configMapKeyRef"]["key"]])
+        result = subprocess.run([sys.executable, os.path.join(ROOT, "Tools", "smoke")] + arguments,
+                                env=smoke_environment, capture_output=True, text=True)
+        with open(os.path.join(ROOT, ".build", "image", "smoke.jsonl"), "w") as f:
+            f.write(result.stdout)
+        checks = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        if result.returncode != 0:
+            failures.append(f"Tools/smoke exit {result.returncode}: "
+                            f"{[c['check'] for c in checks if not c['ok']]} {result.stderr[-500:]}")
+        else:
+            log(f"Tools/smoke (the Job's arguments) passed: {len([c for c in checks if c['ok']])} checks")
+
+        time.sleep(5)
+        for replica in replicas:
+            pid = subprocess.run(PODMAN + ["inspect", "-f", "{{.State.Pid}}", replica.name],
+                                 capture_output=True, text=True).stdout.strip()
+            with open(f"/proc/{pid}/status") as f:
+                rss = next(line.split()[1] for line in f if line.startswith("VmRSS"))
+            log(f"{replica.name}: idle RSS {int(rss) // 1024} MiB ({rss} kB)")
+
+        if failure := leave_no_schedules(replicas[0], token, checkout):
+            failures.append(failure)
+        cleaned = True
+
+        for replica in replicas:
+            stop_started = time.time()
+            subprocess.run(PODMAN + ["kill", "--signal", "TERM", replica.name], check=True, capture_output=True)
+            try:
+                waited = subprocess.run(PODMAN + ["wait", replica.name], capture_output=True, text=True,
+                                        timeout=grace)
+            except subprocess.TimeoutExpired:
+                failures.append(f"{replica.name} still running {grace} s (terminationGracePeriodSeconds) after SIGTERM")
+                continue
+            code = waited.stdout.strip()
+            log(f"{replica.name}: SIGTERM -> exit {code} in {time.time() - stop_started:.1f} s (grace {grace} s)")
+            if code != "0":
+                failures.append(f"{replica.name} exited {code} on SIGTERM:\n{replica.logs()}")
+    except RuntimeError as error:
+        failures.append(str(error))
+    finally:
+        if not cleaned and replicas[0].running():
+            leave_no_schedules(replicas[0], token, checkout)
+        for replica in replicas:
+            subprocess.run(PODMAN + ["rm", "-f", replica.name], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+    for failure in failures:
+        log(f"FAIL {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
