@@ -22,6 +22,61 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def http_request(base, path, token=None, method="GET", timeout=30):
+    """(status, body) of one request to a worker; an HTTP error status is an answer, a
+    connection failure raises OSError."""
+    request = urllib.request.Request(base + path, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def copy_examples(destination, subjects):
+    """examples/coulomb into `destination`, its event type on the subject `<subjects>.push`
+    (another run's stream may hold the examples' own subject)."""
+    shutil.copytree(os.path.join(ROOT, "examples", "coulomb"), destination, dirs_exist_ok=True)
+    event_types = os.path.join(destination, "event-types", "repo.yaml")
+    with open(event_types) as f:
+        text = f.read().replace("subject: gitea.repo.push", f"subject: {subjects}.push")
+    with open(event_types, "w") as f:
+        f.write(text)
+
+
+def isolated_environment(name, run):
+    """The names that keep one check's worker apart from every other user of the services:
+    schema, schedule prefix, task queue, stream, consumer and subjects (`it.<name>.<run>.>`)."""
+    return {
+        "ACTIVITY_DB_SCHEMA": f"it_{name}_{run}",
+        "ACTIVITY_SCHEDULE_PREFIX": f"it-{name}-{run}-",
+        "ACTIVITY_TASK_QUEUE": f"it-{name}-tq-{run}",
+        "ACTIVITY_EVENT_STREAM": f"IT_{name.upper()}_{run}",
+        "ACTIVITY_EVENT_CONSUMER": f"it-{name}-{run}",
+        "ACTIVITY_EVENT_SUBJECTS": f"it.{name}.{run}.>",
+        "ACTIVITY_EVENT_MAX_BYTES": str(16 * 1024 * 1024),
+    }
+
+
+def leave_no_schedules(directory, base, token, name):
+    """Empties `directory` but for one event definition (an empty root is refused) and runs one
+    sync, which deletes the cron definitions' schedules, so that none is left behind
+    (Tools/services clean-tests removes the schema and the stream). A failure or None."""
+    for entry in os.listdir(directory):
+        path = os.path.join(directory, entry)
+        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    with open(os.path.join(directory, "left.yaml"), "w") as f:
+        f.write(f"id: {name}-check-left\ntrigger: {{type: event, event_type: repo.push}}\naction: {{type: echo}}\n")
+    os.chmod(os.path.join(directory, "left.yaml"), 0o644)
+    status, body = http_request(base, "/admin/sync?allow_empty=true", token=token, method="POST")
+    report = json.loads(body) if status == 200 else {}
+    if status != 200 or not report.get("ok") or (report.get("schedules") or {}).get("paused"):
+        return f"the cleanup sync answered {status}: {body[:400]!r}"
+    return None
+
+
 class LiveWorker:
     def __init__(self, binary, output, name):
         self.binary, self.output, self.name = binary, output, name
@@ -32,33 +87,14 @@ class LiveWorker:
         self.definitions = tempfile.mkdtemp(prefix="activity-core-api-")
 
     def request(self, path, method="GET", token=True):
-        req = urllib.request.Request(self.base + path, method=method)
-        if token:
-            req.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        return http_request(self.base, path, token=self.token if token else None, method=method)
 
     def __enter__(self):
-        shutil.copytree(os.path.join(ROOT, "examples", "coulomb"), self.definitions, dirs_exist_ok=True)
-        # The examples' event subject on a subject of this run's own (another stream may hold it).
-        event_types = os.path.join(self.definitions, "event-types", "repo.yaml")
-        with open(event_types) as f:
-            text = f.read().replace("subject: gitea.repo.push", f"subject: it.api.{self.run}.push")
-        with open(event_types, "w") as f:
-            f.write(text)
+        copy_examples(self.definitions, f"it.api.{self.run}")
         environment = dict(os.environ)
+        environment.update(isolated_environment("api", self.run))
         environment.update({
-            "ACTIVITY_DB_SCHEMA": f"it_api_{self.run}",
             "ACTIVITY_DEFINITION_DIRS": self.definitions,
-            "ACTIVITY_SCHEDULE_PREFIX": f"it-api-{self.run}-",
-            "ACTIVITY_TASK_QUEUE": f"it-api-tq-{self.run}",
-            "ACTIVITY_EVENT_STREAM": f"IT_API_{self.run}",
-            "ACTIVITY_EVENT_CONSUMER": f"it-api-{self.run}",
-            "ACTIVITY_EVENT_SUBJECTS": f"it.api.{self.run}.>",
-            "ACTIVITY_EVENT_MAX_BYTES": str(16 * 1024 * 1024),
             "ACTIVITY_ADMIN_TOKEN": self.token,
             "ACTIVITY_HTTP_HOST": "127.0.0.1",
             "ACTIVITY_HTTP_PORT": str(self.port),
@@ -81,18 +117,9 @@ class LiveWorker:
             time.sleep(0.5)
 
     def clean_up(self):
-        """Only an event definition stays (an empty root is refused), and one sync deletes the
-        cron definitions' schedules, so that no schedule is left behind. Returns a failure or None."""
-        for name in os.listdir(self.definitions):
-            path = os.path.join(self.definitions, name)
-            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
-        with open(os.path.join(self.definitions, "left.yaml"), "w") as f:
-            f.write("id: api-check-left\ntrigger: {type: event, event_type: repo.push}\naction: {type: echo}\n")
-        status, body = self.request("/admin/sync?allow_empty=true", method="POST")
+        """No schedule of this run is left behind (leave_no_schedules). A failure or None."""
         self.cleaned = True
-        if status != 200 or not json.loads(body).get("ok"):
-            return f"the cleanup sync answered {status}: {body[:300]!r}"
-        return None
+        return leave_no_schedules(self.definitions, self.base, self.token, "api")
 
     def __exit__(self, *_):
         # Whatever happened, no schedule of this run stays behind (clean-tests removes the

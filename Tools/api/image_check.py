@@ -26,18 +26,17 @@ Exit 0 when all held.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 import uuid
 
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from worker import ROOT, copy_examples, free_port, http_request, isolated_environment, leave_no_schedules
+
 MANIFESTS = os.path.join(ROOT, "deploy", "kubernetes")
 IMAGE = "localhost/activity-core:dev"
 PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"]
@@ -45,12 +44,6 @@ PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"]
 
 def log(message):
     print(f"image-check: {message}", flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_manifests():
@@ -77,6 +70,16 @@ def mount_of(spec_container, path):
     return max(mounts, key=lambda m: len(m["mountPath"]), default=None)
 
 
+def claim_of(job, mount):
+    """The claim behind one of the smoke Job's volume mounts."""
+    return next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
+                if v["name"] == mount["name"])
+
+
+def definition_roots(config):
+    return [root for root in config["ACTIVITY_DEFINITION_DIRS"].replace(",", ":").split(":") if root]
+
+
 def option(arguments, name):
     return arguments[arguments.index(name) + 1]
 
@@ -93,22 +96,28 @@ def consistency_failures(objects, deployment, worker, config, job):
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         if worker[probe]["httpGet"]["port"] not in ports:
             failures.append(f"{probe} names port {worker[probe]['httpGet']['port']}, not a port of the worker")
-    for root in config["ACTIVITY_DEFINITION_DIRS"].replace(",", ":").split(":"):
+    for root in definition_roots(config):
         if mount_of(worker, root) is None:
             failures.append(f"definitions root {root} is in no volume the worker mounts")
     grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
     if not grace > int(config["ACTIVITY_SHUTDOWN_GRACE_SECONDS"]):
         failures.append(f"terminationGracePeriodSeconds {grace} is not above ACTIVITY_SHUTDOWN_GRACE_SECONDS")
     smoke = container(job["spec"]["template"], "smoke")
-    smoke_mount = mount_of(smoke, option(smoke["args"], "--root"))
-    claim = next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
-                 if v["name"] == smoke_mount["name"])
+    smoke_root = option(smoke["args"], "--root")
+    smoke_mount = mount_of(smoke, smoke_root)
+    claim = claim_of(job, smoke_mount)
+    url = urllib.parse.urlsplit(option(smoke["args"], "--url"))
+    if url.hostname != service["metadata"]["name"] or url.port not in [p["port"] for p in service["spec"]["ports"]]:
+        failures.append(f"the smoke Job's --url {url.geturl()} is not the Service {service['metadata']['name']}")
     worker_volume = next((v for v in deployment["spec"]["template"]["spec"]["volumes"]
                           if v.get("persistentVolumeClaim", {}).get("claimName") == claim), None)
     worker_mount = worker_volume and next(
         (m for m in worker["volumeMounts"] if m["name"] == worker_volume["name"]), None)
-    if worker_mount is None or worker_mount["mountPath"] not in config["ACTIVITY_DEFINITION_DIRS"]:
-        failures.append(f"the smoke Job writes into claim {claim}, which is no definitions root of the worker")
+    # Where the worker sees the smoke's root: the same claim, the same path inside it.
+    seen = worker_mount and os.path.normpath(
+        os.path.join(worker_mount["mountPath"], os.path.relpath(smoke_root, smoke_mount["mountPath"])))
+    if seen not in definition_roots(config):
+        failures.append(f"the smoke Job writes {smoke_root} (claim {claim}), which the worker reads as no definitions root")
     return failures
 
 
@@ -118,34 +127,39 @@ class Replica:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def get(self, path, token=None, method="GET"):
-        request = urllib.request.Request(self.url + path, method=method)
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
+    def get(self, path, timeout=15):
+        """(status, body); status None when the request failed (refused, timed out)."""
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+            return http_request(self.url, path, timeout=timeout)
         except OSError as error:
             return None, str(error).encode()
+
+    def probe(self, probe):
+        """The probe's answer, within its timeoutSeconds (Kubernetes' default 1 s)."""
+        return self.get(probe["httpGet"]["path"], timeout=probe.get("timeoutSeconds", 1))[0]
 
     def running(self):
         result = subprocess.run(PODMAN + ["inspect", "-f", "{{.State.Running}}", self.name],
                                 capture_output=True, text=True)
         return result.stdout.strip() == "true"
 
+    def rss_kib(self):
+        pid = subprocess.run(PODMAN + ["inspect", "-f", "{{.State.Pid}}", self.name],
+                             capture_output=True, text=True).stdout.strip()
+        with open(f"/proc/{pid}/status") as f:
+            return int(next(line.split()[1] for line in f if line.startswith("VmRSS")))
+
     def logs(self):
         result = subprocess.run(PODMAN + ["logs", self.name], capture_output=True, text=True)
         return "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
 
-    def wait_for(self, path, seconds):
+    def wait_for(self, probe, seconds):
         deadline = time.time() + seconds
         while time.time() < deadline:
-            if self.get(path)[0] == 200:
+            if self.probe(probe) == 200:
                 return True
             if not self.running():
-                raise RuntimeError(f"{self.name} exited before {path} answered 200:\n{self.logs()}")
+                raise RuntimeError(f"{self.name} exited before {probe['httpGet']['path']} answered 200:\n{self.logs()}")
             time.sleep(0.25)
         return False
 
@@ -164,8 +178,8 @@ def podman_run_arguments(pod_spec, worker, environment, volumes_on_host, replica
     for mount in worker["volumeMounts"]:
         volume = volumes[mount["name"]]
         if mount["name"] in volumes_on_host:
-            suffix = ":ro" if mount.get("readOnly") else ""
-            arguments += ["-v", f"{volumes_on_host[mount['name']]}:{mount['mountPath']}{suffix}"]
+            options = "ro,Z" if mount.get("readOnly") else "Z"
+            arguments += ["-v", f"{volumes_on_host[mount['name']]}:{mount['mountPath']}:{options}"]
         elif "emptyDir" in volume:
             arguments += ["--tmpfs", f"{mount['mountPath']}:rw,mode=1777"]
         elif volume.get("secret", {}).get("optional"):
@@ -193,22 +207,6 @@ def environment_of(worker, config, secret, overrides):
     return environment
 
 
-def leave_no_schedules(replica, token, checkout):
-    """Only an event definition stays in the checkout (the smoke root keeps what the smoke
-    left), and one sync deletes the example cron definitions' schedules (Tools/services
-    clean-tests removes the schema and the stream). A failure or None."""
-    shutil.rmtree(checkout)
-    os.makedirs(checkout)
-    with open(os.path.join(checkout, "left.yaml"), "w") as f:
-        f.write("id: image-check-left\ntrigger: {type: event, event_type: repo.push}\naction: {type: echo}\n")
-    os.chmod(checkout, 0o777)
-    status, body = replica.get("/admin/sync?allow_empty=true", token=token, method="POST")
-    report = json.loads(body) if status == 200 else {}
-    if status != 200 or not report.get("ok"):
-        return f"the cleanup sync answered {status}: {body[:400]!r}"
-    return None
-
-
 def main():
     objects = load_manifests()
     deployment = objects[("Deployment", "activity-core")]
@@ -230,7 +228,7 @@ def main():
     work = tempfile.mkdtemp(prefix="activity-core-image-")
     # The git-sync checkout (the first definitions root) holds the examples; the smoke root
     # (the claim both the worker and the smoke Job mount) starts empty.
-    roots = config["ACTIVITY_DEFINITION_DIRS"].replace(",", ":").split(":")
+    roots = definition_roots(config)
     volumes_on_host = {}
     for root in roots:
         mount = mount_of(worker, root)
@@ -239,26 +237,16 @@ def main():
         os.makedirs(os.path.join(host, os.path.relpath(root, mount["mountPath"])), exist_ok=True)
     checkout = os.path.join(volumes_on_host[mount_of(worker, roots[0])["name"]],
                             os.path.relpath(roots[0], mount_of(worker, roots[0])["mountPath"]))
-    shutil.copytree(os.path.join(ROOT, "examples", "coulomb"), checkout, dirs_exist_ok=True)
-    event_types = os.path.join(checkout, "event-types", "repo.yaml")
-    with open(event_types) as f:
-        text = f.read().replace("subject: gitea.repo.push", f"subject: {subjects}.push")
-    with open(event_types, "w") as f:
-        f.write(text)
+    copy_examples(checkout, subjects)
     subprocess.run(["chmod", "-R", "a+rwX", work], check=True)
 
     replicas = [Replica(i, run) for i in range(deployment["spec"]["replicas"])]
-    isolation = {
-        "TEMPORAL_ADDRESS": os.environ["TEMPORAL_ADDRESS"], "NATS_URL": os.environ["NATS_URL"],
-        "ACTIVITY_DB_SCHEMA": f"it_image_{run}", "ACTIVITY_SCHEDULE_PREFIX": f"it-image-{run}-",
-        "ACTIVITY_TASK_QUEUE": f"it-image-tq-{run}", "ACTIVITY_EVENT_STREAM": f"IT_IMAGE_{run}",
-        "ACTIVITY_EVENT_CONSUMER": f"it-image-{run}", "ACTIVITY_EVENT_SUBJECTS": f"{subjects}.>",
-        "ACTIVITY_EVENT_MAX_BYTES": str(16 * 1024 * 1024), "ACTIVITY_HTTP_HOST": "127.0.0.1",
-    }
+    isolation = dict(isolated_environment("image", run), TEMPORAL_ADDRESS=os.environ["TEMPORAL_ADDRESS"],
+                     NATS_URL=os.environ["NATS_URL"], ACTIVITY_HTTP_HOST="127.0.0.1")
     log(f"overridden for this machine: {', '.join(sorted(isolation))}, ACTIVITY_HTTP_PORT; "
         f"from the ConfigMap: {', '.join(sorted(set(config) - set(isolation) - {'ACTIVITY_HTTP_PORT'}))}")
-    probes = {kind: worker[kind] for kind in ("startupProbe", "readinessProbe", "livenessProbe")}
     grace = pod_spec["terminationGracePeriodSeconds"]
+    startup, readiness, liveness = (worker[kind] for kind in ("startupProbe", "readinessProbe", "livenessProbe"))
     failures = []
     cleaned = False
     try:
@@ -266,63 +254,37 @@ def main():
         for replica in replicas:
             environment = environment_of(worker, config, secret, dict(isolation, ACTIVITY_HTTP_PORT=str(replica.port)))
             started[replica.name] = time.time()
-            subprocess.run(PODMAN + podman_run_arguments(pod_spec, worker, environment, volumes_on_host, replica),
-                           check=True, capture_output=True)
+            launched = subprocess.run(
+                PODMAN + podman_run_arguments(pod_spec, worker, environment, volumes_on_host, replica),
+                capture_output=True, text=True)
+            if launched.returncode != 0:
+                raise RuntimeError(f"podman run {replica.name}: exit {launched.returncode}: {launched.stderr[-800:]}")
         for replica in replicas:
-            startup = probes["startupProbe"]
             window = startup["periodSeconds"] * startup["failureThreshold"]
-            if not replica.wait_for(startup["httpGet"]["path"], window):
+            if not replica.wait_for(startup, window):
                 raise RuntimeError(f"{replica.name}: startup probe not 200 within {window} s:\n{replica.logs()}")
-            readiness = probes["readinessProbe"]
-            if not replica.wait_for(readiness["httpGet"]["path"], readiness["periodSeconds"] * readiness["failureThreshold"] + 60):
-                raise RuntimeError(f"{replica.name}: {readiness['httpGet']['path']} not 200: {replica.get('/readyz')}")
+            # Kubernetes takes a pod out of the Service after failureThreshold failed probes;
+            # dependencies coming up take longer here, hence the minute's margin.
+            if not replica.wait_for(readiness, readiness["periodSeconds"] * readiness["failureThreshold"] + 60):
+                raise RuntimeError(f"{replica.name}: readiness probe not 200: {replica.get(readiness['httpGet']['path'])}")
             ready = time.time() - started[replica.name]
-            live = replica.get(probes["livenessProbe"]["httpGet"]["path"])[0]
-            if live != 200:
+            if (live := replica.probe(liveness)) != 200:
                 failures.append(f"{replica.name}: liveness probe answered {live}")
-            log(f"{replica.name}: startup, readiness and liveness probes 200; ready {ready:.1f} s after podman run")
+            log(f"{replica.name}: startup, readiness and liveness probes 200 within their timeouts; "
+                f"ready {ready:.1f} s after podman run")
 
-        # The smoke Job, with its own arguments: its URL is the first replica, its root the
-        # claim's directory on this machine, its subjects this run's.
-        smoke = container(job["spec"]["template"], "smoke")
-        arguments = list(smoke["args"])
-        smoke_root_mount = mount_of(smoke, option(arguments, "--root"))
-        claim = next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
-                     if v["name"] == smoke_root_mount["name"])
-        worker_volume = next(v["name"] for v in pod_spec["volumes"]
-                             if v.get("persistentVolumeClaim", {}).get("claimName") == claim)
-        arguments[arguments.index("--url") + 1] = replicas[0].url
-        arguments[arguments.index("--root") + 1] = volumes_on_host[worker_volume]
-        arguments[arguments.index("--subject-prefix") + 1] = subjects
-        smoke_environment = dict(os.environ)
-        for variable in smoke.get("env", []):
-            reference = variable["valueFrom"]
-            if "secretKeyRef" in reference:
-                smoke_environment[variable["name"]] = secret[reference["secretKeyRef"]["key"]]
-            else:
-                smoke_environment[variable["name"]] = isolation.get(variable["name"], config[reference["configMapKeyRef"]["key"]])
-        result = subprocess.run([sys.executable, os.path.join(ROOT, "Tools", "smoke")] + arguments,
-                                env=smoke_environment, capture_output=True, text=True)
-        with open(os.path.join(ROOT, ".build", "image", "smoke.jsonl"), "w") as f:
-            f.write(result.stdout)
-        checks = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-        if result.returncode != 0:
-            failures.append(f"Tools/smoke exit {result.returncode}: "
-                            f"{[c['check'] for c in checks if not c['ok']]} {result.stderr[-500:]}")
-        else:
-            log(f"Tools/smoke (the Job's arguments) passed: {len([c for c in checks if c['ok']])} checks")
+        failures += run_smoke(job, pod_spec, volumes_on_host, replicas[0], secret, config, isolation, subjects)
+        for replica in replicas:
+            if (live := replica.probe(liveness)) != 200 or (answer := replica.probe(readiness)) != 200:
+                failures.append(f"{replica.name}: after the smoke, liveness {live}, readiness {answer}")
 
         time.sleep(5)
         for replica in replicas:
-            pid = subprocess.run(PODMAN + ["inspect", "-f", "{{.State.Pid}}", replica.name],
-                                 capture_output=True, text=True).stdout.strip()
-            with open(f"/proc/{pid}/status") as f:
-                rss = next(line.split()[1] for line in f if line.startswith("VmRSS"))
-            log(f"{replica.name}: idle RSS {int(rss) // 1024} MiB ({rss} kB)")
+            log(f"{replica.name}: idle RSS {replica.rss_kib() // 1024} MiB ({replica.rss_kib()} kB)")
 
-        if failure := leave_no_schedules(replicas[0], token, checkout):
-            failures.append(failure)
         cleaned = True
+        if failure := leave_no_schedules(checkout, replicas[0].url, token, "image"):
+            failures.append(failure)
 
         for replica in replicas:
             stop_started = time.time()
@@ -337,17 +299,55 @@ def main():
             log(f"{replica.name}: SIGTERM -> exit {code} in {time.time() - stop_started:.1f} s (grace {grace} s)")
             if code != "0":
                 failures.append(f"{replica.name} exited {code} on SIGTERM:\n{replica.logs()}")
-    except RuntimeError as error:
-        failures.append(str(error))
+    except Exception as error:  # whatever broke is reported with the failures before it
+        failures.append(f"{type(error).__name__}: {error}")
     finally:
-        if not cleaned and replicas[0].running():
-            leave_no_schedules(replicas[0], token, checkout)
+        if not cleaned:
+            # The first replica to answer, once ready, deletes this run's schedules.
+            for replica in replicas:
+                try:
+                    if replica.running() and replica.wait_for(readiness, 60):
+                        if failure := leave_no_schedules(checkout, replica.url, token, "image"):
+                            failures.append(failure)
+                        break
+                except Exception as error:  # Tools/services clean-tests is the last resort
+                    failures.append(f"cleanup on {replica.name}: {type(error).__name__}: {error}")
         for replica in replicas:
             subprocess.run(PODMAN + ["rm", "-f", replica.name], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
     for failure in failures:
         log(f"FAIL {failure}")
     return 1 if failures else 0
+
+
+def run_smoke(job, pod_spec, volumes_on_host, replica, secret, config, isolation, subjects):
+    """Tools/smoke with the smoke Job's own arguments and environment: its URL the replica,
+    its root the claim's directory on this machine, its subjects this run's. Failures."""
+    smoke = container(job["spec"]["template"], "smoke")
+    arguments = list(smoke["args"])
+    claim = claim_of(job, mount_of(smoke, option(arguments, "--root")))
+    worker_volume = next(v["name"] for v in pod_spec["volumes"]
+                         if v.get("persistentVolumeClaim", {}).get("claimName") == claim)
+    arguments[arguments.index("--url") + 1] = replica.url
+    arguments[arguments.index("--root") + 1] = volumes_on_host[worker_volume]
+    arguments[arguments.index("--subject-prefix") + 1] = subjects
+    environment = dict(os.environ)
+    for variable in smoke.get("env", []):
+        reference = variable["valueFrom"]
+        if "secretKeyRef" in reference:
+            environment[variable["name"]] = secret[reference["secretKeyRef"]["key"]]
+        else:
+            environment[variable["name"]] = isolation.get(variable["name"], config[reference["configMapKeyRef"]["key"]])
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "Tools", "smoke")] + arguments,
+                            env=environment, capture_output=True, text=True)
+    with open(os.path.join(ROOT, ".build", "image", "smoke.jsonl"), "w") as f:
+        f.write(result.stdout)
+    checks = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode != 0:
+        return [f"Tools/smoke exit {result.returncode}: {[c['check'] for c in checks if not c['ok']]} "
+                f"{result.stderr[-500:]}"]
+    log(f"Tools/smoke (the Job's arguments) passed: {len([c for c in checks if c['ok']])} checks")
+    return []
 
 
 if __name__ == "__main__":
