@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from worker import ROOT, LiveWorker
+from worker import ROOT, LiveWorker, exit_code
 
 
 def main():
@@ -59,9 +59,7 @@ def main():
             failures.append(f"schemathesis exit {result.returncode} (full output: {output}/schemathesis.txt)")
         if failure := worker.clean_up():
             failures.append(failure)
-    for failure in failures:
-        print(f"api-check: FAILED: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return exit_code("api-check", failures)
 
 
 if __name__ == "__main__":

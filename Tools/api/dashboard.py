@@ -27,7 +27,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from worker import ROOT, LiveWorker, free_port
+from worker import ROOT, LiveWorker, exit_code, free_port
 
 DASHBOARD = os.path.join(ROOT, "deploy", "grafana", "activity-core.json")
 JOB = "activity-core"
@@ -216,9 +216,7 @@ def main():
             prometheus.stop()
         if failure := worker.clean_up():
             failures.append(failure)
-    for failure in failures:
-        print(f"dashboard-check: FAIL {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return exit_code("dashboard-check", failures)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import uuid
 
 import yaml
 
-from worker import ROOT, copy_examples, free_port, http_request, isolated_environment, leave_no_schedules
+from worker import ROOT, exit_code, copy_examples, free_port, http_request, isolated_environment, leave_no_schedules
 
 MANIFESTS = os.path.join(ROOT, "deploy", "kubernetes")
 IMAGE = "localhost/activity-core:dev"
@@ -70,10 +70,23 @@ def mount_of(spec_container, path):
     return max(mounts, key=lambda m: len(m["mountPath"]), default=None)
 
 
-def claim_of(job, mount):
-    """The claim behind one of the smoke Job's volume mounts."""
-    return next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
-                if v["name"] == mount["name"])
+def smoke_root_in_worker(job, pod_spec, worker):
+    """Where the worker sees the smoke Job's --root: (the worker's volume of the same claim,
+    the path inside it, the worker's path), or None when the worker mounts no such claim."""
+    smoke = container(job["spec"]["template"], "smoke")
+    root = option(smoke["args"], "--root")
+    smoke_mount = mount_of(smoke, root)
+    if smoke_mount is None:
+        return None
+    claim = next(v["persistentVolumeClaim"]["claimName"] for v in job["spec"]["template"]["spec"]["volumes"]
+                 if v["name"] == smoke_mount["name"])
+    volume = next((v["name"] for v in pod_spec["volumes"]
+                   if v.get("persistentVolumeClaim", {}).get("claimName") == claim), None)
+    worker_mount = next((m for m in worker["volumeMounts"] if m["name"] == volume), None)
+    if worker_mount is None:
+        return None
+    inside = os.path.relpath(root, smoke_mount["mountPath"])
+    return volume, inside, os.path.normpath(os.path.join(worker_mount["mountPath"], inside))
 
 
 def definition_roots(config):
@@ -103,21 +116,13 @@ def consistency_failures(objects, deployment, worker, config, job):
     if not grace > int(config["ACTIVITY_SHUTDOWN_GRACE_SECONDS"]):
         failures.append(f"terminationGracePeriodSeconds {grace} is not above ACTIVITY_SHUTDOWN_GRACE_SECONDS")
     smoke = container(job["spec"]["template"], "smoke")
-    smoke_root = option(smoke["args"], "--root")
-    smoke_mount = mount_of(smoke, smoke_root)
-    claim = claim_of(job, smoke_mount)
     url = urllib.parse.urlsplit(option(smoke["args"], "--url"))
     if url.hostname != service["metadata"]["name"] or url.port not in [p["port"] for p in service["spec"]["ports"]]:
         failures.append(f"the smoke Job's --url {url.geturl()} is not the Service {service['metadata']['name']}")
-    worker_volume = next((v for v in deployment["spec"]["template"]["spec"]["volumes"]
-                          if v.get("persistentVolumeClaim", {}).get("claimName") == claim), None)
-    worker_mount = worker_volume and next(
-        (m for m in worker["volumeMounts"] if m["name"] == worker_volume["name"]), None)
-    # Where the worker sees the smoke's root: the same claim, the same path inside it.
-    seen = worker_mount and os.path.normpath(
-        os.path.join(worker_mount["mountPath"], os.path.relpath(smoke_root, smoke_mount["mountPath"])))
-    if seen not in definition_roots(config):
-        failures.append(f"the smoke Job writes {smoke_root} (claim {claim}), which the worker reads as no definitions root")
+    seen = smoke_root_in_worker(job, deployment["spec"]["template"]["spec"], worker)
+    if seen is None or seen[2] not in definition_roots(config):
+        failures.append(f"the smoke Job writes {option(smoke['args'], '--root')}, which the worker reads as no "
+                        "definitions root (the same claim, the same path in it)")
     return failures
 
 
@@ -216,9 +221,7 @@ def main():
     job = objects[("Job", "activity-core-smoke")]
     failures = consistency_failures(objects, deployment, worker, config, job)
     if failures:
-        for failure in failures:
-            log(f"FAIL {failure}")
-        return 1
+        return exit_code("image-check", failures)
     log("manifests agree: http port, Service target, probes, definitions roots, smoke root, grace period")
 
     run = uuid.uuid4().hex[:8]
@@ -273,7 +276,7 @@ def main():
             log(f"{replica.name}: startup, readiness and liveness probes 200 within their timeouts; "
                 f"ready {ready:.1f} s after podman run")
 
-        failures += run_smoke(job, pod_spec, volumes_on_host, replicas[0], secret, config, isolation, subjects)
+        failures += run_smoke(job, pod_spec, worker, volumes_on_host, replicas[0], secret, config, isolation, subjects)
         for replica in replicas:
             if (live := replica.probe(liveness)) != 200 or (answer := replica.probe(readiness)) != 200:
                 failures.append(f"{replica.name}: after the smoke, liveness {live}, readiness {answer}")
@@ -315,21 +318,17 @@ def main():
         for replica in replicas:
             subprocess.run(PODMAN + ["rm", "-f", replica.name], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
-    for failure in failures:
-        log(f"FAIL {failure}")
-    return 1 if failures else 0
+    return exit_code("image-check", failures)
 
 
-def run_smoke(job, pod_spec, volumes_on_host, replica, secret, config, isolation, subjects):
+def run_smoke(job, pod_spec, worker, volumes_on_host, replica, secret, config, isolation, subjects):
     """Tools/smoke with the smoke Job's own arguments and environment: its URL the replica,
     its root the claim's directory on this machine, its subjects this run's. Failures."""
     smoke = container(job["spec"]["template"], "smoke")
     arguments = list(smoke["args"])
-    claim = claim_of(job, mount_of(smoke, option(arguments, "--root")))
-    worker_volume = next(v["name"] for v in pod_spec["volumes"]
-                         if v.get("persistentVolumeClaim", {}).get("claimName") == claim)
+    volume, inside, _ = smoke_root_in_worker(job, pod_spec, worker)
     arguments[arguments.index("--url") + 1] = replica.url
-    arguments[arguments.index("--root") + 1] = volumes_on_host[worker_volume]
+    arguments[arguments.index("--root") + 1] = os.path.join(volumes_on_host[volume], inside)
     arguments[arguments.index("--subject-prefix") + 1] = subjects
     environment = dict(os.environ)
     for variable in smoke.get("env", []):

@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -75,6 +76,13 @@ def leave_no_schedules(directory, base, token, name):
     if status != 200 or not report.get("ok") or (report.get("schedules") or {}).get("paused"):
         return f"the cleanup sync answered {status}: {body[:400]!r}"
     return None
+
+
+def exit_code(check, failures):
+    """Prints each failure as `<check>: FAIL ...` (stderr); 1 when there was one, else 0."""
+    for failure in failures:
+        print(f"{check}: FAIL {failure}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
 
 
 class LiveWorker:
