@@ -43,7 +43,11 @@ public enum DefinitionFileParser {
                 }
             }
         } else {
-            Self.parseDocuments(text, lineOffset: 0, body: nil, limits: limits, into: &file)
+            // A byte order mark is not part of the YAML (libyaml, told the encoding, would read
+            // it as text of the first key). Editors do not show it, so the columns of line 1
+            // counted without it are the ones an editor shows.
+            Self.parseDocuments(
+                String(UTF8Text.droppingBOM(Substring(text))), lineOffset: 0, body: nil, limits: limits, into: &file)
         }
         return file
     }
@@ -65,24 +69,22 @@ public enum DefinitionFileParser {
     }
 
     static func read(fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits) -> FileText {
-        let data: Data
-        do {
-            // Never more than one byte past the limit, whatever the file's size.
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: limits.maxFileBytes + 1) ?? Data()
-        } catch {
+        // Never more than one byte past the limit, whatever the file's size.
+        switch RegularFile.read(url.path, maxBytes: limits.maxFileBytes + 1) {
+        case .success(let contents):
+            return Self.decode(
+                contents.data, path: path, relativePath: relativePath, limits: limits, size: { contents.size })
+        case .failure(let failure):
+            let code: DefinitionIssue.Code =
+                switch failure {
+                case .notRegular: .notRegularFile
+                case .failed: .unreadable
+                }
             return .unreadable(
                 ParsedFile(
                     path: path, relativePath: relativePath,
-                    issues: [
-                        DefinitionIssue(
-                            .unreadable, at: SourceLocation(path: path),
-                            "cannot read file: \(error.localizedDescription)")
-                    ]))
+                    issues: [DefinitionIssue(code, at: SourceLocation(path: path), failure.message)]))
         }
-        let size = { (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? data.count }
-        return Self.decode(data, path: path, relativePath: relativePath, limits: limits, size: size)
     }
 
     /// Parses a file's bytes as `read` would have them.

@@ -17,6 +17,10 @@ public struct DefinitionIssue: Sendable, Hashable, CustomStringConvertible {
         case encoding
         /// A symlink that cannot be resolved (loop, dangling, unreadable target).
         case unresolvableLink
+        /// A FIFO, socket or device where a definition file was expected: never opened or read.
+        case notRegularFile
+        /// A file-system call under a root did not return within the read deadline.
+        case readTimeout
         /// The store refused a valid document.
         case store
         /// A top-level key that looks like a misspelt contract key (a warning).

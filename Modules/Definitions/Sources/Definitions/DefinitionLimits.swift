@@ -9,6 +9,10 @@ public struct DefinitionLimits: Sendable, Hashable {
     public var maxNodes: Int
     /// YAML documents in one file.
     public var maxDocuments: Int
+    /// `ACTIVITY_FILE_READ_TIMEOUT_SECONDS`: the last resort against a file system that does
+    /// not answer (a hung network or FUSE mount). A folder listing, a file's type check, open
+    /// or read that takes longer fails its whole root (nothing stored from it is retired).
+    public var readTimeout: Duration
     /// Bytes of scalar text of a file with every alias expanded: a few large strings copied
     /// by aliases must not grow into gigabytes either. Four times `maxFileBytes`.
     public var maxExpandedBytes: Int { self.maxFileBytes.multipliedReportingOverflow(by: 4).partialValue }
@@ -19,11 +23,13 @@ public struct DefinitionLimits: Sendable, Hashable {
         maxFileBytes: Int = Self.defaultMaxFileBytes,
         maxDepth: Int = 64,
         maxNodes: Int = 100_000,
-        maxDocuments: Int = 1_000
+        maxDocuments: Int = 1_000,
+        readTimeout: Duration = .seconds(30)
     ) {
         self.maxFileBytes = maxFileBytes
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxDocuments = maxDocuments
+        self.readTimeout = readTimeout
     }
 }

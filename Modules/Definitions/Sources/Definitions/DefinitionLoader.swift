@@ -13,6 +13,7 @@ public struct DefinitionLoader: Sendable {
 
     public let cache: ParseCache?
     public let limits: DefinitionLimits
+    let stuckReads = StuckReads()
 
     public init(cache: ParseCache? = nil, limits: DefinitionLimits = DefinitionLimits()) {
         self.cache = cache
@@ -20,33 +21,151 @@ public struct DefinitionLoader: Sendable {
     }
 
     /// Loads every root; problems are reported inside the result, never thrown.
+    ///
+    /// Each root is read on a thread of its own, watched by the calling thread: a reading that
+    /// stays at one path for `limits.readTimeout` (a hung network or FUSE mount) makes that
+    /// root an error located at the path, so nothing stored from it is retired, and the load
+    /// returns. Blocks the calling thread until then.
     public func load(roots: [String]) -> LoadResult {
-        var session = Session(cache: self.cache, limits: self.limits)
-        let result = LoadResult(roots: roots.map { self.load(root: $0, session: &session) })
-        session.finish()
-        return result
+        let signal = DispatchSemaphore(value: 0)
+        var results: [LoadedRoot?] = Array(repeating: nil, count: roots.count)
+        var readings: [Int: RootReading] = [:]
+        for (index, root) in roots.enumerated() {
+            let key = Self.key(of: root)
+            if let stuck = self.stuckReads.reading(of: key) {
+                results[index] = self.stillStuck(root: root, key: key, at: stuck.position)
+                continue
+            }
+            let reading = RootReading(at: root)
+            readings[index] = reading
+            let thread = Thread { [self] in
+                var session = Session(cache: self.cache, limits: self.limits, reading: reading)
+                let loaded = self.load(root: root, session: &session)
+                let outcome = RootReading.Outcome(root: loaded, used: session.used, counts: session.counts)
+                _ = reading.finish(outcome)
+                signal.signal()
+            }
+            thread.name = "definition-root-\(index)"
+            thread.start()
+        }
+        var used: [ParseCache.Key: ParsedFile] = [:]
+        var counts = ParseCache.Counts()
+        while !readings.isEmpty {
+            var next: ContinuousClock.Instant?
+            for (index, reading) in readings {
+                switch reading.check(timeout: self.limits.readTimeout) {
+                case .finished(let outcome):
+                    results[index] = outcome.root
+                    used.merge(outcome.used) { first, _ in first }
+                    counts.hits += outcome.counts.hits
+                    counts.misses += outcome.counts.misses
+                    readings[index] = nil
+                case .reading(let deadline):
+                    next = min(next ?? deadline, deadline)
+                case .stuck(let position):
+                    let key = Self.key(of: roots[index])
+                    self.stuckReads.record(reading, identity: key)
+                    results[index] = self.givenUp(root: roots[index], key: key, at: position)
+                    readings[index] = nil
+                }
+            }
+            guard let next, !readings.isEmpty else { continue }
+            let wait = ContinuousClock.now.duration(to: next)
+            _ = signal.wait(timeout: .now() + .nanoseconds(Int(max(wait, .zero) / .nanoseconds(1))))
+        }
+        // Only what finished goes into the cache; a given-up root is parsed again next time.
+        self.cache?.finish(used, counts: counts)
+        return LoadResult(roots: results.compactMap { $0 })
+    }
+
+    /// `load(roots:)` off the caller's thread: the waiting blocks a thread of its own, not
+    /// one of the concurrency pool's.
+    public func loadInBackground(roots: [String]) async -> LoadResult {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: self.load(roots: roots)) }
+            thread.name = "definition-load"
+            thread.start()
+        }
     }
 
     public func load(root: String) -> LoadedRoot {
         self.load(roots: [root]).roots[0]
     }
 
-    /// One load's use of the cache.
+    /// A root's absolute path, computed without touching the file system (`URL(fileURLWithPath:)`
+    /// alone would stat the path to learn whether it is a folder, and block on a hung mount).
+    static func key(of root: String) -> String {
+        URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL.path
+    }
+
+    /// The root whose reading has just stayed at one path past the deadline.
+    private func givenUp(root: String, key: String, at position: RootReading.Position) -> LoadedRoot {
+        let seconds = Self.seconds(self.limits.readTimeout)
+        return LoadedRoot(
+            root: root, identity: key,
+            issues: [
+                DefinitionIssue(
+                    .readTimeout, at: SourceLocation(path: position.path),
+                    "reading this path did not finish within \(seconds) s (ACTIVITY_FILE_READ_TIMEOUT_SECONDS): the file system does not answer; nothing stored from root \(root) is retired, and the root is not read again until that read returns"
+                )
+            ])
+    }
+
+    /// The root whose earlier reading is still blocked.
+    private func stillStuck(root: String, key: String, at position: RootReading.Position?) -> LoadedRoot {
+        let path = position?.path ?? root
+        let since = position.map { " for \(Self.seconds($0.since.duration(to: .now))) s" } ?? ""
+        return LoadedRoot(
+            root: root, identity: key,
+            issues: [
+                DefinitionIssue(
+                    .readTimeout, at: SourceLocation(path: path),
+                    "an earlier read of this path has not returned\(since): the file system does not answer; nothing stored from root \(root) is retired, and the root is not read again until that read returns"
+                )
+            ])
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// One root's reading: its use of the cache, and where it is for its watcher. Everything
+    /// but parsing counts against the read deadline, from the last path it moved to: a file
+    /// system call hidden in a Foundation helper (`appendingPathComponent` stats its result)
+    /// cannot escape the watcher.
     struct Session {
         let cache: ParseCache?
         let limits: DefinitionLimits
+        let reading: RootReading
         var used: [ParseCache.Key: ParsedFile] = [:]
         var counts = ParseCache.Counts()
 
+        /// The reading moves on to `path`: the deadline counts from now.
+        func at(_ path: String) {
+            self.reading.move(to: path)
+        }
+
+        /// Parsing text already read is not a file-system call: the deadline does not count
+        /// it (the per-file limits bound it). The deadline restarts at `path` afterwards.
+        func parsing<T>(at path: String, _ body: () -> T) -> T {
+            self.reading.startParsing()
+            defer { self.reading.move(to: path) }
+            return body()
+        }
+
         mutating func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
-            guard let cache = self.cache else {
-                return DefinitionFileParser.parse(
-                    fileAt: url, path: path, relativePath: relativePath, limits: self.limits)
-            }
+            self.at(path)
             switch DefinitionFileParser.read(fileAt: url, path: path, relativePath: relativePath, limits: self.limits) {
             case .unreadable(let file):
                 return file
             case .text(let text):
+                guard let cache = self.cache else {
+                    return self.parsing(at: path) {
+                        DefinitionFileParser.parse(
+                            text: text, path: path, relativePath: relativePath, limits: self.limits)
+                    }
+                }
                 let key = ParseCache.Key(path: path, relativePath: relativePath, text: text)
                 if let file = self.used[key] ?? cache.entry(key) {
                     self.counts.hits += 1
@@ -54,19 +173,17 @@ public struct DefinitionLoader: Sendable {
                     return file
                 }
                 self.counts.misses += 1
-                let file = DefinitionFileParser.parse(
-                    text: text, path: path, relativePath: relativePath, limits: self.limits)
+                let file = self.parsing(at: path) {
+                    DefinitionFileParser.parse(text: text, path: path, relativePath: relativePath, limits: self.limits)
+                }
                 self.used[key] = file
                 return file
             }
         }
-
-        func finish() {
-            self.cache?.finish(self.used, counts: self.counts)
-        }
     }
 
     private func load(root: String, session: inout Session) -> LoadedRoot {
+        session.at(root)
         let url = URL(fileURLWithPath: root).standardizedFileURL
         var loaded = LoadedRoot(root: root, identity: url.path)
         var isDirectory: ObjCBool = false
@@ -83,19 +200,20 @@ public struct DefinitionLoader: Sendable {
         }
         let folders = Self.definitionFolders.filter { name in
             var folderIsDirectory: ObjCBool = false
-            return FileManager.default.fileExists(
-                atPath: url.appendingPathComponent(name).path, isDirectory: &folderIsDirectory)
+            let folder = url.appendingPathComponent(name).path
+            session.at(folder)
+            return FileManager.default.fileExists(atPath: folder, isDirectory: &folderIsDirectory)
                 && folderIsDirectory.boolValue
         }
         var files: [FileEntry] = []
         var visited: Set<String> = []
         if folders.isEmpty {
-            self.walk(url, relative: "", into: &files, visited: &visited, loaded: &loaded)
+            self.walk(url, relative: "", into: &files, visited: &visited, loaded: &loaded, session: session)
         } else {
             for folder in folders {
                 self.walk(
                     url.appendingPathComponent(folder), relative: folder, into: &files, visited: &visited,
-                    loaded: &loaded)
+                    loaded: &loaded, session: session)
             }
         }
         loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
@@ -123,8 +241,10 @@ public struct DefinitionLoader: Sendable {
         relative: String,
         into files: inout [FileEntry],
         visited: inout Set<String>,
-        loaded: inout LoadedRoot
+        loaded: inout LoadedRoot,
+        session: Session
     ) {
+        session.at(directory.path)
         // Following a symlinked folder twice would loop; the resolved path identifies it.
         guard visited.insert(directory.resolvingSymlinksInPath().path).inserted else { return }
         let names: [String]
@@ -138,6 +258,7 @@ public struct DefinitionLoader: Sendable {
             return
         }
         for name in names.sorted() where !name.hasPrefix(".") {
+            session.at(Self.join(directory.path, name))
             let child = directory.appendingPathComponent(name)
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var isDirectory: ObjCBool = false
@@ -154,7 +275,8 @@ public struct DefinitionLoader: Sendable {
                 continue
             }
             if isDirectory.boolValue {
-                self.walk(child, relative: childRelative, into: &files, visited: &visited, loaded: &loaded)
+                self.walk(
+                    child, relative: childRelative, into: &files, visited: &visited, loaded: &loaded, session: session)
             } else if DefinitionFileParser.extensions.contains(child.pathExtension.lowercased()) {
                 files.append(FileEntry(url: child, relative: childRelative))
             }

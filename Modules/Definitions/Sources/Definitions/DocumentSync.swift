@@ -16,7 +16,8 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
         -> DocumentSyncReport
     {
         try await self.sync(
-            load: self.loader.load(roots: roots), dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
+            load: await self.loader.loadInBackground(roots: roots), dryRun: dryRun, allowEmpty: allowEmpty,
+            logger: logger)
     }
 
     /// Syncs an already loaded set of roots (the shared sync service loads once for both

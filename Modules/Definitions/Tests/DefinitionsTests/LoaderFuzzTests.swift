@@ -88,6 +88,19 @@ struct LoaderFuzzTests {
         ),
     ]
 
+    /// The issue 23 files: a byte order mark before CRLF and CR line breaks, as Windows editors
+    /// write them, in YAML and in front matter.
+    static let bomSeeds: [(name: String, text: String)] = [
+        (
+            "bom-crlf.yaml",
+            "\u{FEFF}type: activity-definition\r\nid: bom-test\r\ntrigger: {type: cron, cron_expression: \"0 6 * * *\"}\r\naction: {type: echo}\r\n"
+        ),
+        (
+            "bom-cr.md",
+            "\u{FEFF}---\rtype: activity-definition\rid: bom-md\rtrigger: {type: cron, cron_expression: \"0 6 * * *\"}\raction: {type: echo}\r---\r# Doc\r"
+        ),
+    ]
+
     static let syntax = Array("[]{}:&*!|>-?#,'\"\n\r\t <<%@`\u{FEFF}\u{0}\\")
 
     static func mutate(_ seed: String, _ random: inout Random) -> Data {
@@ -160,6 +173,14 @@ struct LoaderFuzzTests {
         UTF8Text.line(atOffset: data.count, in: data)
     }
 
+    @Test("the byte-order-mark seeds are valid as written", arguments: Self.bomSeeds.map(\.name))
+    func bomSeedsValid(name: String) throws {
+        let text = try #require(Self.bomSeeds.first { $0.name == name }?.text)
+        let file = DefinitionFileParser.parse(data: Data(text.utf8), path: "/fuzz/\(name)", relativePath: name)
+        #expect(file.issues.map(\.description) == [])
+        #expect(file.documents.count == 1)
+    }
+
     @Test("10,000 generated and mutated files: no crash, every problem located in its file")
     func fuzz() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["ACTIVITY_FUZZ_SEED"] ?? "") ?? 0x5EED_0011
@@ -169,13 +190,14 @@ struct LoaderFuzzTests {
         var outcomes: [String: Int] = [:]
         var slowest = Duration.zero
         for index in 0..<10_000 {
-            let (name, text) = random.pick(Self.seeds)
+            let (name, text) = random.pick(Self.seeds + Self.bomSeeds)
             let data = Self.mutate(text, &random)
             let path = "/fuzz/\(index)-\(name)"
             let start = ContinuousClock.now
             let file = DefinitionFileParser.parse(data: data, path: path, relativePath: name, limits: limits)
             slowest = max(slowest, ContinuousClock.now - start)
             let lines = Self.lineCount(data)
+            Self.expectSameWithBOM(data, file: file, path: path, name: name, limits: limits, seed: seed, index: index)
             for issue in file.issues + file.warnings.map(\.issue) {
                 let located =
                     issue.location.path == path && issue.location.column >= 1
@@ -212,5 +234,93 @@ struct LoaderFuzzTests {
         for outcome in ["valid", "syntax", "limit", "encoding", "invalidValue"] {
             #expect((outcomes[outcome] ?? 0) > 0, "no \(outcome) outcome in \(outcomes)")
         }
+    }
+
+    /// A byte order mark in front of a file changes nothing: the same documents, issues and
+    /// locations (the columns of line 1 as an editor shows them). Only byte counts differ:
+    /// the offset of an invalid byte and a size near the limit.
+    static func expectSameWithBOM(
+        _ data: Data, file: ParsedFile, path: String, name: String, limits: DefinitionLimits, seed: UInt64, index: Int
+    ) {
+        guard !data.starts(with: [0xEF, 0xBB, 0xBF]) else { return }
+        let marked = DefinitionFileParser.parse(
+            data: Data([0xEF, 0xBB, 0xBF]) + data, path: path, relativePath: name, limits: limits)
+        let countsBytes: Set<DefinitionIssue.Code> = [.encoding, .limit]
+        guard !(file.issues + marked.issues).contains(where: { countsBytes.contains($0.code) }) else { return }
+        #expect(marked == file, "seed \(seed), input \(index): a BOM changed \(file.issues) into \(marked.issues)")
+    }
+
+    /// What a generated root holds at one name.
+    enum Entry: CaseIterable {
+        case regular, fifo, socket, deviceLink, linkToFile, danglingLink, loop, folder
+    }
+
+    @Test("generated roots of regular files, FIFOs, sockets, device links, broken links and folders load at once")
+    func fileTypes() throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["ACTIVITY_FUZZ_SEED"] ?? "") ?? 0x5EED_0023
+        var random = Random(state: seed)
+        let limits = DefinitionLimits(maxFileBytes: 64 * 1_024, maxDocuments: 8)
+        let loader = DefinitionLoader(limits: limits)
+        var seen: Set<String> = []
+        for round in 0..<40 {
+            let tree = try TemporaryTree()
+            defer { tree.remove() }
+            var expected: [String: Entry] = [:]
+            var contents: [String: Data] = [:]
+            for slot in 0..<(1 + random.below(12)) {
+                let (seedName, seedText) = random.pick(Self.seeds + Self.bomSeeds)
+                let name = "\(slot)-\(seedName)"
+                let path = tree.path + "/" + name
+                let entry = random.pick(Entry.allCases)
+                switch entry {
+                case .regular, .linkToFile:
+                    let data = Self.mutate(seedText, &random)
+                    let target = entry == .regular ? path : tree.path + "/.target-\(slot)"
+                    try data.write(to: URL(fileURLWithPath: target))
+                    if entry == .linkToFile {
+                        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+                    }
+                    contents[name] = data
+                case .fifo:
+                    try #require(mkfifo(path, 0o644) == 0)
+                case .socket:
+                    try SpecialFileTests.bindSocket(at: path)
+                case .deviceLink:
+                    try FileManager.default.createSymbolicLink(
+                        atPath: path,
+                        withDestinationPath: random.pick(["/dev/zero", "/dev/null", "/dev/tty", "/dev/urandom"]))
+                case .danglingLink:
+                    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: path + ".gone")
+                case .loop:
+                    try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: path)
+                case .folder:
+                    // A folder with a definition extension is walked, not read.
+                    try tree.write(name + "/inner.yaml", seedText)
+                    contents[name + "/inner.yaml"] = Data(seedText.utf8)
+                }
+                expected[name] = entry
+                seen.insert("\(entry)")
+            }
+            let start = ContinuousClock.now
+            let root = loader.load(root: tree.path)
+            #expect(ContinuousClock.now - start < .seconds(10), "seed \(seed), round \(round)")
+            #expect(root.isComplete, "seed \(seed), round \(round): \(root.issues)")
+            let files = Dictionary(uniqueKeysWithValues: root.files.map { ($0.relativePath, $0) })
+            #expect(Set(files.keys) == Set(contents.keys).union(expected.filter { $0.value != .folder }.keys))
+            for (name, data) in contents {
+                // A regular file (or a link to one) reads as its bytes parse.
+                let path = tree.path + "/" + name
+                let parsed = DefinitionFileParser.parse(data: data, path: path, relativePath: name, limits: limits)
+                #expect(files[name] == parsed, "seed \(seed), round \(round): \(name)")
+            }
+            for (name, entry) in expected where contents[name] == nil && entry != .folder {
+                let issues = files[name]?.issues ?? []
+                let code: DefinitionIssue.Code =
+                    [.danglingLink, .loop].contains(entry) ? .unresolvableLink : .notRegularFile
+                #expect(issues.map(\.code) == [code], "seed \(seed), round \(round): \(name) (\(entry)): \(issues)")
+                #expect(issues.allSatisfy { $0.location == SourceLocation(path: tree.path + "/" + name) })
+            }
+        }
+        #expect(seen.count == Entry.allCases.count, "entries generated: \(seen)")
     }
 }

@@ -40,7 +40,7 @@ public struct SyncRunner<
     {
         let clock = ContinuousClock.now
         var report = SyncReport(dryRun: dryRun, startedAt: Date())
-        let load = self.loader.load(roots: self.roots)
+        let load = await self.loader.loadInBackground(roots: self.roots)
         var liveDefinitions: [ActivityDefinition]?
         var orphanGuard = OrphanGuard(allowEmpty: allowEmpty)
 

@@ -89,6 +89,12 @@ extension Configuration {
             }
             self.maxFileBytes = bytes
         }
+        if let (name, value) = reader.first("ACTIVITY_FILE_READ_TIMEOUT_SECONDS") {
+            guard let seconds = Int(value), (1...3_600).contains(seconds) else {
+                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
+            }
+            self.fileReadTimeoutSeconds = seconds
+        }
         if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }
             self.taskQueue = value

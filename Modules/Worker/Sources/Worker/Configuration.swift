@@ -62,8 +62,14 @@ public struct Configuration: Sendable {
     /// of a schedule call made by a sync.
     public var temporalTimeoutSeconds: Int
 
+    /// `ACTIVITY_FILE_READ_TIMEOUT_SECONDS` (not in the contract): the deadline of one
+    /// file-system call of the loader (a folder listing, a file's open or read).
+    public var fileReadTimeoutSeconds: Int
+
     /// What the loader accepts per file.
-    public var definitionLimits: DefinitionLimits { DefinitionLimits(maxFileBytes: self.maxFileBytes) }
+    public var definitionLimits: DefinitionLimits {
+        DefinitionLimits(maxFileBytes: self.maxFileBytes, readTimeout: .seconds(self.fileReadTimeoutSeconds))
+    }
 
     /// How often the router checks the store generations even without a notification
     /// (`ACTIVITY_ROUTER_REFRESH_SECONDS`, not in the contract).
@@ -84,6 +90,7 @@ public struct Configuration: Sendable {
         self.natsURLs = ["nats://127.0.0.1:4222"]
         self.definitionRoots = ["./definitions"]
         self.maxFileBytes = DefinitionLimits.defaultMaxFileBytes
+        self.fileReadTimeoutSeconds = 30
         self.taskQueue = "orchestrator-tq"
         self.schedulePrefix = "activity-schedule-"
         self.orphanSchedules = .delete

@@ -16,7 +16,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
         let roots = self.paths.isEmpty ? configuration.definitionRoots : self.paths
-        let result = DefinitionLoader(limits: configuration.definitionLimits).load(roots: roots)
+        let result = await DefinitionLoader(limits: configuration.definitionLimits).loadInBackground(roots: roots)
         let issues = result.allIssues
         for issue in issues { print(issue.description) }
         let warnings = result.allWarnings

@@ -71,17 +71,20 @@ struct ConfigurationTests {
         #expect(try Configuration(environment: ["LOG_LEVEL": value]).logLevel == expected)
     }
 
-    @Test("limits and deadlines: ACTIVITY_MAX_FILE_BYTES, statement and Temporal timeouts")
+    @Test("limits and deadlines: ACTIVITY_MAX_FILE_BYTES, file read, statement and Temporal timeouts")
     func limitsAndDeadlines() throws {
         let defaults = try Configuration(environment: [:])
         #expect(defaults.maxFileBytes == 1_048_576)
         #expect(defaults.databaseStatementTimeoutSeconds == 30)
         #expect(defaults.temporalTimeoutSeconds == 30)
+        #expect(defaults.definitionLimits.readTimeout == .seconds(30))
         let set = try Configuration(environment: [
             "ACTIVITY_MAX_FILE_BYTES": "4096", "ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS": "0",
+            "ACTIVITY_FILE_READ_TIMEOUT_SECONDS": "3",
             "ACTIVITY_TEMPORAL_TIMEOUT_SECONDS": "5", "DATABASE_URL": "postgres://u:p@db:5433/x",
         ])
         #expect(set.definitionLimits.maxFileBytes == 4_096)
+        #expect(set.definitionLimits.readTimeout == .seconds(3))
         #expect(set.databaseURL.statementTimeoutSeconds == nil)
         #expect(set.temporalTimeoutSeconds == 5)
         let timeout = try Configuration(environment: [
@@ -109,6 +112,9 @@ struct ConfigurationTests {
             ("ACTIVITY_MAX_FILE_BYTES", "lots"),
             ("ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS", "-1"),
             ("ACTIVITY_TEMPORAL_TIMEOUT_SECONDS", "0"),
+            ("ACTIVITY_FILE_READ_TIMEOUT_SECONDS", "0"),
+            ("ACTIVITY_FILE_READ_TIMEOUT_SECONDS", "3601"),
+            ("ACTIVITY_FILE_READ_TIMEOUT_SECONDS", "soon"),
         ]
     )
     func refused(variable: String, value: String) {

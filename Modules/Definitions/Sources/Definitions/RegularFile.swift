@@ -1,0 +1,76 @@
+import Foundation
+
+/// Reading one definition file's bytes: only a regular file is ever read (README, "Definition files").
+///
+/// A FIFO blocks `open` until a writer comes, a character device such as `/dev/zero` never
+/// ends and `/dev/tty` waits for a keyboard: any of them would hold a sync (and its lock)
+/// forever. The path's type is checked before opening, so a device is never opened, and again
+/// on the opened descriptor, which is opened with `O_NONBLOCK`: a file swapped for a FIFO
+/// between the check and the open neither blocks the open nor is read.
+enum RegularFile {
+    /// The first bytes of a regular file (at most `maxBytes`) and its size.
+    struct Contents: Equatable {
+        var data: Data
+        var size: Int
+    }
+
+    enum Failure: Error, Equatable {
+        /// Not a regular file; `kind` names what it is ("a FIFO (named pipe)").
+        case notRegular(kind: String)
+        /// `open`, `fstat` or `read` failed with this error number.
+        case failed(operation: String, errno: Int32)
+
+        var message: String {
+            switch self {
+            case .notRegular(let kind):
+                "is \(kind), not a regular file: only regular files are read; every definition stored from this path keeps its state"
+            case .failed(let operation, let code):
+                "cannot read file (\(operation): \(String(cString: strerror(code))))"
+            }
+        }
+    }
+
+    static func read(_ path: String, maxBytes: Int) -> Result<Contents, Failure> {
+        var info = stat()
+        if stat(path, &info) == 0, let kind = Self.kind(of: info.st_mode) {
+            return .failure(.notRegular(kind: kind))
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { return .failure(.failed(operation: "open", errno: errno)) }
+        defer { close(descriptor) }
+        return Self.read(descriptor: descriptor, maxBytes: maxBytes)
+    }
+
+    /// Reads an open descriptor after checking, on the descriptor itself, that it is a regular file.
+    static func read(descriptor: Int32, maxBytes: Int) -> Result<Contents, Failure> {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .failure(.failed(operation: "fstat", errno: errno)) }
+        if let kind = Self.kind(of: info.st_mode) { return .failure(.notRegular(kind: kind)) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while data.count < maxBytes {
+            let wanted = min(chunk.count, maxBytes - data.count)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(.failed(operation: "read", errno: errno))
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
+        }
+        return .success(Contents(data: data, size: max(Int(info.st_size), data.count)))
+    }
+
+    /// What a file type other than a regular file is called in messages; nil for a regular file.
+    static func kind(of mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFDIR: "a folder"
+        default: "a special file"
+        }
+    }
+}
