@@ -125,15 +125,16 @@ struct SpecialFilesIntegrationTests {
         try await SyncSafetyIntegrationTests.with { setup in
             try mount.backing.write("a.yaml", HostileFiles.cron("a"))
             try mount.backing.write("b.yaml", HostileFiles.cron("b"))
-            let settings = ["ACTIVITY_FILE_READ_TIMEOUT_SECONDS": "1"]
-            let first = try await setup.sync(root: mount.path, extra: settings)
+            // The healthy sync keeps the default deadline: a slow moment of a loaded machine
+            // must not read as a hung mount.
+            let first = try await setup.sync(root: mount.path)
             #expect(first.status == 0, "\(first.output)")
             #expect(Self.count(first.report, "schedules", "created") == 2)
 
             try mount.backing.write("stall.yaml", HostileFiles.cron("stall"))
             try mount.backing.remove("b.yaml")
             let start = ContinuousClock.now
-            let second = try await setup.sync(root: mount.path, extra: settings)
+            let second = try await setup.sync(root: mount.path, extra: ["ACTIVITY_FILE_READ_TIMEOUT_SECONDS": "1"])
             let elapsed = ContinuousClock.now - start
             #expect(second.status == 1, "\(second.output)")
             #expect(Self.count(second.report, "definitions", "retired") == 0, "\(second.output)")
@@ -150,7 +151,7 @@ struct SpecialFilesIntegrationTests {
     }
 
     @Test(
-        "a frozen file system: POST /admin/sync answers after the deadline with the stuck path, the next one at once, and syncs again once it thaws"
+        "a frozen file system: POST /admin/sync answers after the deadline with the stuck path, the next one without waiting, and syncs again once it thaws"
     )
     func frozenFileSystem() async throws {
         let mount = try await StallingFileSystem()
@@ -161,7 +162,7 @@ struct SpecialFilesIntegrationTests {
         defer { CommandLineTests.dropSchema(schema) }
         let environment = ActivityCoreProcess.workerEnvironment(
             schema: schema, definitions: mount.path, prefix: prefix,
-            extra: ["ACTIVITY_FILE_READ_TIMEOUT_SECONDS": "2"])
+            extra: ["ACTIVITY_FILE_READ_TIMEOUT_SECONDS": "5"])
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token-\(schema)")
         defer { worker.process.terminate() }
         #expect(try await TestTemporal.scheduleExists(prefix + "a"), "\(worker.logText)")
@@ -173,13 +174,15 @@ struct SpecialFilesIntegrationTests {
         let elapsed = ContinuousClock.now - start
         #expect(stuck.status == 200, "\(stuck.text)")
         #expect(stuck.json["ok"] as? Bool == false)
-        #expect(stuck.text.contains("did not finish within 2 s"), "\(stuck.text)")
+        #expect(stuck.text.contains("did not finish within 5 s"), "\(stuck.text)")
         #expect(AdminAPIIntegrationTests.definitions(stuck)["retired"] == 0, "\(stuck.text)")
         #expect(AdminAPIIntegrationTests.schedules(stuck)["deleted_orphans"] == 0)
-        #expect(elapsed >= .seconds(2) && elapsed < .seconds(30), "the sync took \(elapsed)")
+        #expect(elapsed >= .seconds(5) && elapsed < .seconds(30), "the sync took \(elapsed)")
 
         // The lock is free, and the root is not read again while its read is blocked.
+        let againStart = ContinuousClock.now
         let again = try await worker.call(.POST, "/admin/sync")
+        #expect(ContinuousClock.now - againStart < .seconds(5), "the second sync waited for the deadline")
         #expect(again.status == 200, "\(again.text)")
         #expect(again.text.contains("an earlier read of this path has not returned"), "\(again.text)")
         #expect(try await TestTemporal.scheduleExists(prefix + "b"))

@@ -68,9 +68,12 @@ public enum DefinitionFileParser {
         case unreadable(ParsedFile)
     }
 
-    static func read(fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits) -> FileText {
+    static func read(
+        fileAt url: URL, path: String, relativePath: String, limits: DefinitionLimits,
+        reader: RegularFile.Reader = RegularFile.contents(atPath:maxBytes:)
+    ) -> FileText {
         // Never more than one byte past the limit, whatever the file's size.
-        switch RegularFile.read(url.path, maxBytes: limits.maxFileBytes + 1) {
+        switch reader(url.path, limits.maxFileBytes + 1) {
         case .success(let contents):
             return Self.decode(
                 contents.data, path: path, relativePath: relativePath, limits: limits, size: { contents.size })

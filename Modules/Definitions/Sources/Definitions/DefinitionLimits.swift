@@ -30,6 +30,8 @@ public struct DefinitionLimits: Sendable, Hashable {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxDocuments = maxDocuments
-        self.readTimeout = readTimeout
+        // At least a millisecond, and no more than a year: a deadline added to an instant
+        // must not overflow.
+        self.readTimeout = min(max(readTimeout, .milliseconds(1)), .seconds(31_536_000))
     }
 }

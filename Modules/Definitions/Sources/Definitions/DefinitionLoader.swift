@@ -14,10 +14,18 @@ public struct DefinitionLoader: Sendable {
     public let cache: ParseCache?
     public let limits: DefinitionLimits
     let stuckReads = StuckReads()
+    /// How a file's bytes are read (a stand-in that blocks, in the read-deadline tests).
+    let reader: RegularFile.Reader
 
     public init(cache: ParseCache? = nil, limits: DefinitionLimits = DefinitionLimits()) {
+        self.init(cache: cache, limits: limits, reader: RegularFile.contents(atPath:maxBytes:))
+    }
+
+    init(cache: ParseCache? = nil, limits: DefinitionLimits = DefinitionLimits(), reader: @escaping RegularFile.Reader)
+    {
         self.cache = cache
         self.limits = limits
+        self.reader = reader
     }
 
     /// Loads every root; problems are reported inside the result, never thrown.
@@ -31,18 +39,20 @@ public struct DefinitionLoader: Sendable {
         var results: [LoadedRoot?] = Array(repeating: nil, count: roots.count)
         var readings: [Int: RootReading] = [:]
         for (index, root) in roots.enumerated() {
-            let key = Self.key(of: root)
-            if let stuck = self.stuckReads.reading(of: key) {
-                results[index] = self.stillStuck(root: root, key: key, at: stuck.position)
+            // Roots are told apart as configured: working out a path's identity may touch
+            // the file system (a `..` is resolved through symlinks), which only the watched
+            // thread may do.
+            if let stuck = self.stuckReads.reading(of: root) {
+                results[index] = self.stillStuck(root: root, reading: stuck)
                 continue
             }
             let reading = RootReading(at: root)
             readings[index] = reading
             let thread = Thread { [self] in
-                var session = Session(cache: self.cache, limits: self.limits, reading: reading)
+                var session = Session(cache: self.cache, limits: self.limits, reading: reading, reader: self.reader)
                 let loaded = self.load(root: root, session: &session)
                 let outcome = RootReading.Outcome(root: loaded, used: session.used, counts: session.counts)
-                _ = reading.finish(outcome)
+                reading.finish(outcome)
                 signal.signal()
             }
             thread.name = "definition-root-\(index)"
@@ -63,9 +73,8 @@ public struct DefinitionLoader: Sendable {
                 case .reading(let deadline):
                     next = min(next ?? deadline, deadline)
                 case .stuck(let position):
-                    let key = Self.key(of: roots[index])
-                    self.stuckReads.record(reading, identity: key)
-                    results[index] = self.givenUp(root: roots[index], key: key, at: position)
+                    self.stuckReads.record(reading, root: roots[index])
+                    results[index] = self.givenUp(root: roots[index], reading: reading, at: position)
                     readings[index] = nil
                 }
             }
@@ -92,17 +101,11 @@ public struct DefinitionLoader: Sendable {
         self.load(roots: [root]).roots[0]
     }
 
-    /// A root's absolute path, computed without touching the file system (`URL(fileURLWithPath:)`
-    /// alone would stat the path to learn whether it is a folder, and block on a hung mount).
-    static func key(of root: String) -> String {
-        URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL.path
-    }
-
     /// The root whose reading has just stayed at one path past the deadline.
-    private func givenUp(root: String, key: String, at position: RootReading.Position) -> LoadedRoot {
+    private func givenUp(root: String, reading: RootReading, at position: RootReading.Position) -> LoadedRoot {
         let seconds = Self.seconds(self.limits.readTimeout)
         return LoadedRoot(
-            root: root, identity: key,
+            root: root, identity: reading.identity ?? root,
             issues: [
                 DefinitionIssue(
                     .readTimeout, at: SourceLocation(path: position.path),
@@ -112,11 +115,12 @@ public struct DefinitionLoader: Sendable {
     }
 
     /// The root whose earlier reading is still blocked.
-    private func stillStuck(root: String, key: String, at position: RootReading.Position?) -> LoadedRoot {
+    private func stillStuck(root: String, reading: RootReading) -> LoadedRoot {
+        let position = reading.position
         let path = position?.path ?? root
         let since = position.map { " for \(Self.seconds($0.since.duration(to: .now))) s" } ?? ""
         return LoadedRoot(
-            root: root, identity: key,
+            root: root, identity: reading.identity ?? root,
             issues: [
                 DefinitionIssue(
                     .readTimeout, at: SourceLocation(path: path),
@@ -138,6 +142,7 @@ public struct DefinitionLoader: Sendable {
         let cache: ParseCache?
         let limits: DefinitionLimits
         let reading: RootReading
+        let reader: RegularFile.Reader
         var used: [ParseCache.Key: ParsedFile] = [:]
         var counts = ParseCache.Counts()
 
@@ -156,7 +161,9 @@ public struct DefinitionLoader: Sendable {
 
         mutating func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
             self.at(path)
-            switch DefinitionFileParser.read(fileAt: url, path: path, relativePath: relativePath, limits: self.limits) {
+            let read = DefinitionFileParser.read(
+                fileAt: url, path: path, relativePath: relativePath, limits: self.limits, reader: self.reader)
+            switch read {
             case .unreadable(let file):
                 return file
             case .text(let text):
@@ -185,6 +192,7 @@ public struct DefinitionLoader: Sendable {
     private func load(root: String, session: inout Session) -> LoadedRoot {
         session.at(root)
         let url = URL(fileURLWithPath: root).standardizedFileURL
+        session.reading.identify(url.path)
         var loaded = LoadedRoot(root: root, identity: url.path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -195,12 +203,15 @@ public struct DefinitionLoader: Sendable {
         guard isDirectory.boolValue else {
             let file = session.parse(fileAt: url, path: root, relativePath: url.lastPathComponent)
             loaded.identity = url.deletingLastPathComponent().path
+            session.reading.identify(loaded.identity)
             loaded.files = [file]
             return loaded
         }
+        // Paths are appended saying whether they are folders: left to find out, Foundation
+        // would stat each one before the reading has moved to it.
         let folders = Self.definitionFolders.filter { name in
             var folderIsDirectory: ObjCBool = false
-            let folder = url.appendingPathComponent(name).path
+            let folder = url.appendingPathComponent(name, isDirectory: true).path
             session.at(folder)
             return FileManager.default.fileExists(atPath: folder, isDirectory: &folderIsDirectory)
                 && folderIsDirectory.boolValue
@@ -212,8 +223,8 @@ public struct DefinitionLoader: Sendable {
         } else {
             for folder in folders {
                 self.walk(
-                    url.appendingPathComponent(folder), relative: folder, into: &files, visited: &visited,
-                    loaded: &loaded, session: session)
+                    url.appendingPathComponent(folder, isDirectory: true), relative: folder, into: &files,
+                    visited: &visited, loaded: &loaded, session: session)
             }
         }
         loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
@@ -258,8 +269,8 @@ public struct DefinitionLoader: Sendable {
             return
         }
         for name in names.sorted() where !name.hasPrefix(".") {
-            session.at(Self.join(directory.path, name))
-            let child = directory.appendingPathComponent(name)
+            let child = directory.appendingPathComponent(name, isDirectory: false)
+            session.at(child.path)
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else {

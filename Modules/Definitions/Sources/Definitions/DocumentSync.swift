@@ -16,7 +16,7 @@ public struct DocumentSync<Store: DocumentStore>: Sendable {
         -> DocumentSyncReport
     {
         try await self.sync(
-            load: await self.loader.loadInBackground(roots: roots), dryRun: dryRun, allowEmpty: allowEmpty,
+            load: self.loader.loadInBackground(roots: roots), dryRun: dryRun, allowEmpty: allowEmpty,
             logger: logger)
     }
 

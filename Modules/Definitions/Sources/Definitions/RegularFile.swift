@@ -1,12 +1,14 @@
 import Foundation
 
-/// Reading one definition file's bytes: only a regular file is ever read (README, "Definition files").
+/// Reading one definition file's bytes: only a regular file is ever read (README, "Definition
+/// files").
 ///
 /// A FIFO blocks `open` until a writer comes, a character device such as `/dev/zero` never
 /// ends and `/dev/tty` waits for a keyboard: any of them would hold a sync (and its lock)
-/// forever. The path's type is checked before opening, so a device is never opened, and again
-/// on the opened descriptor, which is opened with `O_NONBLOCK`: a file swapped for a FIFO
-/// between the check and the open neither blocks the open nor is read.
+/// forever. The path's type is checked before opening, so a special file found there is never
+/// opened, and again on the opened descriptor, which is opened with `O_NONBLOCK` and
+/// `O_NOCTTY`: a file swapped for a FIFO or a device between the check and the open neither
+/// blocks the open nor is read.
 enum RegularFile {
     /// The first bytes of a regular file (at most `maxBytes`) and its size.
     struct Contents: Equatable {
@@ -30,27 +32,47 @@ enum RegularFile {
         }
     }
 
-    static func read(_ path: String, maxBytes: Int) -> Result<Contents, Failure> {
+    /// How the loader reads a file: `contents(atPath:maxBytes:)`, or a stand-in in tests.
+    typealias Reader = @Sendable (_ path: String, _ maxBytes: Int) -> Result<Contents, Failure>
+
+    static func contents(atPath path: String, maxBytes: Int) -> Result<Contents, Failure> {
         var info = stat()
         if stat(path, &info) == 0, let kind = Self.kind(of: info.st_mode) {
             return .failure(.notRegular(kind: kind))
         }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else { return .failure(.failed(operation: "open", errno: errno)) }
+        let descriptor: Int32
+        switch Self.openWithoutBlocking(path) {
+        case .success(let opened): descriptor = opened
+        case .failure(let failure): return .failure(failure)
+        }
         defer { close(descriptor) }
-        return Self.read(descriptor: descriptor, maxBytes: maxBytes)
+        return Self.contents(of: descriptor, maxBytes: maxBytes)
     }
 
-    /// Reads an open descriptor after checking, on the descriptor itself, that it is a regular file.
-    static func read(descriptor: Int32, maxBytes: Int) -> Result<Contents, Failure> {
+    /// Opens `path` for reading in a way no kind of file can block: `O_NONBLOCK` (a FIFO
+    /// without a writer opens at once), `O_NOCTTY` (a terminal does not become ours).
+    static func openWithoutBlocking(_ path: String) -> Result<Int32, Failure> {
+        while true {
+            let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+            if descriptor >= 0 { return .success(descriptor) }
+            if errno != EINTR { return .failure(.failed(operation: "open", errno: errno)) }
+        }
+    }
+
+    /// Reads an open descriptor after checking, on the descriptor itself, that it is a
+    /// regular file; a regular file is then read in blocking mode (some FUSE servers honour
+    /// `O_NONBLOCK` and would answer "try again").
+    static func contents(of descriptor: Int32, maxBytes: Int) -> Result<Contents, Failure> {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(.failed(operation: "fstat", errno: errno)) }
         if let kind = Self.kind(of: info.st_mode) { return .failure(.notRegular(kind: kind)) }
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while data.count < maxBytes {
             let wanted = min(chunk.count, maxBytes - data.count)
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return .failure(.failed(operation: "read", errno: errno))

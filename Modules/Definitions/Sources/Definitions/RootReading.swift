@@ -36,6 +36,8 @@ final class RootReading: Sendable {
         /// Where the watcher gave the root up.
         var givenUp: Position?
         var returned = false
+        /// The root's identity, once the thread has worked it out.
+        var identity: String?
     }
 
     private let state: Mutex<State>
@@ -55,7 +57,15 @@ final class RootReading: Sendable {
         self.state.withLock { $0.position = nil }
     }
 
+    /// The thread has worked out the root's identity (the stored `source.root`).
+    func identify(_ identity: String) {
+        self.state.withLock { $0.identity = identity }
+    }
+
+    var identity: String? { self.state.withLock { $0.identity } }
+
     /// Records what the thread yielded; false when the watcher had given the root up.
+    @discardableResult
     func finish(_ outcome: Outcome) -> Bool {
         self.state.withLock { state in
             state.position = nil

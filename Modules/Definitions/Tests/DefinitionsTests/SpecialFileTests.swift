@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Definitions
@@ -70,8 +71,9 @@ struct SpecialFileTests {
         defer { close(descriptor) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
+        try #require(path.utf8.count < MemoryLayout.size(ofValue: address.sun_path), "socket path too long: \(path)")
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -131,19 +133,38 @@ struct SpecialFileTests {
         #expect(root.files.first?.issues.map(\.code) == [.notRegularFile])
     }
 
-    @Test("a file swapped for a FIFO after the type check: the opened descriptor is checked, and does not block")
-    func swappedForFIFO() throws {
+    @Test(
+        "a file swapped for a FIFO or a device after the type check: the open does not block, the descriptor is checked",
+        arguments: ["fifo", "/dev/zero"])
+    func swappedAfterCheck(kind: String) throws {
         let tree = try TemporaryTree()
         defer { tree.remove() }
-        let path = tree.path + "/pipe.yaml"
-        #expect(mkfifo(path, 0o644) == 0)
-        // What `read` does after its check by path: open without blocking, then fstat.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        try #require(descriptor >= 0)
+        let path = tree.path + "/swapped.yaml"
+        if kind == "fifo" {
+            try #require(mkfifo(path, 0o644) == 0)
+        } else {
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: kind)
+        }
+        // The open `contents(atPath:)` makes after its check by path, on a thread of its own: a
+        // FIFO without a writer would block it forever without O_NONBLOCK. If it does, the
+        // test opens the FIFO for writing, which lets it return, and fails.
+        let opened = Mutex<Result<Int32, RegularFile.Failure>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let result = RegularFile.openWithoutBlocking(path)
+            opened.withLock { $0 = result }
+            done.signal()
+        }.start()
+        if done.wait(timeout: .now() + 5) == .timedOut {
+            Issue.record("opening \(kind) blocked")
+            let writer = open(path, O_WRONLY | O_NONBLOCK)
+            done.wait()
+            close(writer)
+        }
+        let descriptor = try #require(try opened.withLock { $0 }?.get())
         defer { close(descriptor) }
-        #expect(
-            RegularFile.read(descriptor: descriptor, maxBytes: 100)
-                == .failure(.notRegular(kind: "a FIFO (named pipe)")))
+        let expected = kind == "fifo" ? "a FIFO (named pipe)" : "a character device"
+        #expect(RegularFile.contents(of: descriptor, maxBytes: 100) == .failure(.notRegular(kind: expected)))
     }
 
     @Test("a regular file is read whole up to the limit, and its size comes from the descriptor")
@@ -152,14 +173,14 @@ struct SpecialFileTests {
         defer { tree.remove() }
         let text = String(repeating: "x", count: 200_000)
         try tree.write("big.yaml", text)
-        let whole = try RegularFile.read(tree.path + "/big.yaml", maxBytes: 300_000).get()
+        let whole = try RegularFile.contents(atPath: tree.path + "/big.yaml", maxBytes: 300_000).get()
         #expect(whole.data == Data(text.utf8))
         #expect(whole.size == 200_000)
-        let part = try RegularFile.read(tree.path + "/big.yaml", maxBytes: 70_001).get()
+        let part = try RegularFile.contents(atPath: tree.path + "/big.yaml", maxBytes: 70_001).get()
         #expect(part.data.count == 70_001)
         #expect(part.size == 200_000)
         #expect(
-            RegularFile.read(tree.path + "/none.yaml", maxBytes: 10)
+            RegularFile.contents(atPath: tree.path + "/none.yaml", maxBytes: 10)
                 == .failure(.failed(operation: "open", errno: ENOENT)))
     }
 }

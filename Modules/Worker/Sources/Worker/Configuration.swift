@@ -62,8 +62,9 @@ public struct Configuration: Sendable {
     /// of a schedule call made by a sync.
     public var temporalTimeoutSeconds: Int
 
-    /// `ACTIVITY_FILE_READ_TIMEOUT_SECONDS` (not in the contract): the deadline of one
-    /// file-system call of the loader (a folder listing, a file's open or read).
+    /// `ACTIVITY_FILE_READ_TIMEOUT_SECONDS` (not in the contract): how long reading a
+    /// definitions root may stay at one path (a folder listing, a file's open or read) before
+    /// the root is given up.
     public var fileReadTimeoutSeconds: Int
 
     /// What the loader accepts per file.
