@@ -104,12 +104,41 @@ function renderRuns(runs) {
     row.dataset.workflow = run.workflow_id;
     cell(row, run.activity_id);
     cell(row, run.trigger);
-    cell(row, run.status, run.status === "succeeded" ? "ok" : run.status === "failed" ? "bad" : "warn");
+    const bad = ["failed", "terminated", "timed_out"].includes(run.status);
+    cell(row, run.status, run.status === "succeeded" ? "ok" : bad ? "bad" : "warn");
     cell(row, run.attempts);
     cell(row, run.started_at);
     cell(row, run.finished_at);
     cell(row, run.workflow_id, "wrap");
     cell(row, run.error, "wrap bad");
+    const action = row.insertCell();
+    if (run.status === "running") {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Cancel";
+      button.className = "cancel-run";
+      button.addEventListener("click", () => cancelRun(run.workflow_id, button));
+      action.appendChild(button);
+    }
+  }
+}
+
+async function cancelRun(workflowID, button) {
+  button.disabled = true;
+  try {
+    await api(`/admin/runs/${encodeURIComponent(workflowID)}/cancel`, "POST");
+    message("");
+    button.textContent = "Cancelling…";
+    // The action stops at its next heartbeat (within 5 s), then the run is recorded.
+    for (let attempt = 0; attempt < 30; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await loadRuns();
+      const row = [...$("runs-table").tBodies[0].rows].find((candidate) => candidate.dataset.workflow === workflowID);
+      if (!row || !row.querySelector("button.cancel-run")) break;
+    }
+  } catch (error) {
+    message(`Cancel ${workflowID}: ${error.message}`);
+    button.disabled = false;
   }
 }
 

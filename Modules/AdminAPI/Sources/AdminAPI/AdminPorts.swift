@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Runs
 import Sync
 
 /// What the admin API needs from the rest of the service; the Worker module supplies real
@@ -50,6 +51,8 @@ public struct AdminDependencies: Sendable {
     public var sync: any AdminSyncing
     public var definitions: any DefinitionCatalog
     public var trigger: any RunTriggering
+    /// `POST /admin/runs/{workflow_id}/cancel`.
+    public var cancel: any RunCanceller
     public var runs: any RunHistory
     public var readiness: any ReadinessProbe
     public var metrics: any MetricsExporter
@@ -62,6 +65,7 @@ public struct AdminDependencies: Sendable {
         sync: any AdminSyncing,
         definitions: any DefinitionCatalog,
         trigger: any RunTriggering,
+        cancel: any RunCanceller,
         runs: any RunHistory,
         readiness: any ReadinessProbe,
         metrics: any MetricsExporter,
@@ -71,6 +75,7 @@ public struct AdminDependencies: Sendable {
         self.sync = sync
         self.definitions = definitions
         self.trigger = trigger
+        self.cancel = cancel
         self.runs = runs
         self.readiness = readiness
         self.metrics = metrics

@@ -108,6 +108,21 @@ public enum AdminRoutes {
             }
             return JSONResponse.make(.ok, ["workflow_id": workflowID])
         }
+        guarded(.post, "runs/:workflow_id/cancel") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let workflowID = try context.parameters.require("workflow_id")
+            let outcome = try await Self.backend("cancelling the run", logger) {
+                try await dependencies.cancel.cancel(workflowID: workflowID)
+            }
+            switch outcome {
+            case .requested:
+                return JSONResponse.make(.accepted, ["workflow_id": workflowID, "status": "cancel_requested"])
+            case .notFound:
+                throw AdminError(.notFound, "no run with workflow ID \"\(workflowID)\"")
+            case .alreadyClosed(let status):
+                throw AdminError(.conflict, "the run \"\(workflowID)\" has ended already (\(status))")
+            }
+        }
         guarded(.get, "runs") { request, _ in
             let query = try QueryParameters(request, allowed: ["activity_id", "limit"])
             let limit = try query.int("limit", default: 50, in: 1...1000)

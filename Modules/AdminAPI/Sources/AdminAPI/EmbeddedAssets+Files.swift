@@ -257,6 +257,46 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Error" }
+  /admin/runs/{workflow_id}/cancel:
+    post:
+      operationId: cancelRun
+      tags: [runs]
+      summary: Ask Temporal to cancel a running run's workflow.
+      description: >-
+        The run's workflow asks Temporal to cancel its action: one not started yet never
+        starts, a running one learns it from its next heartbeat (within 5 s) and stops (an
+        http request is abandoned, its connection closed). The run is then recorded and
+        published as `cancelled` and the workflow ends CANCELED. An action that ends first
+        keeps its outcome.
+      parameters:
+        - name: workflow_id
+          in: path
+          required: true
+          schema: { type: string, minLength: 1 }
+      responses:
+        "202":
+          description: Temporal took the cancel request.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/CancelRequested" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404":
+          description: No run of activity-core has this workflow ID.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "409":
+          description: The run has ended already.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "503":
+          description: Temporal is unavailable.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
 security:
   - bearer: []
 components:
@@ -513,6 +553,13 @@ components:
       additionalProperties: false
       properties:
         workflow_id: { type: string }
+    CancelRequested:
+      type: object
+      required: [workflow_id, status]
+      additionalProperties: false
+      properties:
+        workflow_id: { type: string }
+        status: { type: string, enum: [cancel_requested] }
     Run:
       type: object
       required: [activity_id, trigger, workflow_id, run_id, status, attempts, scheduled_time, started_at, finished_at, error]
@@ -526,7 +573,7 @@ components:
         run_id: { type: string }
         status:
           type: string
-          enum: [running, succeeded, failed, skipped]
+          enum: [running, succeeded, failed, skipped, cancelled, terminated, timed_out]
         attempts: { type: integer, minimum: 0 }
         scheduled_time:
           oneOf:
@@ -595,7 +642,7 @@ components:
       <table id="runs-table">
         <thead><tr>
           <th>activity</th><th>trigger</th><th>status</th><th>attempts</th><th>started</th>
-          <th>finished</th><th>workflow</th><th>error</th>
+          <th>finished</th><th>workflow</th><th>error</th><th></th>
         </tr></thead>
         <tbody></tbody>
       </table>
@@ -749,12 +796,41 @@ function renderRuns(runs) {
     row.dataset.workflow = run.workflow_id;
     cell(row, run.activity_id);
     cell(row, run.trigger);
-    cell(row, run.status, run.status === "succeeded" ? "ok" : run.status === "failed" ? "bad" : "warn");
+    const bad = ["failed", "terminated", "timed_out"].includes(run.status);
+    cell(row, run.status, run.status === "succeeded" ? "ok" : bad ? "bad" : "warn");
     cell(row, run.attempts);
     cell(row, run.started_at);
     cell(row, run.finished_at);
     cell(row, run.workflow_id, "wrap");
     cell(row, run.error, "wrap bad");
+    const action = row.insertCell();
+    if (run.status === "running") {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Cancel";
+      button.className = "cancel-run";
+      button.addEventListener("click", () => cancelRun(run.workflow_id, button));
+      action.appendChild(button);
+    }
+  }
+}
+
+async function cancelRun(workflowID, button) {
+  button.disabled = true;
+  try {
+    await api(`/admin/runs/${encodeURIComponent(workflowID)}/cancel`, "POST");
+    message("");
+    button.textContent = "Cancelling…";
+    // The action stops at its next heartbeat (within 5 s), then the run is recorded.
+    for (let attempt = 0; attempt < 30; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await loadRuns();
+      const row = [...$("runs-table").tBodies[0].rows].find((candidate) => candidate.dataset.workflow === workflowID);
+      if (!row || !row.querySelector("button.cancel-run")) break;
+    }
+  } catch (error) {
+    message(`Cancel ${workflowID}: ${error.message}`);
+    button.disabled = false;
   }
 }
 

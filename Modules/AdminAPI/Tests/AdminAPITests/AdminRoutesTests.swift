@@ -21,8 +21,8 @@ struct AdminRoutesTests {
         var logger = Logger(label: "admin-tests")
         logger.logLevel = .warning
         let dependencies = AdminDependencies(
-            sync: sync, definitions: FakeCatalog(), trigger: FakeTrigger(), runs: runs, readiness: readiness,
-            metrics: FakeMetrics(), adminToken: token)
+            sync: sync, definitions: FakeCatalog(), trigger: FakeTrigger(), cancel: FakeCancel(), runs: runs,
+            readiness: readiness, metrics: FakeMetrics(), adminToken: token)
         return Application(router: AdminRoutes.router(dependencies, logger: logger), logger: logger)
     }
 
@@ -178,6 +178,7 @@ struct AdminRoutesTests {
                     ("/admin/sync", HTTPRequest.Method.post), ("/admin/sync/status", .get),
                     ("/admin/definitions", .get),
                     ("/admin/runs", .get), ("/admin/definitions/digest/trigger", .post),
+                    ("/admin/runs/activity-digest:manual:running/cancel", .post),
                 ] {
                     try await client.execute(uri: uri, method: method, headers: headers) {
                         (response: TestResponse) async throws in
@@ -197,6 +198,35 @@ struct AdminRoutesTests {
                 #expect(response.status == .forbidden)
                 #expect(
                     try Self.json(response.body)["error"] as? String == "admin API disabled: set ACTIVITY_ADMIN_TOKEN")
+            }
+        }
+    }
+
+    @Test(
+        "cancel: 202 when asked, 404 for a workflow that is no run, 409 for a run that has ended, 400 for a query",
+        arguments: [
+            ("activity-digest:manual:running", 202, "cancel_requested"),
+            ("someone-elses-workflow", 404, "no run with workflow ID"),
+            ("activity-digest:manual:done", 409, "has ended already (completed)"),
+        ])
+    func cancel(workflowID: String, status: Int, text: String) async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/admin/runs/\(workflowID)/cancel", method: .post, headers: Self.auth) {
+                (response: TestResponse) async throws in
+                #expect(response.status.code == status)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                let body = try Self.json(response.body)
+                if status == 202 {
+                    #expect(body["workflow_id"] as? String == workflowID)
+                    #expect(body["status"] as? String == text)
+                } else {
+                    #expect((body["error"] as? String)?.contains(text) == true, "\(body)")
+                }
+            }
+            try await client.execute(
+                uri: "/admin/runs/\(workflowID)/cancel?now=1", method: .post, headers: Self.auth
+            ) { (response: TestResponse) async throws in
+                #expect(response.status == .badRequest)
             }
         }
     }

@@ -1,6 +1,7 @@
 import AdminAPI
 import Definitions
 import Foundation
+import Runs
 import Sync
 import Synchronization
 
@@ -52,6 +53,15 @@ struct FakeCatalog: DefinitionCatalog {
 struct FakeTrigger: RunTriggering {
     func trigger(activityID: String) async throws -> String? {
         activityID == "digest" ? "activity-digest:manual:1" : nil
+    }
+}
+
+/// Answers by workflow ID: `...:running` is asked, `...:done` has ended, anything else unknown.
+struct FakeCancel: RunCanceller {
+    func cancel(workflowID: String) async throws -> RunCancelOutcome {
+        if workflowID.hasSuffix(":running") { return .requested }
+        if workflowID.hasSuffix(":done") { return .alreadyClosed(status: "completed") }
+        return .notFound
     }
 }
 

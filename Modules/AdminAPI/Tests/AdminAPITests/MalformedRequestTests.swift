@@ -31,7 +31,8 @@ struct MalformedRequestTests {
         var logger = Logger(label: "malformed-tests")
         logger.logLevel = .warning
         let dependencies = AdminDependencies(
-            sync: FakeSync(), definitions: FakeCatalog(), trigger: FakeTrigger(), runs: FakeRuns(),
+            sync: FakeSync(), definitions: FakeCatalog(), trigger: FakeTrigger(), cancel: FakeCancel(),
+            runs: FakeRuns(),
             readiness: FakeReadiness(), metrics: FakeMetrics(), adminToken: AdminRoutesTests.token)
         let port = Mutex<Int?>(nil)
         let server = AdminServer(host: "127.0.0.1", port: 0, dependencies: dependencies, logger: logger) { bound in

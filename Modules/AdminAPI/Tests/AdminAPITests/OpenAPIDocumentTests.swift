@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Runs
 import Testing
 import Yams
 
@@ -34,7 +35,8 @@ struct OpenAPIDocumentTests {
         var logger = Logger(label: "openapi-tests")
         logger.logLevel = .warning
         let dependencies = AdminDependencies(
-            sync: FakeSync(), definitions: FakeCatalog(), trigger: FakeTrigger(), runs: FakeRuns(),
+            sync: FakeSync(), definitions: FakeCatalog(), trigger: FakeTrigger(), cancel: FakeCancel(),
+            runs: FakeRuns(),
             readiness: FakeReadiness(), metrics: FakeMetrics(), adminToken: AdminRoutesTests.token)
         let served = AdminRoutes.operations(dependencies, logger: logger)
         #expect(served.count == Set(served).count)
@@ -112,11 +114,12 @@ struct UndeclaredMethodTests {
 }
 
 /// Stores and a run starter that fail, as PostgreSQL or Temporal down would.
-struct FailingBackend: DefinitionCatalog, RunHistory, RunTriggering {
+struct FailingBackend: DefinitionCatalog, RunHistory, RunTriggering, RunCanceller {
     struct Down: Error {}
     func definitions() async throws -> [JSONValue] { throw Down() }
     func runs(activityID: String?, limit: Int) async throws -> [JSONValue] { throw Down() }
     func trigger(activityID: String) async throws -> String? { throw Down() }
+    func cancel(workflowID: String) async throws -> RunCancelOutcome { throw Down() }
 }
 
 @Suite("Backend failures")
@@ -127,12 +130,14 @@ struct BackendFailureTests {
             ("/admin/definitions", HTTPRequest.Method.get, "the definition store"),
             ("/admin/runs", .get, "the run history"),
             ("/admin/definitions/digest/trigger", .post, "starting the run"),
+            ("/admin/runs/activity-digest:manual:1/cancel", .post, "cancelling the run"),
         ])
     func unavailable(path: String, method: HTTPRequest.Method, what: String) async throws {
         var logger = Logger(label: "backend-tests")
         logger.logLevel = .critical
         let dependencies = AdminDependencies(
-            sync: FakeSync(), definitions: FailingBackend(), trigger: FailingBackend(), runs: FailingBackend(),
+            sync: FakeSync(), definitions: FailingBackend(), trigger: FailingBackend(), cancel: FailingBackend(),
+            runs: FailingBackend(),
             readiness: FakeReadiness(), metrics: FakeMetrics(), adminToken: AdminRoutesTests.token)
         let app = Application(router: AdminRoutes.router(dependencies, logger: logger), logger: logger)
         try await app.test(.router) { client in

@@ -4,6 +4,12 @@ import Foundation
 public struct RunRecord: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         case running, succeeded, failed, skipped
+        /// Ended by a cancel request (`POST /admin/runs/{workflow_id}/cancel`, Temporal's own).
+        case cancelled
+        /// The workflow was terminated, or timed out, without recording its end: set by the
+        /// reconciler.
+        case terminated
+        case timedOut = "timed_out"
     }
 
     public var activityID: String

@@ -172,6 +172,81 @@ struct RunActivityWorkflowTests {
         #expect(input.status == .failed)
     }
 
+    static let prepareDone: [WorkflowEvent] = [
+        .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun"),
+        .activityCompleted(scheduledEventID: 5, result: Self.prepared()),
+    ]
+    static let actionRunning: [WorkflowEvent] =
+        Self.prepareDone + [.activityScheduled(eventID: 11, activityID: "ExecuteAction", activityType: "ExecuteAction")]
+
+    /// The FinishRun a decision schedules, or nil.
+    func finishInput(_ commands: [WorkflowCommand]) throws -> FinishInput? {
+        let invocation = try self.invocation(commands)
+        guard invocation.activityType == "FinishRun" else { return nil }
+        return try RunJSON.decode(FinishInput.self, from: invocation.input)
+    }
+
+    @Test("cancel while the action runs: ask the server to cancel it, once")
+    func cancelRunningAction() throws {
+        let requested = Self.actionRunning + [.cancelRequested]
+        #expect(self.workflow.decide(Self.history(requested)) == [.requestCancelActivity(scheduledEventID: 11)])
+        // The request is recorded: nothing more until the action ends.
+        #expect(self.workflow.decide(Self.history(requested + [.activityCancelRequested(scheduledEventID: 11)])) == [])
+    }
+
+    @Test("the action ended cancelled: record cancelled, then end the workflow CANCELED")
+    func cancelledAction() throws {
+        var events =
+            Self.actionRunning + [
+                .cancelRequested, .activityCancelRequested(scheduledEventID: 11),
+                .activityCanceled(scheduledEventID: 11),
+            ]
+        let finish = try #require(try self.finishInput(self.workflow.decide(Self.history(events))))
+        #expect(finish.status == .cancelled)
+        #expect(finish.error == "cancelled while the action ran")
+        events += [
+            .activityScheduled(eventID: 20, activityID: "FinishRun", activityType: "FinishRun"),
+            .activityCompleted(scheduledEventID: 20, result: nil),
+        ]
+        #expect(self.workflow.decide(Self.history(events)) == [.cancelWorkflow])
+    }
+
+    @Test("cancel before the action was scheduled: it never starts; the run is recorded cancelled")
+    func cancelBeforeAction() throws {
+        let finish = try #require(
+            try self.finishInput(self.workflow.decide(Self.history(Self.prepareDone + [.cancelRequested]))))
+        #expect(finish.status == .cancelled)
+        #expect(finish.error == "cancelled before the action started")
+        // While PrepareRun runs, the cancel waits for it (it records the run).
+        let preparing: [WorkflowEvent] = [
+            .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun"), .cancelRequested,
+        ]
+        #expect(self.workflow.decide(Self.history(preparing)) == [])
+        // Before anything ran, nothing was recorded: the workflow ends at once.
+        #expect(self.workflow.decide(Self.history([.cancelRequested])) == [.cancelWorkflow])
+    }
+
+    @Test("an action that completed or failed before the cancel keeps its outcome")
+    func cancelTooLate() throws {
+        let completed =
+            Self.actionRunning + [
+                .activityCompleted(scheduledEventID: 11, result: Data("{}".utf8)), .cancelRequested,
+            ]
+        #expect(try self.finishInput(self.workflow.decide(Self.history(completed)))?.status == .succeeded)
+        let failed =
+            Self.actionRunning + [
+                .cancelRequested, .activityCancelRequested(scheduledEventID: 11),
+                .activityFailed(scheduledEventID: 11, message: "answered 500", type: "ActionFailed"),
+            ]
+        #expect(try self.finishInput(self.workflow.decide(Self.history(failed)))?.status == .failed)
+        // The skip path is not cancelled either: the run was decided before.
+        let skipped: [WorkflowEvent] = [
+            .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun"),
+            .activityCompleted(scheduledEventID: 5, result: Self.prepared(skip: true)), .cancelRequested,
+        ]
+        #expect(try self.finishInput(self.workflow.decide(Self.history(skipped)))?.status == .skipped)
+    }
+
     @Test("definition missing: PrepareRun fails non-retryably; FinishRun records the failure, then the workflow fails")
     func missingDefinition() throws {
         var events: [WorkflowEvent] = [

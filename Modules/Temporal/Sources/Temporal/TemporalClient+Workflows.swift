@@ -38,3 +38,54 @@ extension TemporalClient {
         }
     }
 }
+
+extension TemporalClient {
+    /// The latest run of workflow `id`; nil when the namespace holds none (or no longer does).
+    public func describeWorkflow(id: String, runID: String = "") async throws(TemporalError)
+        -> WorkflowExecutionSummary?
+    {
+        var request = Temporal_Api_Workflowservice_V1_DescribeWorkflowExecutionRequest()
+        request.namespace = self.configuration.namespace
+        request.execution.workflowID = id
+        request.execution.runID = runID
+        do {
+            let response = try await self.call("DescribeWorkflowExecution") { [request] service, metadata, options in
+                try await service.describeWorkflowExecution(request, metadata: metadata, options: options)
+            }
+            let info = response.workflowExecutionInfo
+            return WorkflowExecutionSummary(
+                workflowID: info.execution.workflowID, runID: info.execution.runID, workflowType: info.type.name,
+                status: WorkflowExecutionSummary.Status(info.status))
+        } catch  where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// Asks Temporal to cancel the run `runID` of workflow `id` (the latest when empty). The
+    /// workflow decides what that means; Temporal answers NotFound for a closed workflow.
+    public func requestCancelWorkflow(id: String, runID: String = "", reason: String) async throws(TemporalError) {
+        var request = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest()
+        request.namespace = self.configuration.namespace
+        request.workflowExecution.workflowID = id
+        request.workflowExecution.runID = runID
+        request.identity = self.configuration.identity
+        request.requestID = UUID().uuidString
+        request.reason = reason
+        _ = try await self.call("RequestCancelWorkflowExecution") { [request] service, metadata, options in
+            try await service.requestCancelWorkflowExecution(request, metadata: metadata, options: options)
+        }
+    }
+
+    /// Ends workflow `id` at once, without running any of its code.
+    public func terminateWorkflow(id: String, runID: String = "", reason: String) async throws(TemporalError) {
+        var request = Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionRequest()
+        request.namespace = self.configuration.namespace
+        request.workflowExecution.workflowID = id
+        request.workflowExecution.runID = runID
+        request.identity = self.configuration.identity
+        request.reason = reason
+        _ = try await self.call("TerminateWorkflowExecution") { [request] service, metadata, options in
+            try await service.terminateWorkflowExecution(request, metadata: metadata, options: options)
+        }
+    }
+}

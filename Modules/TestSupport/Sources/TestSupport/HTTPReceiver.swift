@@ -30,6 +30,8 @@ public final class HTTPReceiver: Sendable {
 
     struct State {
         var requests: [Request] = []
+        /// When each connection that carried a request was closed (by either side).
+        var closes: [ContinuousClock.Instant] = []
         var statuses: [Int]
         var delay: Duration
         var reply: ReplyBody = .json
@@ -65,6 +67,8 @@ public final class HTTPReceiver: Sendable {
     public var url: String { "http://127.0.0.1:\(self.port)/hook" }
     public var requests: [Request] { self.recorder.state.withLock { $0.requests } }
     public var count: Int { self.recorder.state.withLock { $0.requests.count } }
+    /// When each connection that carried a request was closed (by either side), in order.
+    public var closes: [ContinuousClock.Instant] { self.recorder.state.withLock { $0.closes } }
 
     public func close() async {
         try? await self.channel.close()
@@ -87,6 +91,7 @@ public final class HTTPReceiver: Sendable {
 
         // Touched only on the channel's event loop.
         private var head: HTTPRequestHead?
+        private var carriedRequest = false
         private var body = Data()
         private let recorder: Recorder
 
@@ -94,10 +99,18 @@ public final class HTTPReceiver: Sendable {
             self.recorder = recorder
         }
 
+        func channelInactive(context: ChannelHandlerContext) {
+            if self.carriedRequest {
+                self.recorder.state.withLock { $0.closes.append(ContinuousClock.now) }
+            }
+            context.fireChannelInactive()
+        }
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch self.unwrapInboundIn(data) {
             case .head(let head):
                 self.head = head
+                self.carriedRequest = true
                 self.body = Data()
             case .body(var buffer):
                 self.body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])

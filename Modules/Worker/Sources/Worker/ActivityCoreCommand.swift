@@ -9,7 +9,7 @@ public struct ActivityCoreCommand: AsyncParsableCommand {
         abstract: "Activity definitions in PostgreSQL, cron ones as Temporal schedules, event ones routed from NATS.",
         subcommands: [
             WorkerCommand.self, SyncCommand.self, PlanCommand.self, ValidateCommand.self, MigrateCommand.self,
-            TriggerCommand.self,
+            TriggerCommand.self, CancelCommand.self,
         ]
     )
 

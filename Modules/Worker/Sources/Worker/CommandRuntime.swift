@@ -1,4 +1,5 @@
 import AdminAPI
+import ArgumentParser
 import CoreMetrics
 import Definitions
 import Foundation
@@ -26,6 +27,30 @@ struct CommandRuntime: Sendable {
     /// What went wrong before a command could run: exit 2 (cannot connect).
     struct ConnectionFailure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// A one-shot run command (`trigger`, `cancel`): the environment's configuration, both
+    /// connections, `body`; any failure but a configuration error is printed as
+    /// `activity-core <command>: ...` and exits 1.
+    static func oneShot<Result: Sendable>(
+        _ command: String, _ body: @Sendable (CommandRuntime) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        do {
+            return try await Self.with(configuration, logger: logger, needsTemporal: true, body)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw Self.failure(command, DatabaseError.describe(error))
+        }
+    }
+
+    /// Prints `activity-core <command>: <message>` (`activity-core: <message>` without one) and
+    /// gives the exit status.
+    static func failure(_ command: String?, _ message: String, status: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("activity-core\(command.map { " \($0)" } ?? ""): \(message)\n".utf8))
+        return ExitCode(status)
     }
 
     /// Opens both connections; `needsTemporal` checks that Temporal answers before `body`.
@@ -100,6 +125,11 @@ struct CommandRuntime: Sendable {
         StoreRunTrigger(
             definitions: PostgresDocumentStore<ActivityDefinition>(database: self.database),
             starter: ManualTrigger(client: self.temporal, taskQueue: self.configuration.taskQueue))
+    }
+
+    /// Cancels runs (CLI `cancel` and the admin API alike).
+    var runCanceller: TemporalRunCanceller {
+        TemporalRunCanceller(client: self.temporal)
     }
 
     /// Fails with a message naming `activity-core migrate` when migrations are pending.

@@ -16,18 +16,10 @@ extension Configuration {
                 throw ConfigurationError(variable: name, error.message)
             }
         }
-        if let (name, value) = reader.first("ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS") {
-            guard let seconds = Int(value), (0...86_400).contains(seconds) else {
-                throw ConfigurationError(variable: name, "expected 0 (the server's setting) or seconds up to 86400")
-            }
-            self.databaseStatementTimeoutSeconds = seconds
-        }
-        if let (name, value) = reader.first("ACTIVITY_TEMPORAL_TIMEOUT_SECONDS") {
-            guard let seconds = Int(value), (1...3_600).contains(seconds) else {
-                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
-            }
-            self.temporalTimeoutSeconds = seconds
-        }
+        try reader.set(
+            &self.databaseStatementTimeoutSeconds, "ACTIVITY_DB_STATEMENT_TIMEOUT_SECONDS", 0...86_400,
+            "expected 0 (the server's setting) or seconds up to 86400")
+        try reader.set(&self.temporalTimeoutSeconds, "ACTIVITY_TEMPORAL_TIMEOUT_SECONDS", seconds: 1...3_600)
         if let (name, value) = reader.first("ACTIVITY_DB_SCHEMA") {
             guard value.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
                 throw ConfigurationError(
@@ -83,18 +75,10 @@ extension Configuration {
             }
             self.definitionRoots = roots
         }
-        if let (name, value) = reader.first("ACTIVITY_MAX_FILE_BYTES") {
-            guard let bytes = Int(value), (1_024...1_073_741_824).contains(bytes) else {
-                throw ConfigurationError(variable: name, "expected a number of bytes from 1024 to 1073741824")
-            }
-            self.maxFileBytes = bytes
-        }
-        if let (name, value) = reader.first("ACTIVITY_FILE_READ_TIMEOUT_SECONDS") {
-            guard let seconds = Int(value), (1...3_600).contains(seconds) else {
-                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
-            }
-            self.fileReadTimeoutSeconds = seconds
-        }
+        try reader.set(
+            &self.maxFileBytes, "ACTIVITY_MAX_FILE_BYTES", 1_024...1_073_741_824,
+            "expected a number of bytes from 1024 to 1073741824")
+        try reader.set(&self.fileReadTimeoutSeconds, "ACTIVITY_FILE_READ_TIMEOUT_SECONDS", seconds: 1...3_600)
         if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }
             self.taskQueue = value
@@ -146,20 +130,13 @@ extension Configuration {
             }
             self.eventConsumer = value
         }
-        if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_DELIVER") {
-            guard let count = Int(value), (1...1_000).contains(count) else {
-                throw ConfigurationError(variable: name, "expected a number of deliveries from 1 to 1000")
-            }
-            self.eventMaxDeliver = count
-        }
-        if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_AGE_SECONDS") {
-            // Nanoseconds on the wire: 100 years fit an Int64 easily.
-            guard let seconds = Int(value), (1...3_153_600_000).contains(seconds) else {
-                throw ConfigurationError(
-                    variable: name, "expected a number of seconds from 1 to 3153600000 (100 years)")
-            }
-            self.eventMaxAgeSeconds = seconds
-        }
+        try reader.set(
+            &self.eventMaxDeliver, "ACTIVITY_EVENT_MAX_DELIVER", 1...1_000,
+            "expected a number of deliveries from 1 to 1000")
+        // Nanoseconds on the wire: 100 years fit an Int64 easily.
+        try reader.set(
+            &self.eventMaxAgeSeconds, "ACTIVITY_EVENT_MAX_AGE_SECONDS", 1...3_153_600_000,
+            "expected a number of seconds from 1 to 3153600000 (100 years)")
         if let (name, value) = reader.first("ACTIVITY_EVENT_MAX_BYTES") {
             guard let bytes = Int64(value), bytes >= 1_048_576 else {
                 throw ConfigurationError(variable: name, "expected a number of bytes of at least 1048576 (1 MiB)")
@@ -167,12 +144,7 @@ extension Configuration {
             self.eventMaxBytes = bytes
         }
         if let (_, value) = reader.first("ACTIVITY_HTTP_HOST") { self.httpHost = value }
-        if let (name, value) = reader.first("ACTIVITY_HTTP_PORT") {
-            guard let port = Int(value), (0...65535).contains(port) else {
-                throw ConfigurationError(variable: name, "expected a port from 0 to 65535")
-            }
-            self.httpPort = port
-        }
+        try reader.set(&self.httpPort, "ACTIVITY_HTTP_PORT", 0...65535, "expected a port from 0 to 65535")
         if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
         if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {
             self.syncOnStartup = try Self.bool(value, variable: name)
@@ -189,18 +161,8 @@ extension Configuration {
             }
             self.defaultActionURL = value
         }
-        if let (name, value) = reader.first("ACTIVITY_SHUTDOWN_GRACE_SECONDS") {
-            guard let seconds = Int(value), (1...3600).contains(seconds) else {
-                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
-            }
-            self.shutdownGraceSeconds = seconds
-        }
-        if let (name, value) = reader.first("ACTIVITY_ROUTER_REFRESH_SECONDS") {
-            guard let seconds = Int(value), (1...3600).contains(seconds) else {
-                throw ConfigurationError(variable: name, "expected a number of seconds from 1 to 3600")
-            }
-            self.routerRefreshSeconds = seconds
-        }
+        try reader.set(&self.shutdownGraceSeconds, "ACTIVITY_SHUTDOWN_GRACE_SECONDS", seconds: 1...3600)
+        try reader.set(&self.routerRefreshSeconds, "ACTIVITY_ROUTER_REFRESH_SECONDS", seconds: 1...3600)
         if let (name, value) = reader.first("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             // Case-insensitive, with the short names operators type (CONTRACT section 8).
@@ -248,6 +210,22 @@ struct EnvironmentReader {
 
     init(_ environment: [String: String]) {
         self.environment = environment
+    }
+
+    /// Sets `value` from an integer variable within `range` when it is set; anything else is
+    /// an error saying what was expected.
+    mutating func set(_ value: inout Int, _ name: String, _ range: ClosedRange<Int>, _ expected: String)
+        throws(ConfigurationError)
+    {
+        guard let (_, text) = self.first(name) else { return }
+        guard let number = Int(text), range.contains(number) else { throw ConfigurationError(variable: name, expected) }
+        value = number
+    }
+
+    /// `set` for a number of seconds.
+    mutating func set(_ value: inout Int, _ name: String, seconds range: ClosedRange<Int>) throws(ConfigurationError) {
+        try self.set(
+            &value, name, range, "expected a number of seconds from \(range.lowerBound) to \(range.upperBound)")
     }
 
     mutating func first(_ names: String...) -> (String, String)? {

@@ -22,11 +22,8 @@ struct MigrateCommand: AsyncParsableCommand {
                     ? "database is up to date"
                     : "applied migration(s) \(applied.map(String.init).joined(separator: ", "))")
         } catch {
-            FileHandle.standardError.write(
-                Data(
-                    "activity-core migrate: \(DatabaseError.describe(error)) (database \(configuration.databaseURL))\n"
-                        .utf8))
-            throw ExitCode(1)
+            throw CommandRuntime.failure(
+                "migrate", "\(DatabaseError.describe(error)) (database \(configuration.databaseURL))")
         }
     }
 }

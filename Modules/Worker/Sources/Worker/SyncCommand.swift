@@ -72,19 +72,14 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             }
         } catch is SyncBusy {
-            FileHandle.standardError.write(
-                Data("activity-core: another sync is running (this or another replica); try again later\n".utf8))
-            throw ExitCode(1)
+            throw CommandRuntime.failure(nil, "another sync is running (this or another replica); try again later")
         } catch let error as DatabaseError where error.code == .notMigrated {
-            FileHandle.standardError.write(Data("activity-core: \(error.message) (\(error.code.rawValue))\n".utf8))
-            throw ExitCode(1)
+            throw CommandRuntime.failure(nil, "\(error.message) (\(error.code.rawValue))")
         } catch let error as ConfigurationError {
             throw error
         } catch {
-            FileHandle.standardError.write(
-                Data("activity-core: \(DatabaseError.describe(error)) (database \(configuration.databaseURL))\n".utf8)
-            )
-            throw ExitCode(2)
+            throw CommandRuntime.failure(
+                nil, "\(DatabaseError.describe(error)) (database \(configuration.databaseURL))", status: 2)
         }
     }
 }

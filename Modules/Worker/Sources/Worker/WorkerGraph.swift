@@ -91,6 +91,7 @@ public struct WorkerGraph {
             sync: sync,
             definitions: catalog,
             trigger: StoreRunTrigger(definitions: ports.definitions, starter: ports.manualRuns),
+            cancel: ports.runCanceller,
             runs: StoreRunHistory(runs: ports.runs),
             readiness: ServiceReadiness(
                 checks: ports.readinessChecks, events: ports.events, feed: ports.changeFeed, startup: startup,

@@ -50,6 +50,7 @@ extension WorkerPorts {
             events: source,
             starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
             manualRuns: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue),
+            runCanceller: TemporalRunCanceller(client: temporal),
             publisher: publisher,
             httpAction: HTTPActionExecutor(client: http),
             appliedSchedules: PostgresAppliedScheduleStore(database: database),

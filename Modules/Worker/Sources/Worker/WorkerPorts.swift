@@ -24,6 +24,8 @@ public struct WorkerPorts: Sendable {
     public var events: any RouterEventSource
     public var starter: any WorkflowStarter
     public var manualRuns: any ManualRunStarter
+    /// Cancels runs (`POST /admin/runs/{workflow_id}/cancel`).
+    public var runCanceller: any RunCanceller
     public var publisher: any EventPublisher
     /// The http action (`nats.publish` and `echo` are built over `publisher` and the logger).
     public var httpAction: any ActionExecutor
@@ -46,7 +48,7 @@ public struct WorkerPorts: Sendable {
         syncRunner: any SyncStageRunner, syncLock: any SyncLock, definitions: any DocumentStore<ActivityDefinition>,
         eventTypes: any DocumentStore<EventTypeDefinition>, schedules: any ScheduleService, runs: any RunStore,
         events: any RouterEventSource, starter: any WorkflowStarter, manualRuns: any ManualRunStarter,
-        publisher: any EventPublisher, httpAction: any ActionExecutor,
+        runCanceller: any RunCanceller, publisher: any EventPublisher, httpAction: any ActionExecutor,
         appliedSchedules: (any AppliedScheduleStore)? = nil, changeFeed: (any ChangeFeed)? = nil,
         readinessChecks: [String: ServiceReadiness.Check] = [:],
         describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
@@ -63,6 +65,7 @@ public struct WorkerPorts: Sendable {
         self.events = events
         self.starter = starter
         self.manualRuns = manualRuns
+        self.runCanceller = runCanceller
         self.publisher = publisher
         self.httpAction = httpAction
         self.appliedSchedules = appliedSchedules

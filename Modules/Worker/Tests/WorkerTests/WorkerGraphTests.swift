@@ -40,7 +40,8 @@ struct WorkerGraphTests {
                         service: self.schedules, applied: self.applied, projection: configuration.scheduleProjection)),
                 syncLock: LocalSyncLock(), definitions: self.definitions, eventTypes: self.eventTypes,
                 schedules: self.schedules, runs: InMemoryRunStore(), events: self.events, starter: self.starter,
-                manualRuns: self.starter, publisher: LoggingEventPublisher(logger: WorkerGraphTests.logger),
+                manualRuns: self.starter, runCanceller: NoRunCanceller(),
+                publisher: LoggingEventPublisher(logger: WorkerGraphTests.logger),
                 httpAction: EchoActionExecutor(logger: WorkerGraphTests.logger),
                 readinessChecks: ["postgres": check],
                 workflowRuntime: { set in
@@ -169,4 +170,9 @@ struct IdleService: Service {
     func run() async throws {
         try? await gracefulShutdown()
     }
+}
+
+/// No run is ever found (the graph tests cancel nothing).
+struct NoRunCanceller: RunCanceller {
+    func cancel(workflowID: String) async throws -> RunCancelOutcome { .notFound }
 }

@@ -3,8 +3,13 @@ import Foundation
 /// What a workflow task answers with.
 public enum WorkflowCommand: Sendable, Hashable {
     case scheduleActivity(ActivityInvocation)
+    /// Asks the server to cancel the activity scheduled by that event: one not started yet is
+    /// never started; a running one learns it from its next heartbeat.
+    case requestCancelActivity(scheduledEventID: Int64)
     case completeWorkflow(result: Data)
     case failWorkflow(message: String, type: String)
+    /// Ends the workflow as cancelled; valid only after a cancel request.
+    case cancelWorkflow
 }
 
 /// One activity to schedule: its ID within the run, type, JSON input and limits.

@@ -28,27 +28,54 @@ public struct WorkflowHistory: Sendable, Hashable {
         self.events = events
     }
 
+    /// True once someone asked to cancel the workflow.
+    public var isCancelRequested: Bool { self.events.contains(.cancelRequested) }
+
     /// The activity scheduled with `activityID`, and how it ended (nil while it runs).
     public func activity(_ activityID: String) -> (scheduled: Bool, outcome: ActivityOutcome?) {
+        guard let state = self.activityState(activityID) else { return (false, nil) }
+        return (true, state.outcome)
+    }
+
+    /// The activity scheduled with `activityID`: its scheduling event, whether the workflow
+    /// asked to cancel it, and how it ended (nil while it runs); nil when never scheduled.
+    public func activityState(_ activityID: String) -> ActivityState? {
         guard
             let scheduledEventID = self.events.lazy.compactMap({ event -> Int64? in
                 if case .activityScheduled(let eventID, let id, _) = event, id == activityID { return eventID }
                 return nil
             }).first
-        else { return (false, nil) }
+        else { return nil }
+        var state = ActivityState(scheduledEventID: scheduledEventID)
         for event in self.events {
             switch event {
-            case .activityCompleted(scheduledEventID, let result): return (true, .completed(result))
+            case .activityCompleted(scheduledEventID, let result): state.outcome = .completed(result)
             case .activityFailed(scheduledEventID, let message, let type):
-                return (true, .failed(message: message, type: type))
+                state.outcome = .failed(message: message, type: type)
             case .activityTimedOut(scheduledEventID, let message):
-                return (true, .failed(message: message, type: "Timeout"))
-            case .activityCanceled(scheduledEventID):
-                return (true, .failed(message: "activity canceled", type: "Canceled"))
+                state.outcome = .failed(message: message, type: "Timeout")
+            case .activityCanceled(scheduledEventID): state.outcome = .canceled
+            case .activityCancelRequested(scheduledEventID): state.cancelRequested = true
             default: continue
             }
+            if state.outcome != nil { break }
         }
-        return (true, nil)
+        return state
+    }
+}
+
+/// One scheduled activity as the history tells it.
+public struct ActivityState: Sendable, Hashable {
+    public var scheduledEventID: Int64
+    /// The workflow asked the server to cancel it.
+    public var cancelRequested = false
+    /// Nil while it runs.
+    public var outcome: ActivityOutcome?
+
+    public init(scheduledEventID: Int64, cancelRequested: Bool = false, outcome: ActivityOutcome? = nil) {
+        self.scheduledEventID = scheduledEventID
+        self.cancelRequested = cancelRequested
+        self.outcome = outcome
     }
 }
 
@@ -56,6 +83,8 @@ public struct WorkflowHistory: Sendable, Hashable {
 public enum ActivityOutcome: Sendable, Hashable {
     case completed(Data?)
     case failed(message: String, type: String)
+    /// Cancelled at the workflow's request (`requestCancelActivity`).
+    case canceled
 }
 
 /// The history events activity-core's workflows react to; others are left out.
@@ -65,5 +94,8 @@ public enum WorkflowEvent: Sendable, Hashable {
     case activityFailed(scheduledEventID: Int64, message: String, type: String)
     case activityTimedOut(scheduledEventID: Int64, message: String)
     case activityCanceled(scheduledEventID: Int64)
+    /// The workflow's `requestCancelActivity` was recorded.
+    case activityCancelRequested(scheduledEventID: Int64)
+    /// Someone asked to cancel the workflow.
     case cancelRequested
 }

@@ -9,6 +9,13 @@ import Workflows
 /// 2. `ExecuteAction` runs the action with the definition's timeout and retry policy.
 /// 3. `FinishRun` records the final status and publishes the completion envelope; the
 ///    workflow then completes (succeeded) or fails (failed).
+///
+/// A cancel request: before the action is scheduled, the run is finished `cancelled` at once
+/// (after `PrepareRun`, which is short, has ended); while it runs, the workflow asks the server
+/// to cancel `ExecuteAction` (a running attempt learns it from its heartbeat and stops), and
+/// once it ended as cancelled the run is finished `cancelled` and the workflow ends CANCELED.
+/// An action that completed or failed first keeps its outcome. Histories without a cancel
+/// request decide exactly as before.
 public struct RunActivityWorkflow: TemporalWorkflow {
     public static let name = RunContract.workflowType
     public static let prepare = "PrepareRun"
@@ -50,6 +57,8 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         }
         let prepare = history.activity(Self.prepare)
         guard prepare.scheduled else {
+            // Cancelled before anything ran: nothing was recorded, nothing is left to end.
+            if history.isCancelRequested { return [.cancelWorkflow] }
             let prepareInput = PrepareInput(
                 run: input, workflowID: history.workflowID, runID: history.runID, scheduledTime: history.scheduledTime)
             return [
@@ -61,11 +70,10 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         case nil:
             return []
         case .failed(let message, let type):
-            // Recorded, counted and published as failed, then the workflow fails.
-            let finish = FinishInput(
-                activityID: input.activityID, workflowID: history.workflowID, runID: history.runID, status: .failed,
-                error: message, trigger: input.trigger)
-            return self.finishing(finish, history: history) { .failWorkflow(message: message, type: type) }
+            return self.preparationFailed(input: input, message: message, type: type, history: history)
+        case .canceled:
+            return self.preparationFailed(
+                input: input, message: "PrepareRun was cancelled", type: "Canceled", history: history)
         case .completed(let result):
             guard let result, let prepared = try? RunJSON.decode(PreparedRun.self, from: result) else {
                 return [.failWorkflow(message: "PrepareRun returned no run", type: "InvalidResult")]
@@ -80,6 +88,16 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             }
             return self.afterPrepare(prepared, history: history)
         }
+    }
+
+    /// A failed `PrepareRun`: recorded, counted and published as failed, then the workflow fails.
+    private func preparationFailed(input: RunInput, message: String, type: String, history: WorkflowHistory)
+        -> [WorkflowCommand]
+    {
+        let finish = FinishInput(
+            activityID: input.activityID, workflowID: history.workflowID, runID: history.runID, status: .failed,
+            error: message, trigger: input.trigger)
+        return self.finishing(finish, history: history) { .failWorkflow(message: message, type: type) }
     }
 
     /// Schedules `FinishRun` with `finish`, and once it completed, `final`.
@@ -99,6 +117,8 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             return []
         case .failed(let message, let type):
             return [.failWorkflow(message: "recording the run failed: \(message)", type: type)]
+        case .canceled:
+            return [.failWorkflow(message: "recording the run was cancelled", type: "Canceled")]
         case .completed:
             return [final()]
         }
@@ -106,8 +126,11 @@ public struct RunActivityWorkflow: TemporalWorkflow {
 
     private func afterPrepare(_ prepared: PreparedRun, history: WorkflowHistory) -> [WorkflowCommand] {
         let action = prepared.action ?? ActivityAction(kind: .echo)
-        let execute = history.activity(Self.execute)
-        guard execute.scheduled else {
+        guard let execute = history.activityState(Self.execute) else {
+            if history.isCancelRequested {
+                // The action never starts.
+                return self.cancelled(prepared, error: "cancelled before the action started", history: history)
+            }
             let retry = ActivityRetry(
                 maxAttempts: action.retry.maxAttempts,
                 initialIntervalSeconds: action.retry.initialIntervalSeconds,
@@ -128,11 +151,16 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         let errorType: String
         switch execute.outcome {
         case nil:
+            if history.isCancelRequested && !execute.cancelRequested {
+                return [.requestCancelActivity(scheduledEventID: execute.scheduledEventID)]
+            }
             return []
         case .completed:
             (status, error, errorType) = (.succeeded, nil, "")
         case .failed(let message, let type):
             (status, error, errorType) = (.failed, message, type)
+        case .canceled:
+            return self.cancelled(prepared, error: "cancelled while the action ran", history: history)
         }
         let finish = FinishInput(
             activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID, status: status,
@@ -148,6 +176,14 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             }
             return .completeWorkflow(result: RunJSON.encode(["status": "succeeded"]))
         }
+    }
+
+    /// Finishes the run as `cancelled`, then ends the workflow CANCELED.
+    private func cancelled(_ prepared: PreparedRun, error: String, history: WorkflowHistory) -> [WorkflowCommand] {
+        let finish = FinishInput(
+            activityID: prepared.activityID, workflowID: prepared.workflowID, runID: prepared.runID,
+            status: .cancelled, error: error)
+        return self.finishing(finish, history: history) { .cancelWorkflow }
     }
 
     private func schedule(_ type: String, input: Data, timeout: Int, retry: ActivityRetry) -> WorkflowCommand {

@@ -69,8 +69,54 @@ public nonisolated enum Temporal_Api_Enums_V1_TaskQueueKind: SwiftProtobuf.Enum,
 
 }
 
+public nonisolated enum Temporal_Api_Enums_V1_TaskQueueType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case workflow // = 1
+  case activity // = 2
+  case nexus // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .workflow
+    case 2: self = .activity
+    case 3: self = .nexus
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .workflow: return 1
+    case .activity: return 2
+    case .nexus: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Temporal_Api_Enums_V1_TaskQueueType] = [
+    .unspecified,
+    .workflow,
+    .activity,
+    .nexus,
+  ]
+
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 nonisolated extension Temporal_Api_Enums_V1_TaskQueueKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TASK_QUEUE_KIND_UNSPECIFIED\0\u{1}TASK_QUEUE_KIND_NORMAL\0\u{1}TASK_QUEUE_KIND_STICKY\0\u{1}TASK_QUEUE_KIND_WORKER_COMMANDS\0")
+}
+
+nonisolated extension Temporal_Api_Enums_V1_TaskQueueType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TASK_QUEUE_TYPE_UNSPECIFIED\0\u{1}TASK_QUEUE_TYPE_WORKFLOW\0\u{1}TASK_QUEUE_TYPE_ACTIVITY\0\u{1}TASK_QUEUE_TYPE_NEXUS\0")
 }

@@ -919,6 +919,87 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_RespondActivityTaskFai
   public init() {}
 }
 
+/// Official fields left out here: worker_version = 5, deployment = 6, deployment_options = 7,
+/// resource_id = 8.
+public nonisolated struct Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var taskToken: Data = Data()
+
+  public var details: Temporal_Api_Common_V1_Payloads {
+    get {_details ?? Temporal_Api_Common_V1_Payloads()}
+    set {_details = newValue}
+  }
+  /// Returns true if `details` has been explicitly set.
+  public var hasDetails: Bool {self._details != nil}
+  /// Clears the value of `details`. Subsequent reads from it will return its default value.
+  public mutating func clearDetails() {self._details = nil}
+
+  public var identity: String = String()
+
+  public var namespace: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _details: Temporal_Api_Common_V1_Payloads? = nil
+}
+
+public nonisolated struct Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Official fields left out here: links = 7.
+public nonisolated struct Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var namespace: String = String()
+
+  public var workflowExecution: Temporal_Api_Common_V1_WorkflowExecution {
+    get {_workflowExecution ?? Temporal_Api_Common_V1_WorkflowExecution()}
+    set {_workflowExecution = newValue}
+  }
+  /// Returns true if `workflowExecution` has been explicitly set.
+  public var hasWorkflowExecution: Bool {self._workflowExecution != nil}
+  /// Clears the value of `workflowExecution`. Subsequent reads from it will return its default value.
+  public mutating func clearWorkflowExecution() {self._workflowExecution = nil}
+
+  public var identity: String = String()
+
+  public var requestID: String = String()
+
+  public var firstExecutionRunID: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _workflowExecution: Temporal_Api_Common_V1_WorkflowExecution? = nil
+}
+
+public nonisolated struct Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Official fields left out here: links = 7.
 public nonisolated struct Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -960,6 +1041,39 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_TerminateWorkflowExecu
 }
 
 public nonisolated struct Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Official fields left out here: worker_heartbeat = 5, worker_instance_key = 6.
+public nonisolated struct Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var namespace: String = String()
+
+  public var stickyTaskQueue: String = String()
+
+  public var identity: String = String()
+
+  public var reason: String = String()
+
+  public var taskQueue: String = String()
+
+  public var taskQueueTypes: [Temporal_Api_Enums_V1_TaskQueueType] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -2737,6 +2851,152 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedR
   }
 }
 
+nonisolated extension Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RespondActivityTaskCanceledRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_token\0\u{1}details\0\u{1}identity\0\u{1}namespace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.taskToken) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._details) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.taskToken.isEmpty {
+      try visitor.visitSingularBytesField(value: self.taskToken, fieldNumber: 1)
+    }
+    try { if let v = self._details {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.identity.isEmpty {
+      try visitor.visitSingularStringField(value: self.identity, fieldNumber: 3)
+    }
+    if !self.namespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.namespace, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest, rhs: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest) -> Bool {
+    if lhs.taskToken != rhs.taskToken {return false}
+    if lhs._details != rhs._details {return false}
+    if lhs.identity != rhs.identity {return false}
+    if lhs.namespace != rhs.namespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RespondActivityTaskCanceledResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse, rhs: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestCancelWorkflowExecutionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}workflow_execution\0\u{1}identity\0\u{3}request_id\0\u{3}first_execution_run_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._workflowExecution) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.firstExecutionRunID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.namespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.namespace, fieldNumber: 1)
+    }
+    try { if let v = self._workflowExecution {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.identity.isEmpty {
+      try visitor.visitSingularStringField(value: self.identity, fieldNumber: 3)
+    }
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 4)
+    }
+    if !self.firstExecutionRunID.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstExecutionRunID, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest, rhs: Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest) -> Bool {
+    if lhs.namespace != rhs.namespace {return false}
+    if lhs._workflowExecution != rhs._workflowExecution {return false}
+    if lhs.identity != rhs.identity {return false}
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.firstExecutionRunID != rhs.firstExecutionRunID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestCancelWorkflowExecutionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse, rhs: Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TerminateWorkflowExecutionRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}workflow_execution\0\u{1}reason\0\u{1}details\0\u{1}identity\0\u{3}first_execution_run_id\0")
@@ -2810,6 +3070,80 @@ nonisolated extension Temporal_Api_Workflowservice_V1_TerminateWorkflowExecution
   }
 
   public static func ==(lhs: Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse, rhs: Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ShutdownWorkerRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}sticky_task_queue\0\u{1}identity\0\u{1}reason\0\u{4}\u{3}task_queue\0\u{3}task_queue_types\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.stickyTaskQueue) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.taskQueue) }()
+      case 8: try { try decoder.decodeRepeatedEnumField(value: &self.taskQueueTypes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.namespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.namespace, fieldNumber: 1)
+    }
+    if !self.stickyTaskQueue.isEmpty {
+      try visitor.visitSingularStringField(value: self.stickyTaskQueue, fieldNumber: 2)
+    }
+    if !self.identity.isEmpty {
+      try visitor.visitSingularStringField(value: self.identity, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    if !self.taskQueue.isEmpty {
+      try visitor.visitSingularStringField(value: self.taskQueue, fieldNumber: 7)
+    }
+    if !self.taskQueueTypes.isEmpty {
+      try visitor.visitPackedEnumField(value: self.taskQueueTypes, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest, rhs: Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest) -> Bool {
+    if lhs.namespace != rhs.namespace {return false}
+    if lhs.stickyTaskQueue != rhs.stickyTaskQueue {return false}
+    if lhs.identity != rhs.identity {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.taskQueue != rhs.taskQueue {return false}
+    if lhs.taskQueueTypes != rhs.taskQueueTypes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ShutdownWorkerResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse, rhs: Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

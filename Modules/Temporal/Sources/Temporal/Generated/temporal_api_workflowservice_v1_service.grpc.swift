@@ -157,6 +157,32 @@ public enum Temporal_Api_Workflowservice_V1_WorkflowService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RespondActivityTaskCanceled" metadata.
+        public enum RespondActivityTaskCanceled: Sendable {
+            /// Request type for "RespondActivityTaskCanceled".
+            public typealias Input = Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest
+            /// Response type for "RespondActivityTaskCanceled".
+            public typealias Output = Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse
+            /// Descriptor for "RespondActivityTaskCanceled".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "temporal.api.workflowservice.v1.WorkflowService"),
+                method: "RespondActivityTaskCanceled",
+                type: .unary
+            )
+        }
+        /// Namespace for "RequestCancelWorkflowExecution" metadata.
+        public enum RequestCancelWorkflowExecution: Sendable {
+            /// Request type for "RequestCancelWorkflowExecution".
+            public typealias Input = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest
+            /// Response type for "RequestCancelWorkflowExecution".
+            public typealias Output = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse
+            /// Descriptor for "RequestCancelWorkflowExecution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "temporal.api.workflowservice.v1.WorkflowService"),
+                method: "RequestCancelWorkflowExecution",
+                type: .unary
+            )
+        }
         /// Namespace for "TerminateWorkflowExecution" metadata.
         public enum TerminateWorkflowExecution: Sendable {
             /// Request type for "TerminateWorkflowExecution".
@@ -167,6 +193,19 @@ public enum Temporal_Api_Workflowservice_V1_WorkflowService: Sendable {
             public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "temporal.api.workflowservice.v1.WorkflowService"),
                 method: "TerminateWorkflowExecution",
+                type: .unary
+            )
+        }
+        /// Namespace for "ShutdownWorker" metadata.
+        public enum ShutdownWorker: Sendable {
+            /// Request type for "ShutdownWorker".
+            public typealias Input = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest
+            /// Response type for "ShutdownWorker".
+            public typealias Output = Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse
+            /// Descriptor for "ShutdownWorker".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "temporal.api.workflowservice.v1.WorkflowService"),
+                method: "ShutdownWorker",
                 type: .unary
             )
         }
@@ -286,7 +325,10 @@ public enum Temporal_Api_Workflowservice_V1_WorkflowService: Sendable {
             RecordActivityTaskHeartbeat.descriptor,
             RespondActivityTaskCompleted.descriptor,
             RespondActivityTaskFailed.descriptor,
+            RespondActivityTaskCanceled.descriptor,
+            RequestCancelWorkflowExecution.descriptor,
             TerminateWorkflowExecution.descriptor,
+            ShutdownWorker.descriptor,
             DescribeWorkflowExecution.descriptor,
             GetSystemInfo.descriptor,
             CreateSchedule.descriptor,
@@ -504,6 +546,44 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService {
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
+        /// Call the "RespondActivityTaskCanceled" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func respondActivityTaskCanceled<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestCancelWorkflowExecution" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestCancelWorkflowExecution<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
         /// Call the "TerminateWorkflowExecution" method.
         ///
         /// - Parameters:
@@ -521,6 +601,25 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService {
             deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ShutdownWorker" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func shutdownWorker<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "DescribeWorkflowExecution" method.
@@ -992,6 +1091,66 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService {
             )
         }
 
+        /// Call the "RespondActivityTaskCanceled" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func respondActivityTaskCanceled<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Temporal_Api_Workflowservice_V1_WorkflowService.Method.RespondActivityTaskCanceled.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RequestCancelWorkflowExecution" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestCancelWorkflowExecution<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Temporal_Api_Workflowservice_V1_WorkflowService.Method.RequestCancelWorkflowExecution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "TerminateWorkflowExecution" method.
         ///
         /// - Parameters:
@@ -1015,6 +1174,36 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService {
             try await self.client.unary(
                 request: request,
                 descriptor: Temporal_Api_Workflowservice_V1_WorkflowService.Method.TerminateWorkflowExecution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ShutdownWorker" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest` message.
+        ///   - serializer: A serializer for `Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest` messages.
+        ///   - deserializer: A deserializer for `Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func shutdownWorker<Result>(
+            request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Temporal_Api_Workflowservice_V1_WorkflowService.Method.ShutdownWorker.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -1517,6 +1706,56 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService.ClientProtocol {
         )
     }
 
+    /// Call the "RespondActivityTaskCanceled" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func respondActivityTaskCanceled<Result>(
+        request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.respondActivityTaskCanceled(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestCancelWorkflowExecution" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestCancelWorkflowExecution<Result>(
+        request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestCancelWorkflowExecution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "TerminateWorkflowExecution" method.
     ///
     /// - Parameters:
@@ -1537,6 +1776,31 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Temporal_Api_Workflowservice_V1_TerminateWorkflowExecutionResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ShutdownWorker" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func shutdownWorker<Result>(
+        request: GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.shutdownWorker(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2036,6 +2300,64 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService.ClientProtocol {
         )
     }
 
+    /// Call the "RespondActivityTaskCanceled" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func respondActivityTaskCanceled<Result>(
+        _ message: Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.respondActivityTaskCanceled(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestCancelWorkflowExecution" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestCancelWorkflowExecution<Result>(
+        _ message: Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestCancelWorkflowExecution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "TerminateWorkflowExecution" method.
     ///
     /// - Parameters:
@@ -2059,6 +2381,35 @@ extension Temporal_Api_Workflowservice_V1_WorkflowService.ClientProtocol {
             metadata: metadata
         )
         return try await self.terminateWorkflowExecution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ShutdownWorker" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func shutdownWorker<Result>(
+        _ message: Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Temporal_Api_Workflowservice_V1_ShutdownWorkerResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.shutdownWorker(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import SwiftProtobuf
 import Workflows
 
 /// Polls activity tasks, runs the registered activity with heartbeats, and answers.
@@ -33,25 +35,29 @@ struct ActivityTaskHandler: TaskHandler {
             attempt: Int(task.attempt),
             maxAttempts: Int(task.retryPolicy.maximumAttempts)
         )
-        var outcome: Result<Data, ActivityError>
+        var ending: AttemptEnding
         if let activity = self.worker.activities[type] {
-            outcome = await self.run(activity, task: task, context: context)
+            ending = await self.run(activity, task: task, context: context)
         } else {
-            outcome = .failure(
+            ending = .failed(
                 ActivityError(
                     "no activity \(type) is registered on this worker", type: "UnknownActivity", nonRetryable: true))
         }
         // A result Temporal cannot take fails the attempt for good, with the reason (sent as
         // it is, the server would refuse it and the attempt would time out and run again).
-        if case .success(let result) = outcome, result.count > Self.maxResultBytes {
-            outcome = .failure(
+        if case .completed(let result) = ending, result.count > Self.maxResultBytes {
+            ending = .failed(
                 ActivityError(
                     "\(type) result is \(result.count) bytes; Temporal takes at most \(Self.maxResultBytes)",
                     type: "PayloadTooLarge", nonRetryable: true))
         }
+        let metadata: Logger.Metadata = [
+            "temporal.workflow_id": "\(context.workflowID)", "temporal.activity": "\(type)",
+            "temporal.attempt": "\(context.attempt)",
+        ]
         do {
-            switch outcome {
-            case .success(let result):
+            switch ending {
+            case .completed(let result):
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskCompletedRequest()
                 request.taskToken = task.taskToken
                 request.result.payloads = [JSONPayload.raw(result)]
@@ -60,7 +66,7 @@ struct ActivityTaskHandler: TaskHandler {
                 _ = try await self.client.call("RespondActivityTaskCompleted") { [request] service, metadata, options in
                     try await service.respondActivityTaskCompleted(request, metadata: metadata, options: options)
                 }
-            case .failure(let error):
+            case .failed(let error):
                 var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskFailedRequest()
                 request.taskToken = task.taskToken
                 request.failure = .application(
@@ -70,62 +76,161 @@ struct ActivityTaskHandler: TaskHandler {
                 _ = try await self.client.call("RespondActivityTaskFailed") { [request] service, metadata, options in
                     try await service.respondActivityTaskFailed(request, metadata: metadata, options: options)
                 }
+            case .cancelled:
+                self.worker.logger.info("activity cancelled at the workflow's request", metadata: metadata)
+                var request = Temporal_Api_Workflowservice_V1_RespondActivityTaskCanceledRequest()
+                request.taskToken = task.taskToken
+                request.identity = self.client.configuration.identity
+                request.namespace = self.client.configuration.namespace
+                _ = try await self.client.call("RespondActivityTaskCanceled") { [request] service, metadata, options in
+                    try await service.respondActivityTaskCanceled(request, metadata: metadata, options: options)
+                }
+            case .abandoned(let reason):
+                // Temporal no longer waits for this attempt: an answer would be refused.
+                self.worker.logger.warning(
+                    "activity attempt stopped", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
             }
         } catch {
             // The server times the attempt out and retries it per the activity's policy.
             self.worker.logger.error(
-                "cannot answer activity task",
-                metadata: [
-                    "temporal.workflow_id": "\(context.workflowID)", "temporal.activity": "\(type)",
-                    "error": "\(error)",
-                ]
-            )
+                "cannot answer activity task", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
     }
 
-    /// Runs the activity beside a heartbeat loop; the loop ends with the activity.
+    /// How an attempt ended, and so what the worker answers.
+    enum AttemptEnding {
+        case completed(Data)
+        case failed(ActivityError)
+        /// The workflow asked to cancel it and the activity stopped: answered as cancelled.
+        case cancelled
+        /// Temporal no longer waits for it (timed out by the server, the workflow terminated or
+        /// reset): nothing is answered.
+        case abandoned(String)
+    }
+
+    /// What stops an attempt before its activity returns.
+    enum Stop: Sendable {
+        case cancelRequested
+        case gone(String)
+        case deadline(Duration)
+    }
+
+    /// One of the attempt's concurrent parts ending.
+    enum PartEnded: Sendable {
+        case activity(Result<Data, ActivityError>)
+        case stop(Stop)
+        case idle
+    }
+
+    /// Runs the activity beside a heartbeat loop and its local deadline. A heartbeat that
+    /// learns of a cancel request, or that Temporal no longer knows the attempt, and the
+    /// deadline, cancel the activity (an `http` request is abandoned, its connection closed).
     private func run(
         _ activity: any TemporalActivity,
         task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse,
         context: ActivityContext
-    ) async -> Result<Data, ActivityError> {
+    ) async -> AttemptEnding {
         let input = task.input.payloads.first?.data ?? Data("null".utf8)
-        return await withTaskGroup(of: Result<Data, ActivityError>?.self) { group in
+        let interval = Self.heartbeatInterval(
+            configured: self.worker.configuration.heartbeatInterval,
+            heartbeatTimeout: task.hasHeartbeatTimeout ? task.heartbeatTimeout.duration : nil)
+        let lease = task.hasStartToCloseTimeout ? task.startToCloseTimeout.duration : nil
+        return await withTaskGroup(of: PartEnded.self) { group in
             group.addTask {
                 do {
-                    return .success(try await activity.run(input: input, context: context))
+                    return .activity(.success(try await activity.run(input: input, context: context)))
                 } catch let error as ActivityError {
-                    return .failure(error)
+                    return .activity(.failure(error))
                 } catch {
-                    return .failure(ActivityError("\(error)"))
+                    return .activity(.failure(ActivityError("\(error)")))
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: self.worker.configuration.heartbeatInterval)
+                    try? await Task.sleep(for: interval)
                     if Task.isCancelled { break }
-                    await self.heartbeat(task.taskToken)
+                    if let stop = await self.heartbeat(task.taskToken) { return .stop(stop) }
                 }
-                return nil
+                return .idle
             }
+            if let lease, lease > .zero {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: lease)
+                        return .stop(.deadline(lease))
+                    } catch {
+                        return .idle
+                    }
+                }
+            }
+            var stopped: Stop?
             var outcome: Result<Data, ActivityError> = .failure(ActivityError("activity ended without a result"))
-            for await result in group {
-                if let result {
+            for await part in group {
+                switch part {
+                case .activity(let result):
                     outcome = result
                     group.cancelAll()
+                case .stop(let stop):
+                    // The activity is cancelled and its end awaited (it returns at once when it
+                    // honours cancellation, as the actions do).
+                    if stopped == nil { stopped = stop }
+                    group.cancelAll()
+                case .idle:
+                    continue
                 }
             }
-            return outcome
+            return Self.ending(outcome, stopped: stopped)
         }
     }
 
-    private func heartbeat(_ token: Data) async {
+    /// What the worker answers for an activity's result, given what stopped it.
+    static func ending(_ outcome: Result<Data, ActivityError>, stopped: Stop?) -> AttemptEnding {
+        switch (stopped, outcome) {
+        case (nil, .success(let data)): .completed(data)
+        case (nil, .failure(let error)): .failed(error)
+        // Work that was done before the request arrived counts.
+        case (.cancelRequested, .success(let data)): .completed(data)
+        case (.cancelRequested, .failure): .cancelled
+        case (.gone(let reason), _): .abandoned(reason)
+        case (.deadline(let lease), _):
+            .failed(
+                ActivityError(
+                    "the attempt ran past its start-to-close timeout of \(lease.components.seconds) s and was stopped",
+                    type: "StartToCloseTimeout"))
+        }
+    }
+
+    /// How often an attempt heartbeats: the configured interval, or 0.8 of the activity's
+    /// heartbeat timeout when that is shorter (so a heartbeat is never late).
+    static func heartbeatInterval(configured: Duration, heartbeatTimeout: Duration?) -> Duration {
+        guard let heartbeatTimeout, heartbeatTimeout > .zero else { return configured }
+        return min(configured, heartbeatTimeout * 0.8)
+    }
+
+    /// Records a heartbeat; what it learned that stops the attempt, if anything. A failure to
+    /// reach Temporal is not a reason to stop (the next heartbeat tries again).
+    private func heartbeat(_ token: Data) async -> Stop? {
         var request = Temporal_Api_Workflowservice_V1_RecordActivityTaskHeartbeatRequest()
         request.taskToken = token
         request.identity = self.client.configuration.identity
         request.namespace = self.client.configuration.namespace
-        _ = try? await self.client.call("RecordActivityTaskHeartbeat") { [request] service, metadata, options in
-            try await service.recordActivityTaskHeartbeat(request, metadata: metadata, options: options)
+        do {
+            let response = try await self.client.call("RecordActivityTaskHeartbeat") {
+                [request] service, metadata, options in
+                try await service.recordActivityTaskHeartbeat(request, metadata: metadata, options: options)
+            }
+            return response.cancelRequested ? .cancelRequested : nil
+        } catch  where error.code == .notFound {
+            return .gone("Temporal no longer knows the attempt (timed out, or its workflow ended): \(error.message)")
+        } catch {
+            return nil
         }
+    }
+}
+
+extension Google_Protobuf_Duration {
+    /// As a Swift duration.
+    var duration: Duration {
+        .seconds(self.seconds) + .nanoseconds(Int64(self.nanos))
     }
 }

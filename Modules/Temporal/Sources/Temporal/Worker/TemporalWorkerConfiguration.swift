@@ -15,7 +15,7 @@ public struct TemporalWorkerConfiguration: Sendable, Hashable {
         workflowPollers: Int = 2,
         activityPollers: Int = 8,
         pollTimeout: Duration = .seconds(70),
-        heartbeatInterval: Duration = .seconds(10)
+        heartbeatInterval: Duration = .seconds(5)
     ) {
         self.taskQueue = taskQueue
         self.workflowPollers = max(1, workflowPollers)

@@ -41,6 +41,8 @@ extension WorkflowHistory {
                     .activityTimedOut(scheduledEventID: timedOut.scheduledEventID, message: timedOut.failure.message))
             case .activityTaskCanceledEventAttributes(let canceled):
                 self.events.append(.activityCanceled(scheduledEventID: canceled.scheduledEventID))
+            case .activityTaskCancelRequestedEventAttributes(let requested):
+                self.events.append(.activityCancelRequested(scheduledEventID: requested.scheduledEventID))
             case .workflowExecutionCancelRequestedEventAttributes:
                 self.events.append(.cancelRequested)
             default:
@@ -75,6 +77,15 @@ extension WorkflowCommand {
             retry.nonRetryableErrorTypes = invocation.retry.nonRetryableErrorTypes
             attributes.retryPolicy = retry
             command.scheduleActivityTaskCommandAttributes = attributes
+        case .requestCancelActivity(let scheduledEventID):
+            command.commandType = .requestCancelActivityTask
+            var attributes = Temporal_Api_Command_V1_RequestCancelActivityTaskCommandAttributes()
+            attributes.scheduledEventID = scheduledEventID
+            command.requestCancelActivityTaskCommandAttributes = attributes
+        case .cancelWorkflow:
+            command.commandType = .cancelWorkflowExecution
+            command.cancelWorkflowExecutionCommandAttributes =
+                Temporal_Api_Command_V1_CancelWorkflowExecutionCommandAttributes()
         case .completeWorkflow(let result):
             command.commandType = .completeWorkflowExecution
             var attributes = Temporal_Api_Command_V1_CompleteWorkflowExecutionCommandAttributes()
