@@ -103,6 +103,7 @@ let package = Package(
                 "Workflows",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/Runs/Sources/Runs",
             swiftSettings: swiftSettings

@@ -43,14 +43,15 @@ struct RunCancelIntegrationTests {
 
     /// A worker over `files`, with the receiver that holds its requests.
     static func withHeldWorker(
-        _ body: (WorkerUnderTest, HTTPReceiver, [String: String]) async throws -> Void
+        extra: [String: String] = [:], _ body: (WorkerUnderTest, HTTPReceiver, [String: String]) async throws -> Void
     ) async throws {
         let receiver = try await HTTPReceiver(delay: .seconds(90))
         let schema = TestDatabase.newSchemaName()
         let folder = try TemporaryFolder()
         try folder.write("held.yaml", Self.held("held", url: receiver.url))
         defer { CommandLineTests.dropSchema(schema) }
-        let environment = ActivityCoreProcess.workerEnvironment(schema: schema, definitions: folder.path)
+        let environment = ActivityCoreProcess.workerEnvironment(
+            schema: schema, definitions: folder.path, extra: extra)
         let worker = try await WorkerUnderTest.start(environment: environment, token: "it-token-\(schema)")
         var failure: (any Error)?
         do {
@@ -159,9 +160,11 @@ struct RunCancelIntegrationTests {
         }
     }
 
-    @Test("a terminated workflow: its running attempt stops locally at the next heartbeat")
+    @Test(
+        "a terminated workflow: its attempt stops locally at the next heartbeat, the reconciler records the run terminated"
+    )
     func terminatedStopsAttempt() async throws {
-        try await Self.withHeldWorker { worker, receiver, _ in
+        try await Self.withHeldWorker(extra: ["ACTIVITY_RUN_RECONCILE_SECONDS": "2"]) { worker, receiver, _ in
             let workflowID = try await Self.startHeldRun(worker, receiver)
             let terminated = ContinuousClock.now
             try await TestTemporal.withClient { client in
@@ -177,6 +180,15 @@ struct RunCancelIntegrationTests {
             #expect(at - terminated < .seconds(15))
             #expect(worker.logText.contains("activity attempt stopped"))
             #expect(receiver.count == 1)
+            // No FinishRun ran: the reconciler ends the record (within a period or two of 2 s).
+            let runs = try await worker.runs(of: "held", timeout: .seconds(20)) {
+                $0.first?["status"] as? String == "terminated"
+            }
+            print("terminate -> run recorded terminated: \(ContinuousClock.now - terminated)")
+            #expect(runs.first?["status"] as? String == "terminated", "\(runs)")
+            #expect(runs.first?["error"] as? String == "the workflow was terminated")
+            #expect(try await worker.metric(#"activity_runs_total{result="terminated"}"#) == 1)
+            #expect(worker.logText.contains("run ended by the reconciler"))
         }
     }
 }

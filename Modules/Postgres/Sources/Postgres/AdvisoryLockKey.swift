@@ -16,4 +16,6 @@ public struct AdvisoryLockKey: Sendable, Hashable {
     public static func migrations(schema: String) -> Self { Self("activity-core:\(schema):migrations") }
     /// The key serialising syncs against one schema, across every replica.
     public static func sync(schema: String) -> Self { Self("activity-core:\(schema):sync") }
+    /// The key letting one replica at a time reconcile the runs of one schema.
+    public static func runReconcile(schema: String) -> Self { Self("activity-core:\(schema):run-reconcile") }
 }

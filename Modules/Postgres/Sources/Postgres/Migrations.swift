@@ -104,5 +104,13 @@ public enum Migrations {
                 "ALTER TABLE {schema}.applied_schedules ADD COLUMN drift text[] NOT NULL DEFAULT '{}'"
             ]
         ),
+        Migration(
+            version: 7,
+            name: "running runs",
+            statements: [
+                // The run reconciler's candidates: few rows, whatever the size of the history.
+                "CREATE INDEX runs_running ON {schema}.runs (started_at) WHERE status = 'running'"
+            ]
+        ),
     ]
 }

@@ -48,6 +48,15 @@ public final class InMemoryRunStore: RunStore {
         }
     }
 
+    public func running(startedBefore: Date, limit: Int) async throws -> [RunRecord] {
+        self.runs.withLock { runs in
+            Array(
+                runs.values.filter { $0.status == .running && $0.startedAt < startedBefore }.sorted {
+                    $0.startedAt < $1.startedAt
+                }.prefix(limit))
+        }
+    }
+
     public func recent(activityID: String?, limit: Int) async throws -> [RunRecord] {
         self.runs.withLock { runs in
             Array(

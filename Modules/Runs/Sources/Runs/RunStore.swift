@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where runs are recorded. Every write is keyed by (workflow ID, run ID) and idempotent,
 /// because Temporal may deliver an activity attempt twice.
 public protocol RunStore: Sendable {
@@ -15,4 +17,7 @@ public protocol RunStore: Sendable {
     func finish(_ run: RunRecord) async throws -> Bool
     /// Recent runs, newest first.
     func recent(activityID: String?, limit: Int) async throws -> [RunRecord]
+    /// Runs still `running` that started before `startedBefore`, oldest first (the reconciler's
+    /// candidates).
+    func running(startedBefore: Date, limit: Int) async throws -> [RunRecord]
 }

@@ -79,6 +79,7 @@ extension Configuration {
             &self.maxFileBytes, "ACTIVITY_MAX_FILE_BYTES", 1_024...1_073_741_824,
             "expected a number of bytes from 1024 to 1073741824")
         try reader.set(&self.fileReadTimeoutSeconds, "ACTIVITY_FILE_READ_TIMEOUT_SECONDS", seconds: 1...3_600)
+        try reader.set(&self.runReconcileSeconds, "ACTIVITY_RUN_RECONCILE_SECONDS", seconds: 1...86_400)
         if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }
             self.taskQueue = value

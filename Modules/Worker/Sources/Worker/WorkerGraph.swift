@@ -72,6 +72,13 @@ public struct WorkerGraph {
             .init(service: EventRouterService(router: router, source: ports.events, startup: startup, logger: logger)))
         services.append(
             .init(
+                service: RunReconciler(
+                    runs: ports.runs, workflows: ports.runWorkflowEnds,
+                    finisher: RunFinisher(runs: ports.runs, publisher: ports.publisher, metrics: metrics),
+                    lock: ports.runReconcileLock, interval: .seconds(configuration.runReconcileSeconds), logger: logger)
+            ))
+        services.append(
+            .init(
                 service: RoutingIndexRefresher(
                     provider: index, feed: ports.changeFeed,
                     fallbackInterval: .seconds(configuration.routerRefreshSeconds), startup: startup, logger: logger)))

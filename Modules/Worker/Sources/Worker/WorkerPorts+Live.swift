@@ -51,6 +51,9 @@ extension WorkerPorts {
             starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
             manualRuns: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue),
             runCanceller: TemporalRunCanceller(client: temporal),
+            runWorkflowEnds: TemporalRunWorkflowEnds(client: temporal),
+            runReconcileLock: PostgresSyncLock(
+                sessions: database, key: AdvisoryLockKey.runReconcile(schema: database.schema).value),
             publisher: publisher,
             httpAction: HTTPActionExecutor(client: http),
             appliedSchedules: PostgresAppliedScheduleStore(database: database),

@@ -26,6 +26,9 @@ public struct WorkerPorts: Sendable {
     public var manualRuns: any ManualRunStarter
     /// Cancels runs (`POST /admin/runs/{workflow_id}/cancel`).
     public var runCanceller: any RunCanceller
+    /// How run workflows ended, and one reconciler at a time (the run reconciler).
+    public var runWorkflowEnds: any RunWorkflowEnds
+    public var runReconcileLock: any RunReconcileLock
     public var publisher: any EventPublisher
     /// The http action (`nats.publish` and `echo` are built over `publisher` and the logger).
     public var httpAction: any ActionExecutor
@@ -48,7 +51,8 @@ public struct WorkerPorts: Sendable {
         syncRunner: any SyncStageRunner, syncLock: any SyncLock, definitions: any DocumentStore<ActivityDefinition>,
         eventTypes: any DocumentStore<EventTypeDefinition>, schedules: any ScheduleService, runs: any RunStore,
         events: any RouterEventSource, starter: any WorkflowStarter, manualRuns: any ManualRunStarter,
-        runCanceller: any RunCanceller, publisher: any EventPublisher, httpAction: any ActionExecutor,
+        runCanceller: any RunCanceller, runWorkflowEnds: any RunWorkflowEnds, runReconcileLock: any RunReconcileLock,
+        publisher: any EventPublisher, httpAction: any ActionExecutor,
         appliedSchedules: (any AppliedScheduleStore)? = nil, changeFeed: (any ChangeFeed)? = nil,
         readinessChecks: [String: ServiceReadiness.Check] = [:],
         describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
@@ -66,6 +70,8 @@ public struct WorkerPorts: Sendable {
         self.starter = starter
         self.manualRuns = manualRuns
         self.runCanceller = runCanceller
+        self.runWorkflowEnds = runWorkflowEnds
+        self.runReconcileLock = runReconcileLock
         self.publisher = publisher
         self.httpAction = httpAction
         self.appliedSchedules = appliedSchedules

@@ -40,7 +40,8 @@ struct WorkerGraphTests {
                         service: self.schedules, applied: self.applied, projection: configuration.scheduleProjection)),
                 syncLock: LocalSyncLock(), definitions: self.definitions, eventTypes: self.eventTypes,
                 schedules: self.schedules, runs: InMemoryRunStore(), events: self.events, starter: self.starter,
-                manualRuns: self.starter, runCanceller: NoRunCanceller(),
+                manualRuns: self.starter, runCanceller: NoRunCanceller(), runWorkflowEnds: NoRunCanceller(),
+                runReconcileLock: NoRunCanceller(),
                 publisher: LoggingEventPublisher(logger: WorkerGraphTests.logger),
                 httpAction: EchoActionExecutor(logger: WorkerGraphTests.logger),
                 readinessChecks: ["postgres": check],
@@ -64,7 +65,8 @@ struct WorkerGraphTests {
             registry: PrometheusCollectorRegistry(), logger: Self.logger)
         #expect(
             graph.services.map { "\($0.service)" } == [
-                "WorkerService", "EventRouterService", "RoutingIndexRefresher", "MissedFiresRefresher", "AdminServer",
+                "WorkerService", "EventRouterService", "RunReconciler", "RoutingIndexRefresher", "MissedFiresRefresher",
+                "AdminServer",
             ])
         let set = try #require(twins.runtime.withLock { $0 })
         #expect(set.workflows.map(\.name) == ["RunActivityWorkflow"])
@@ -172,7 +174,12 @@ struct IdleService: Service {
     }
 }
 
-/// No run is ever found (the graph tests cancel nothing).
-struct NoRunCanceller: RunCanceller {
+/// No run is ever found, every workflow is still open and the reconcile lock is always free
+/// (the graph tests cancel and reconcile nothing).
+struct NoRunCanceller: RunCanceller, RunWorkflowEnds, RunReconcileLock {
     func cancel(workflowID: String) async throws -> RunCancelOutcome { .notFound }
+    func end(workflowID: String, runID: String) async throws -> RunWorkflowEnd? { nil }
+    func withLockIfAvailable<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
+        try await body()
+    }
 }

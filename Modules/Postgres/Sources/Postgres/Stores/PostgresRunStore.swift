@@ -75,13 +75,32 @@ public struct PostgresRunStore: RunStore {
     public func recent(activityID: String?, limit: Int) async throws -> [RunRecord] {
         var query = PostgresQuery(
             unsafeSQL: """
-                SELECT activity_id, trigger, workflow_id, run_id, status, attempts, scheduled_time, started_at, finished_at, error
-                FROM \(self.table) \(activityID == nil ? "" : "WHERE activity_id = $2")
+                SELECT \(Self.columns) FROM \(self.table) \(activityID == nil ? "" : "WHERE activity_id = $2")
                 ORDER BY started_at DESC LIMIT $1
                 """
         )
         query.binds.append(limit)
         if let activityID { query.binds.append(activityID) }
+        return try await self.records(query)
+    }
+
+    public func running(startedBefore: Date, limit: Int) async throws -> [RunRecord] {
+        // Served by the partial index runs_running (migration 7).
+        var query = PostgresQuery(
+            unsafeSQL: """
+                SELECT \(Self.columns) FROM \(self.table)
+                WHERE status = 'running' AND started_at < $1 ORDER BY started_at LIMIT $2
+                """
+        )
+        query.binds.append(startedBefore)
+        query.binds.append(limit)
+        return try await self.records(query)
+    }
+
+    static let columns =
+        "activity_id, trigger, workflow_id, run_id, status, attempts, scheduled_time, started_at, finished_at, error"
+
+    private func records(_ query: PostgresQuery) async throws -> [RunRecord] {
         var records: [RunRecord] = []
         do {
             let rows = try await self.database.client.query(query, logger: self.database.logger)
