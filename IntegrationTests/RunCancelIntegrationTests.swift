@@ -118,6 +118,23 @@ struct RunCancelIntegrationTests {
             #expect(again.text.contains("canceled"), "\(again.text)")
             let unknown = try await worker.call(.POST, "/admin/runs/no-such-workflow-\(UUID().uuidString)/cancel")
             #expect(unknown.status == 404, "\(unknown.text)")
+            // Another workflow of the namespace is none of activity-core's: never cancelled.
+            let foreign = "it-foreign:\(UUID().uuidString)"
+            try await TestTemporal.withClient { client in
+                _ = try await client.startWorkflow(
+                    id: foreign, type: "SomeoneElsesWorkflow", taskQueue: "it-nobody-polls-\(UUID().uuidString)",
+                    input: Data("null".utf8))
+            }
+            let refused = try await worker.call(
+                .POST,
+                "/admin/runs/\(foreign.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")/cancel")
+            #expect(refused.status == 404, "\(refused.text)")
+            let foreignStatus = try await TestTemporal.withClient { client in
+                let status = try await client.describeWorkflow(id: foreign)?.status
+                try await client.terminateWorkflow(id: foreign, reason: "integration test cleanup")
+                return status
+            }
+            #expect(foreignStatus == .running)
             #expect(receiver.count == 1, "the action ran again")
         }
         await listener.close()

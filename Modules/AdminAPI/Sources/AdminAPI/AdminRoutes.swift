@@ -110,7 +110,13 @@ public enum AdminRoutes {
         }
         guarded(.post, "runs/:workflow_id/cancel") { request, context in
             _ = try QueryParameters(request, allowed: [])
-            let workflowID = try context.parameters.require("workflow_id")
+            // Workflow IDs hold ':' (and event IDs may hold '/'): clients percent-encode them, and
+            // path parameters arrive as sent.
+            guard let workflowID = try context.parameters.require("workflow_id").removingPercentEncoding,
+                !workflowID.isEmpty
+            else {
+                throw AdminError(.badRequest, "workflow_id is not a valid percent-encoded string")
+            }
             let outcome = try await Self.backend("cancelling the run", logger) {
                 try await dependencies.cancel.cancel(workflowID: workflowID)
             }

@@ -272,6 +272,7 @@ paths:
         - name: workflow_id
           in: path
           required: true
+          description: The run's workflow ID, percent-encoded (`:` as `%3A`, `/` as `%2F`).
           schema: { type: string, minLength: 1 }
       responses:
         "202":

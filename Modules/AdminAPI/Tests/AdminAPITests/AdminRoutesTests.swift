@@ -206,6 +206,10 @@ struct AdminRoutesTests {
         "cancel: 202 when asked, 404 for a workflow that is no run, 409 for a run that has ended, 400 for a query",
         arguments: [
             ("activity-digest:manual:running", 202, "cancel_requested"),
+            // As the console sends it (encodeURIComponent): decoded before it is used.
+            ("activity-digest%3Amanual%3Arunning", 202, "cancel_requested"),
+            ("activity-digest%2Fodd%3Adone", 409, "has ended already (completed)"),
+            ("bad%ZZencoding", 400, "percent-encoded"),
             ("someone-elses-workflow", 404, "no run with workflow ID"),
             ("activity-digest:manual:done", 409, "has ended already (completed)"),
         ])
@@ -217,7 +221,7 @@ struct AdminRoutesTests {
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 let body = try Self.json(response.body)
                 if status == 202 {
-                    #expect(body["workflow_id"] as? String == workflowID)
+                    #expect(body["workflow_id"] as? String == workflowID.removingPercentEncoding)
                     #expect(body["status"] as? String == text)
                 } else {
                     #expect((body["error"] as? String)?.contains(text) == true, "\(body)")

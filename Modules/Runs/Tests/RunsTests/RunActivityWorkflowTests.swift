@@ -211,6 +211,19 @@ struct RunActivityWorkflowTests {
         #expect(self.workflow.decide(Self.history(events)) == [.cancelWorkflow])
     }
 
+    @Test("asked to cancel, an action that timed out (its worker never answered) is recorded cancelled")
+    func cancelThenTimeout() throws {
+        let events =
+            Self.actionRunning + [
+                .cancelRequested, .activityCancelRequested(scheduledEventID: 11),
+                .activityTimedOut(scheduledEventID: 11, message: "activity StartToClose timeout"),
+            ]
+        #expect(try self.finishInput(self.workflow.decide(Self.history(events)))?.status == .cancelled)
+        // Without the request, a time-out is a failure as before.
+        let plain = Self.actionRunning + [.activityTimedOut(scheduledEventID: 11, message: "timeout")]
+        #expect(try self.finishInput(self.workflow.decide(Self.history(plain)))?.status == .failed)
+    }
+
     @Test("cancel before the action was scheduled: it never starts; the run is recorded cancelled")
     func cancelBeforeAction() throws {
         let finish = try #require(

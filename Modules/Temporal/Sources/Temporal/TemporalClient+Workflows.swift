@@ -62,7 +62,7 @@ extension TemporalClient {
     }
 
     /// Asks Temporal to cancel the run `runID` of workflow `id` (the latest when empty). The
-    /// workflow decides what that means; Temporal answers NotFound for a closed workflow.
+    /// workflow decides what that means; a workflow that has closed is left as it is.
     public func requestCancelWorkflow(id: String, runID: String = "", reason: String) async throws(TemporalError) {
         var request = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest()
         request.namespace = self.configuration.namespace

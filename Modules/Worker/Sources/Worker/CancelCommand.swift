@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Runs
+import Temporal
 
 /// `activity-core cancel WORKFLOW_ID`: asks Temporal to cancel a running run, as `POST
 /// /admin/runs/{workflow_id}/cancel` does. Exit 0 when asked, 1 for an unknown workflow, one
@@ -13,8 +15,20 @@ struct CancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workflowID = self.workflowID
-        switch try await CommandRuntime.oneShot("cancel", { try await $0.runCanceller.cancel(workflowID: workflowID) })
-        {
+        let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        let logger = LoggerFactory(level: configuration.logLevel, format: configuration.logFormat).logger()
+        let outcome: RunCancelOutcome
+        do {
+            // Temporal alone: a run can be cancelled while PostgreSQL is down.
+            outcome = try await TemporalClient.withClient(
+                configuration: try configuration.temporalConfiguration(), logger: logger
+            ) { try await TemporalRunCanceller(client: $0).cancel(workflowID: workflowID) }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw CommandRuntime.failure("cancel", "\(error)")
+        }
+        switch outcome {
         case .requested: print("cancel requested for \(workflowID)")
         case .notFound: throw CommandRuntime.failure("cancel", "no run with workflow ID \(workflowID)")
         case .alreadyClosed(let status):

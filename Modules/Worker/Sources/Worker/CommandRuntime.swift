@@ -127,11 +127,6 @@ struct CommandRuntime: Sendable {
             starter: ManualTrigger(client: self.temporal, taskQueue: self.configuration.taskQueue))
     }
 
-    /// Cancels runs (CLI `cancel` and the admin API alike).
-    var runCanceller: TemporalRunCanceller {
-        TemporalRunCanceller(client: self.temporal)
-    }
-
     /// Fails with a message naming `activity-core migrate` when migrations are pending.
     func requireMigrated() async throws {
         let pending = try await Migrator(database: self.database).pending()

@@ -157,6 +157,10 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             return []
         case .completed:
             (status, error, errorType) = (.succeeded, nil, "")
+        case .failed(_, "Timeout") where execute.cancelRequested:
+            // Asked to cancel, the action's worker never answered (it died, or lost the task):
+            // the server timed it out and retries no more. It was cancelled all the same.
+            return self.cancelled(prepared, error: "cancelled while the action ran", history: history)
         case .failed(let message, let type):
             (status, error, errorType) = (.failed, message, type)
         case .canceled:

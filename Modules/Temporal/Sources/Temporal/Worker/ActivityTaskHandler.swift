@@ -108,23 +108,9 @@ struct ActivityTaskHandler: TaskHandler {
         case abandoned(String)
     }
 
-    /// What stops an attempt before its activity returns.
-    enum Stop: Sendable {
-        case cancelRequested
-        case gone(String)
-        case deadline(Duration)
-    }
+    typealias Stop = ActivityAttempt.Stop
 
-    /// One of the attempt's concurrent parts ending.
-    enum PartEnded: Sendable {
-        case activity(Result<Data, ActivityError>)
-        case stop(Stop)
-        case idle
-    }
-
-    /// Runs the activity beside a heartbeat loop and its local deadline. A heartbeat that
-    /// learns of a cancel request, or that Temporal no longer knows the attempt, and the
-    /// deadline, cancel the activity (an `http` request is abandoned, its connection closed).
+    /// Runs the activity beside its heartbeats and its lease (`ActivityAttempt`).
     private func run(
         _ activity: any TemporalActivity,
         task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse,
@@ -134,69 +120,40 @@ struct ActivityTaskHandler: TaskHandler {
         let interval = Self.heartbeatInterval(
             configured: self.worker.configuration.heartbeatInterval,
             heartbeatTimeout: task.hasHeartbeatTimeout ? task.heartbeatTimeout.duration : nil)
-        let lease = task.hasStartToCloseTimeout ? task.startToCloseTimeout.duration : nil
-        return await withTaskGroup(of: PartEnded.self) { group in
-            group.addTask {
+        let lease =
+            task.hasStartToCloseTimeout && task.startToCloseTimeout.duration > .zero
+            ? task.startToCloseTimeout.duration : nil
+        let token = task.taskToken
+        let (result, stopped) = await ActivityAttempt.run(
+            activity: {
                 do {
-                    return .activity(.success(try await activity.run(input: input, context: context)))
+                    return .success(try await activity.run(input: input, context: context))
                 } catch let error as ActivityError {
-                    return .activity(.failure(error))
+                    return .failure(error)
                 } catch {
-                    return .activity(.failure(ActivityError("\(error)")))
+                    return .failure(ActivityError("\(error)"))
                 }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    if Task.isCancelled { break }
-                    if let stop = await self.heartbeat(task.taskToken) { return .stop(stop) }
-                }
-                return .idle
-            }
-            if let lease, lease > .zero {
-                group.addTask {
-                    do {
-                        try await Task.sleep(for: lease)
-                        return .stop(.deadline(lease))
-                    } catch {
-                        return .idle
-                    }
-                }
-            }
-            var stopped: Stop?
-            var outcome: Result<Data, ActivityError> = .failure(ActivityError("activity ended without a result"))
-            for await part in group {
-                switch part {
-                case .activity(let result):
-                    outcome = result
-                    group.cancelAll()
-                case .stop(let stop):
-                    // The activity is cancelled and its end awaited (it returns at once when it
-                    // honours cancellation, as the actions do).
-                    if stopped == nil { stopped = stop }
-                    group.cancelAll()
-                case .idle:
-                    continue
-                }
-            }
-            return Self.ending(outcome, stopped: stopped)
-        }
+            },
+            heartbeat: { await self.heartbeat(token) },
+            interval: interval, lease: lease, grace: interval)
+        return Self.ending(result, stopped: stopped)
     }
 
-    /// What the worker answers for an activity's result, given what stopped it.
-    static func ending(_ outcome: Result<Data, ActivityError>, stopped: Stop?) -> AttemptEnding {
-        switch (stopped, outcome) {
-        case (nil, .success(let data)): .completed(data)
-        case (nil, .failure(let error)): .failed(error)
+    /// What the worker answers for an activity's result (nil: left behind after a stop), given
+    /// what stopped it.
+    static func ending(_ result: Result<Data, ActivityError>?, stopped: Stop?) -> AttemptEnding {
+        switch (stopped, result) {
+        case (nil, .success(let data)?): .completed(data)
+        case (nil, .failure(let error)?): .failed(error)
+        case (nil, nil): .abandoned("the worker stopped waiting for the activity")
         // Work that was done before the request arrived counts.
-        case (.cancelRequested, .success(let data)): .completed(data)
-        case (.cancelRequested, .failure): .cancelled
+        case (.cancelRequested, .success(let data)?): .completed(data)
+        case (.cancelRequested, _): .cancelled
         case (.gone(let reason), _): .abandoned(reason)
+        // Temporal has timed the attempt out by now (its clock started first): an answer would
+        // be refused, as the official SDKs know.
         case (.deadline(let lease), _):
-            .failed(
-                ActivityError(
-                    "the attempt ran past its start-to-close timeout of \(lease.components.seconds) s and was stopped",
-                    type: "StartToCloseTimeout"))
+            .abandoned("the attempt ran past its start-to-close timeout of \(lease.components.seconds) s")
         }
     }
 
@@ -219,7 +176,10 @@ struct ActivityTaskHandler: TaskHandler {
                 [request] service, metadata, options in
                 try await service.recordActivityTaskHeartbeat(request, metadata: metadata, options: options)
             }
-            return response.cancelRequested ? .cancelRequested : nil
+            if response.cancelRequested { return .cancelRequested }
+            if response.activityPaused { return .gone("the activity was paused in Temporal") }
+            if response.activityReset { return .gone("the activity was reset in Temporal") }
+            return nil
         } catch  where error.code == .notFound {
             return .gone("Temporal no longer knows the attempt (timed out, or its workflow ended): \(error.message)")
         } catch {

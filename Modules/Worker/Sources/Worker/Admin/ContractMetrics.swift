@@ -5,7 +5,7 @@ import CoreMetrics
 /// by `EventRouter`, which the worker builds at start; these are the rest.
 enum ContractMetrics {
     static func register(_ factory: any MetricsFactory) {
-        for result in ["succeeded", "failed", "skipped"] {
+        for result in ["succeeded", "failed", "skipped", "cancelled", "terminated", "timed_out"] {
             _ = Counter(label: "activity_runs_total", dimensions: [("result", result)], factory: factory)
         }
         Gauge(label: "activity_schedule_missed_fires", factory: factory).record(0)

@@ -1,0 +1,80 @@
+import Foundation
+import Workflows
+
+/// The concurrent parts of one activity attempt: the activity itself, its heartbeats and its
+/// lease (the start-to-close timeout).
+///
+/// What stops the attempt (a heartbeat that learns of a cancel request, or that Temporal no
+/// longer knows the attempt; the lease running out) cancels the activity, and heartbeats go on
+/// while it winds down, so the server does not time it out meanwhile. A stop that comes after
+/// the activity returned changes nothing. An activity that does not return within `grace` of
+/// being cancelled is left behind: the attempt ends without it (its result, if it ever comes,
+/// is dropped), so no attempt outlives its lease by more than `grace`.
+enum ActivityAttempt {
+    /// What stops an attempt before its activity returns.
+    enum Stop: Sendable, Equatable {
+        case cancelRequested
+        case gone(String)
+        case deadline(Duration)
+    }
+
+    enum Event: Sendable {
+        case returned(Result<Data, ActivityError>)
+        case stop(Stop)
+        case gaveUp
+    }
+
+    /// The activity's result (nil when it was left behind) and what stopped it (nil: nothing).
+    static func run(
+        activity: @escaping @Sendable () async -> Result<Data, ActivityError>,
+        heartbeat: @escaping @Sendable () async -> Stop?,
+        interval: Duration,
+        lease: Duration?,
+        grace: Duration
+    ) async -> (result: Result<Data, ActivityError>?, stopped: Stop?) {
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+        let work = Task { continuation.yield(.returned(await activity())) }
+        let beats = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { break }
+                if let stop = await heartbeat() { continuation.yield(.stop(stop)) }
+            }
+        }
+        let timer = lease.map { lease in
+            Task {
+                guard (try? await Task.sleep(for: lease)) != nil else { return }
+                continuation.yield(.stop(.deadline(lease)))
+            }
+        }
+        var giveUp: Task<Void, Never>?
+        var result: Result<Data, ActivityError>?
+        var stopped: Stop?
+        await withTaskCancellationHandler {
+            loop: for await event in events {
+                switch event {
+                case .returned(let returned):
+                    result = returned
+                    break loop
+                case .stop(let stop):
+                    guard stopped == nil else { continue }
+                    stopped = stop
+                    work.cancel()
+                    giveUp = Task {
+                        guard (try? await Task.sleep(for: grace)) != nil else { return }
+                        continuation.yield(.gaveUp)
+                    }
+                case .gaveUp:
+                    break loop
+                }
+            }
+        } onCancel: {
+            work.cancel()
+            continuation.finish()
+        }
+        beats.cancel()
+        timer?.cancel()
+        giveUp?.cancel()
+        continuation.finish()
+        return (result, stopped)
+    }
+}
