@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "AdminAPI", targets: ["AdminAPI"]),
         .library(name: "HTTPActions", targets: ["HTTPActions"]),
+        .library(name: "Settings", targets: ["Settings"]),
         .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "activity-core", targets: ["activity-core"]),
     ],
@@ -269,8 +270,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            // Everything activity-core reads from its environment, with the contract's defaults.
+            name: "Settings",
+            dependencies: ["Definitions", "Postgres", "Schedules", "Temporal", "NATS", "HTTPActions"],
+            path: "Modules/Settings/Sources/Settings",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SettingsTests",
+            dependencies: ["Settings", "NATS"],
+            path: "Modules/Settings/Tests/SettingsTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Worker",
             dependencies: [
+                "Settings",
                 "Runs",
                 "Workflows",
                 "Definitions",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CodedErrors
 import Foundation
+import Settings
 
 /// The `activity-core` executable's root command.
 public struct ActivityCoreCommand: AsyncParsableCommand {

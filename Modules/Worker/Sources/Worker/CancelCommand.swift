@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runs
+import Settings
 import Temporal
 
 /// `activity-core cancel WORKFLOW_ID`: asks Temporal to cancel a running run, as `POST

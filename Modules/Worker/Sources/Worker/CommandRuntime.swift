@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Postgres
 import Schedules
+import Settings
 import Sync
 import Temporal
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Settings
 
 /// Builds the process's loggers from `LOG_LEVEL` and `LOG_FORMAT` without touching the
 /// global logging system, so tests can build their own.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
+import Settings
 
 /// `activity-core migrate`: apply pending database migrations and exit.
 struct MigrateCommand: AsyncParsableCommand {

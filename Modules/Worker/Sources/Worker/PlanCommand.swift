@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Settings
 
 /// `activity-core plan`: `sync --all --dry-run` printed as a diff. Never migrates. Exit 0
 /// nothing to do, 3 changes pending, 1 errors (errors win over changes).

@@ -3,6 +3,7 @@ import Definitions
 import Foundation
 import Logging
 import Postgres
+import Settings
 import Sync
 
 /// `activity-core sync`: one sync run in-process, through the shared sync service and its

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Definitions
 import Foundation
+import Settings
 
 /// `activity-core validate [PATH...]`: parse and validate offline, one located line per
 /// problem; exit 0 when valid, 1 when not.

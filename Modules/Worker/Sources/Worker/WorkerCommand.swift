@@ -4,6 +4,7 @@ import Logging
 import Postgres
 import Prometheus
 import ServiceLifecycle
+import Settings
 
 /// `activity-core worker`: the long-running process. Stops cleanly (exit 0) on SIGTERM/SIGINT,
 /// after the activities in hand finished (at most `ACTIVITY_SHUTDOWN_GRACE_SECONDS`).

@@ -7,6 +7,7 @@ import NATS
 import Prometheus
 import Runs
 import ServiceLifecycle
+import Settings
 import Sync
 
 /// The worker process as values: from the configuration and the ports, the services to run

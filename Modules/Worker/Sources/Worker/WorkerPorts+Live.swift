@@ -11,6 +11,7 @@ import PostgresNIO
 import Runs
 import Schedules
 import ServiceLifecycle
+import Settings
 import Temporal
 
 extension WorkerPorts {

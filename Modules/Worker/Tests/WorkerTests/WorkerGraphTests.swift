@@ -7,6 +7,7 @@ import Prometheus
 import Runs
 import Schedules
 import ServiceLifecycle
+import Settings
 import Sync
 import Synchronization
 import Testing

@@ -2,7 +2,7 @@ import Foundation
 import NATS
 import Testing
 
-@testable import Worker
+@testable import Settings
 
 @Suite("Configuration from the environment")
 struct ConfigurationTests {
