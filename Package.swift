@@ -155,6 +155,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Modules/Temporal/Sources/Temporal",
@@ -272,7 +273,7 @@ let package = Package(
         .target(
             // Everything activity-core reads from its environment, with the contract's defaults.
             name: "Settings",
-            dependencies: ["Definitions", "Postgres", "Schedules", "Temporal", "NATS", "HTTPActions"],
+            dependencies: ["Definitions", "Postgres", "Schedules", "Runs", "Temporal", "NATS", "HTTPActions"],
             path: "Modules/Settings/Sources/Settings",
             swiftSettings: swiftSettings
         ),

@@ -64,3 +64,26 @@ enum TestTemporal {
         return schedules
     }
 }
+
+extension TestTemporal {
+    /// A workflow's whole history (latest run).
+    static func history(_ workflowID: String) async throws -> [Temporal_Api_History_V1_HistoryEvent] {
+        try await Self.withClient { client in
+            var events: [Temporal_Api_History_V1_HistoryEvent] = []
+            var token = Data()
+            repeat {
+                var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
+                request.namespace = client.configuration.namespace
+                request.execution.workflowID = workflowID
+                request.nextPageToken = token
+                let page = try await client.call("GetWorkflowExecutionHistory") {
+                    [request] service, metadata, options in
+                    try await service.getWorkflowExecutionHistory(request, metadata: metadata, options: options)
+                }
+                events += page.history.events
+                token = page.nextPageToken
+            } while !token.isEmpty
+            return events
+        }
+    }
+}

@@ -95,7 +95,7 @@ struct WorkerRuntimeIntegrationTests {
                         http: http,
                         publisher: publisher,
                         logger: TestDatabase.logger,
-                        activityPollers: 2
+                        maxConcurrentActions: 2
                     )
                 )
                 let environment = Environment(

@@ -132,6 +132,10 @@ KEEP_FIELDS: dict[str, set[str]] = {
     # Set on a legacy query task (e.g. the UI's __stack_trace query to an idle workflow): the
     # worker must recognise such a task and not answer it with RespondWorkflowTaskCompleted.
     "temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse": {"query"},
+    # The key ShutdownWorker names to have the server answer this worker's open polls.
+    "temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest": {"worker_instance_key"},
+    "temporal.api.workflowservice.v1.PollActivityTaskQueueRequest": {"worker_instance_key"},
+    "temporal.api.workflowservice.v1.ShutdownWorkerRequest": {"worker_instance_key"},
 }
 
 # Individual fields dropped for size (message full name -> field names).

@@ -23,6 +23,15 @@ public struct HTTPActionExecutor: ActionExecutor {
         self.client = client
     }
 
+    /// The client for http actions: as many connections per host as actions may run at once
+    /// (AsyncHTTPClient keeps 8 by default, and a ninth request to one host would wait for a
+    /// connection, holding its action slot).
+    public static func makeClient(concurrentActions: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrentActions)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     struct Reply: Sendable {
         var status: UInt
         var body: ByteBuffer

@@ -5,6 +5,13 @@ public enum RunContract {
     /// The workflow type every run starts.
     public static let workflowType = "RunActivityWorkflow"
 
+    /// The task queue of `PrepareRun` and `FinishRun` beside `ACTIVITY_TASK_QUEUE` (where the
+    /// workflow and its action run): every worker polls it with slots of its own, so recording
+    /// a run's start and end never waits behind actions.
+    public static func bookkeepingTaskQueue(_ taskQueue: String) -> String {
+        "\(taskQueue)-bookkeeping"
+    }
+
     /// `activity-<id>`: the workflow ID a cron schedule starts (Temporal appends the
     /// scheduled time).
     public static func scheduledWorkflowID(activityID: String) -> String {

@@ -54,7 +54,8 @@ struct RunActivityWorkflowTests {
     func firstTask() throws {
         let invocation = try self.invocation(self.workflow.decide(Self.history([])))
         #expect(invocation.activityType == "PrepareRun")
-        #expect(invocation.taskQueue == "orchestrator-tq")
+        // Bookkeeping has a queue of its own, so it never waits behind actions.
+        #expect(invocation.taskQueue == "orchestrator-tq-bookkeeping")
         #expect(invocation.startToCloseSeconds > 0)
         let input = try RunJSON.decode(PrepareInput.self, from: invocation.input)
         #expect(input.run == RunInput(activityID: "digest", trigger: "cron"))
@@ -78,6 +79,7 @@ struct RunActivityWorkflowTests {
         ]
         let invocation = try self.invocation(self.workflow.decide(Self.history(events)))
         #expect(invocation.activityType == "ExecuteAction")
+        #expect(invocation.taskQueue == "orchestrator-tq")
         // The action's own deadline (45 s) ends it first; Temporal's is the backstop.
         #expect(invocation.startToCloseSeconds == 45 + RunActivityWorkflow.actionTimeoutMargin)
         #expect(invocation.retry.maxAttempts == 4)

@@ -80,6 +80,12 @@ extension Configuration {
             "expected a number of bytes from 1024 to 1073741824")
         try reader.set(&self.fileReadTimeoutSeconds, "ACTIVITY_FILE_READ_TIMEOUT_SECONDS", seconds: 1...3_600)
         try reader.set(&self.runReconcileSeconds, "ACTIVITY_RUN_RECONCILE_SECONDS", seconds: 1...86_400)
+        try reader.set(
+            &self.maxConcurrentActions, "ACTIVITY_MAX_CONCURRENT_ACTIONS", 1...10_000,
+            "expected a number from 1 to 10000")
+        try reader.set(
+            &self.maxConcurrentWorkflowTasks, "ACTIVITY_MAX_CONCURRENT_WORKFLOW_TASKS", 1...10_000,
+            "expected a number from 1 to 10000")
         if let (name, value) = reader.first("ACTIVITY_TASK_QUEUE") {
             guard !value.isEmpty else { throw ConfigurationError(variable: name, "expected a task queue name") }
             self.taskQueue = value

@@ -1,5 +1,6 @@
 import Foundation
 import NATS
+import Runs
 import Schedules
 import Temporal
 
@@ -29,6 +30,19 @@ extension Configuration {
         for case (let variable, let path?) in files where !FileManager.default.isReadableFile(atPath: path) {
             throw ConfigurationError(variable: variable, "cannot read the PEM file \(path)")
         }
+    }
+
+    /// The Temporal worker's queues and slots: workflow tasks and actions on `ACTIVITY_TASK_QUEUE`,
+    /// the bookkeeping activities on a queue of their own with as many slots as workflow tasks.
+    public var temporalWorkerConfiguration: TemporalWorkerConfiguration {
+        TemporalWorkerConfiguration(
+            taskQueue: self.taskQueue,
+            maxConcurrentWorkflowTasks: self.maxConcurrentWorkflowTasks,
+            maxConcurrentActivities: self.maxConcurrentActions,
+            activityQueues: [
+                .init(name: RunContract.bookkeepingTaskQueue(self.taskQueue), slots: self.maxConcurrentWorkflowTasks)
+            ],
+            shutdownGrace: .seconds(self.shutdownGraceSeconds))
     }
 
     /// The NATS connection settings.

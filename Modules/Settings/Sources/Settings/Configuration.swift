@@ -65,6 +65,11 @@ public struct Configuration: Sendable {
     /// `ACTIVITY_RUN_RECONCILE_SECONDS`: how often `running` runs whose workflow closed without
     /// recording their end are finished.
     public var runReconcileSeconds: Int = 60
+    /// `ACTIVITY_MAX_CONCURRENT_ACTIONS`: actions one worker runs at once.
+    public var maxConcurrentActions: Int = 100
+    /// `ACTIVITY_MAX_CONCURRENT_WORKFLOW_TASKS`: workflow tasks one worker handles at once; also
+    /// the slots of the bookkeeping activities (recording a run's start and end).
+    public var maxConcurrentWorkflowTasks: Int = 50
     /// `ACTIVITY_FILE_READ_TIMEOUT_SECONDS` (not in the contract): how long reading a
     /// definitions root may stay at one path (a folder listing, a file's open or read) before
     /// the root is given up.

@@ -34,3 +34,17 @@ extension TemporalClientService {
     /// configuration and its secrets).
     public var description: String { "TemporalClientService" }
 }
+
+extension TemporalClient {
+    /// Checks that the configured namespace exists and these credentials may use it:
+    /// `.notFound` or `.permissionDenied` when not, `.unavailable` (and the like) when
+    /// Temporal cannot be asked.
+    public func checkNamespace(timeout: Duration = .seconds(5)) async throws(TemporalError) {
+        var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
+        request.namespace = self.configuration.namespace
+        _ = try await self.call("DescribeNamespace", timeout: timeout, attempts: 2) {
+            [request] service, metadata, options in
+            try await service.describeNamespace(request, metadata: metadata, options: options)
+        }
+    }
+}

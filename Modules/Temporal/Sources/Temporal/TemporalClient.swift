@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
@@ -16,15 +17,19 @@ public final class TemporalClient: Sendable {
 
     public let configuration: TemporalConfiguration
     public let counter: RPCCounter
+    /// `temporal_request_failure` and `temporal_long_request_failure`.
+    let failures: RequestFailureMetrics
     let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     let service: Service
     let logger: Logger
 
-    public init(configuration: TemporalConfiguration, counter: RPCCounter = RPCCounter(), logger: Logger)
-        throws(TemporalError)
-    {
+    public init(
+        configuration: TemporalConfiguration, counter: RPCCounter = RPCCounter(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger
+    ) throws(TemporalError) {
         self.configuration = configuration
         self.counter = counter
+        self.failures = RequestFailureMetrics(factory: metrics, namespace: configuration.namespace)
         self.logger = logger
         let transport: HTTP2ClientTransport.Posix
         do {
@@ -121,20 +126,23 @@ public final class TemporalClient: Sendable {
 
     /// Calls one RPC with retries on transient failures and maps gRPC errors to
     /// `TemporalError`. `timeout` is the deadline of one attempt (long polls need ~70 s);
-    /// `attempts` overrides the configured number of attempts (1 = no retry).
+    /// `attempts` overrides the configured number of attempts (1 = no retry); `retry` replaces
+    /// the whole policy (task answers retry for a minute).
     public func call<Response: Sendable>(
         _ method: String,
         timeout: Duration = .seconds(30),
         attempts: Int? = nil,
+        retry: CallRetry? = nil,
         _ body: @Sendable (Service, Metadata, CallOptions) async throws -> Response
     ) async throws(TemporalError) -> Response {
-        let maxAttempts = max(1, attempts ?? self.configuration.maxAttempts)
+        let policy = retry ?? .attempts(attempts ?? self.configuration.maxAttempts)
         var options = CallOptions.defaults
         options.timeout = timeout
         // The official SDKs' limit: a long history arrives whole.
         options.maxRequestMessageBytes = Self.maxMessageBytes
         options.maxResponseMessageBytes = Self.maxMessageBytes
-        var delay = Duration.milliseconds(100)
+        let clock = ContinuousClock()
+        let started = clock.now
         var attempt = 1
         while true {
             self.counter.record(method)
@@ -142,15 +150,18 @@ public final class TemporalClient: Sendable {
                 return try await body(self.service, self.metadata, options)
             } catch {
                 let mapped = Self.map(error, method: method)
-                guard mapped.isTransient, attempt < maxAttempts, !Task.isCancelled else {
+                if !Task.isCancelled { self.failures.record(method, error) }
+                guard mapped.isTransient, !Task.isCancelled,
+                    policy.allows(attempt: attempt, elapsed: started.duration(to: clock.now))
+                else {
                     throw mapped
                 }
                 self.logger.debug(
                     "retrying Temporal call",
                     metadata: ["temporal.method": "\(method)", "temporal.attempt": "\(attempt)", "error": "\(mapped)"]
                 )
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                try? await Task.sleep(
+                    for: policy.delay(after: attempt, code: mapped.code, random: Double.random(in: 0..<1)))
                 attempt += 1
             }
         }

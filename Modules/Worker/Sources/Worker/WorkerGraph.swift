@@ -9,6 +9,7 @@ import Runs
 import ServiceLifecycle
 import Settings
 import Sync
+import Temporal
 
 /// The worker process as values: from the configuration and the ports, the services to run
 /// (in start order) and what the admin API answers from. Building it does no I/O:
@@ -27,7 +28,7 @@ public struct WorkerGraph {
     public init(
         configuration: Configuration, ports: WorkerPorts, registry: PrometheusCollectorRegistry, logger: Logger
     ) {
-        let metrics = PrometheusMetricsFactory(registry: registry)
+        let metrics = Self.metricsFactory(registry)
         ContractMetrics.register(metrics)
         let startup = StartupGate()
         let index = Self.routingIndex(configuration, ports: ports, logger: logger)
@@ -119,6 +120,13 @@ public struct WorkerGraph {
                 failureTerminationBehavior: .gracefullyShutdownGroup))
         (self.services, self.admin, self.sync) = (services, admin, sync)
         (self.router, self.index, self.startup) = (router, index, startup)
+    }
+
+    /// The process's metrics factory over `registry`, with the Temporal SDKs' histogram buckets.
+    static func metricsFactory(_ registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets.merge(TemporalWorkerMetrics.buckets) { $1 }
+        return factory
     }
 
     /// The router's in-memory index over the stores; each rebuild steers the stream's subjects.

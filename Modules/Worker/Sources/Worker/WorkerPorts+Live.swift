@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CoreMetrics
 import Definitions
 import EventTypes
 import Foundation
@@ -17,9 +18,12 @@ import Temporal
 extension WorkerPorts {
     /// The ports over PostgreSQL, Temporal and NATS, from the configuration. Every setting is
     /// checked before anything is opened (a bad one is exit 2, not a crash on the way out);
-    /// an unreachable PostgreSQL is exit 1, an unreachable NATS a warning (its client keeps
-    /// trying, and the router and publishing fail until it connects).
-    static func live(configuration: Configuration, logger: Logger) async throws -> WorkerPorts {
+    /// an unreachable PostgreSQL is exit 1, a Temporal namespace that does not exist (or that
+    /// the credentials may not use) exit 2, an unreachable Temporal or NATS a warning (their
+    /// clients keep trying; `/readyz` names Temporal until it answers).
+    static func live(configuration: Configuration, metrics: any MetricsFactory, logger: Logger) async throws
+        -> WorkerPorts
+    {
         let temporalConfiguration = try configuration.temporalConfiguration()
         let natsConfiguration = try configuration.natsConfiguration()
         do {
@@ -28,11 +32,12 @@ extension WorkerPorts {
             FileHandle.standardError.write(Data("activity-core worker: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        try await Self.checkNamespace(temporalConfiguration, logger: logger)
         let client = PostgresClient(
             configuration: configuration.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
-        let temporal = try TemporalClient(configuration: temporalConfiguration, logger: logger)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let temporal = try TemporalClient(configuration: temporalConfiguration, metrics: metrics, logger: logger)
+        let http = HTTPActionExecutor.makeClient(concurrentActions: configuration.maxConcurrentActions)
         // One NATS connection for the router and the publisher: a service of its own that
         // (re)connects, and drains after the services that use it have stopped.
         let nats = NATSClient(configuration: natsConfiguration, logger: logger)
@@ -73,12 +78,33 @@ extension WorkerPorts {
             },
             workflowRuntime: { set in
                 TemporalWorker(
-                    client: temporal, configuration: TemporalWorkerConfiguration(taskQueue: configuration.taskQueue),
-                    workflows: set.workflows, activities: set.activities, logger: logger)
+                    client: temporal, configuration: configuration.temporalWorkerConfiguration,
+                    workflows: set.workflows, activities: set.activities, metrics: metrics, logger: logger)
             },
             infrastructure: [client, TemporalClientService(client: temporal), nats],
             close: { try? await http.shutdown() }
         )
+    }
+
+    /// Exit 2 when Temporal answers that the namespace does not exist or may not be used; a
+    /// Temporal that does not answer is left to the readiness check.
+    static func checkNamespace(_ configuration: TemporalConfiguration, logger: Logger) async throws {
+        do {
+            try await TemporalClient.withClient(configuration: configuration, logger: logger) { client in
+                try await client.checkNamespace()
+            }
+        } catch let error as TemporalError where error.code == .notFound || error.code == .permissionDenied {
+            let reason = error.code == .notFound ? "does not exist" : "may not be used with these credentials"
+            FileHandle.standardError.write(
+                Data(
+                    "activity-core worker: TEMPORAL_NAMESPACE \"\(configuration.namespace)\" \(reason) at \(configuration.address): \(error.message)\n"
+                        .utf8))
+            throw ExitCode(2)
+        } catch {
+            logger.warning(
+                "Temporal did not answer at startup; the worker starts and /readyz names it until it does",
+                metadata: ["temporal.address": "\(configuration.address)", "error": "\(error)"])
+        }
     }
 
     /// The router's source: the JetStream durable consumer, or core NATS subscriptions in a

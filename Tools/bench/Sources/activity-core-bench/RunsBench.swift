@@ -9,10 +9,16 @@ import Temporal
 import TestSupport
 import Worker
 
-/// COUNT manual runs of an http definition through the whole loop: StartWorkflowExecution,
-/// workflow task, PrepareRun, ExecuteAction (the HTTP call to a local receiver), FinishRun,
-/// completion. Prints the time from start to action call (p50/p99) and runs per second.
+/// Manual runs of an http definition through the whole loop (StartWorkflowExecution, workflow
+/// tasks, PrepareRun, ExecuteAction calling a local receiver that answers after `actionDelay`,
+/// FinishRun) with an in-process worker in its default configuration, kept at 1, 10 and 100
+/// runs in flight (a closed loop: a run ends, the next starts). Per level: runs/s, and the
+/// schedule-to-start latency p50/p99 of the workflow and activity tasks, read from the
+/// workflows' histories (the server's clock, so the same for any worker runtime).
 enum RunsBench {
+    static let actionDelay = Duration.milliseconds(500)
+    static let levels = [1, 10, 100]
+
     static func run(count: Int, environment: [String: String], logger: Logger) async throws {
         let url = try DatabaseURL(
             environment["DATABASE_URL"] ?? "postgres://activity:activity@127.0.0.1:5432/activity_core")
@@ -21,7 +27,7 @@ enum RunsBench {
         let id = String(UUID().uuidString.prefix(8)).lowercased()
         let schema = "bench_\(id)"
         let taskQueue = "bench-tq-\(id)"
-        let receiver = try await HTTPReceiver()
+        let receiver = try await HTTPReceiver(delay: Self.actionDelay)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("activity-core-bench-\(id)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try """
@@ -35,73 +41,39 @@ enum RunsBench {
             _ = try await DocumentSync(store: PostgresDefinitionStore(database: database)).sync(
                 roots: [folder.path], logger: logger)
             try await TemporalClient.withClient(configuration: temporalConfiguration, logger: logger) { temporal in
-                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                // Connections enough for every action in flight, so the runtime is what is measured.
+                var httpConfiguration = HTTPClient.Configuration()
+                httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 200
+                let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
                 let worker = RunWorkerFactory.make(
-                    client: temporal,
-                    database: database,
-                    taskQueue: taskQueue,
-                    defaultActionURL: nil,
-                    http: http,
-                    publisher: LoggingEventPublisher(logger: logger),
-                    logger: logger,
-                    workflowPollers: 8,
-                    activityPollers: 16
-                )
+                    client: temporal, database: database, taskQueue: taskQueue, defaultActionURL: nil, http: http,
+                    publisher: LoggingEventPublisher(logger: logger), logger: logger)
                 let running = Task { try? await worker.run() }
                 let trigger = ManualTrigger(client: temporal, taskQueue: taskQueue)
-                let runs = PostgresRunStore(database: database)
+                let finished = FinishedRuns(database: database)
                 emit(
-                    "runs through the whole loop: \(count) manual runs, http action to a local receiver, task queue \(taskQueue)"
+                    "runs in flight through the whole loop: http action answered after \(BenchTime.milliseconds(Self.actionDelay)) ms, task queue \(taskQueue)"
                 )
-                _ = try await Self.batch(5, trigger: trigger)
-                _ = try await receiver.waitForRequests(5, timeout: .seconds(60))
-
-                let clock = ContinuousClock()
-                let start = clock.now
-                let started = try await Self.batch(count, trigger: trigger)
-                _ = try await receiver.waitForRequests(count + 5, timeout: .seconds(600))
-                var succeeded = 0
-                while clock.now - start < .seconds(600) {
-                    succeeded = try await runs.recent(activityID: "bench-run", limit: count + 5).filter {
-                        $0.status == .succeeded
-                    }.count
-                    let finished = try await runs.recent(activityID: "bench-run", limit: count + 5).filter {
-                        $0.status != .running
-                    }.count
-                    if finished >= count + 5 { break }
-                    try await Task.sleep(for: .milliseconds(50))
+                // Warm-up: connections, caches, the worker's first polls.
+                _ = try await Self.closedLoop(runs: 5, inFlight: 5, trigger: trigger, finished: finished)
+                for level in Self.levels {
+                    let runs = max(20, min(count, level * 5))
+                    let before = try await finished.count()
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let workflows = try await Self.closedLoop(
+                        runs: runs, inFlight: level, trigger: trigger, finished: finished, offset: before)
+                    let elapsed = clock.now - start
+                    let latencies = try await Self.scheduleToStart(workflows, client: temporal)
+                    emit(
+                        "in flight \(level): \(runs) runs  wall \(BenchTime.seconds(elapsed)) s  "
+                            + String(format: "%.1f runs/s", Double(runs) / BenchTime.value(elapsed))
+                            + "  schedule-to-start workflow task p50 \(BenchTime.milliseconds(BenchTime.quantile(latencies.workflow, 0.5))) ms"
+                            + " p99 \(BenchTime.milliseconds(BenchTime.quantile(latencies.workflow, 0.99))) ms"
+                            + ", activity p50 \(BenchTime.milliseconds(BenchTime.quantile(latencies.activity, 0.5))) ms"
+                            + " p99 \(BenchTime.milliseconds(BenchTime.quantile(latencies.activity, 0.99))) ms"
+                    )
                 }
-                let elapsed = clock.now - start
-                var latencies: [Duration] = []
-                for request in receiver.requests {
-                    if let key = request.headers["idempotency-key"], let begin = started[key] {
-                        latencies.append(request.receivedAt - begin)
-                    }
-                }
-                latencies.sort()
-                emit(
-                    "runs \(count)  succeeded \(succeeded - 5)  failed \(count + 5 - succeeded)  wall \(BenchTime.seconds(elapsed)) s  "
-                        + String(format: "%.1f runs/s", Double(count) / BenchTime.value(elapsed))
-                )
-                emit(
-                    "burst: start -> action call  p50 \(BenchTime.milliseconds(BenchTime.quantile(latencies, 0.5))) ms  "
-                        + "p99 \(BenchTime.milliseconds(BenchTime.quantile(latencies, 0.99))) ms  "
-                        + "max \(BenchTime.milliseconds(latencies.last ?? .zero)) ms  (n = \(latencies.count))"
-                )
-                // Latency without queueing: one run at a time.
-                var single: [Duration] = []
-                for _ in 0..<50 {
-                    let before = receiver.count
-                    let begin = ContinuousClock.now
-                    _ = try await trigger.start(activityID: "bench-run")
-                    let requests = try await receiver.waitForRequests(before + 1, timeout: .seconds(60))
-                    if let last = requests.last { single.append(last.receivedAt - begin) }
-                }
-                single.sort()
-                emit(
-                    "one at a time: start -> action call  p50 \(BenchTime.milliseconds(BenchTime.quantile(single, 0.5))) ms  "
-                        + "p99 \(BenchTime.milliseconds(BenchTime.quantile(single, 0.99))) ms  (n = \(single.count))"
-                )
                 worker.stop()
                 _ = await running.value
                 try? await http.shutdown()
@@ -112,25 +84,72 @@ enum RunsBench {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Starts `count` runs, 16 at a time; returns each workflow ID's start instant.
-    static func batch(_ count: Int, trigger: ManualTrigger) async throws -> [String: ContinuousClock.Instant] {
-        try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
-            var started: [String: ContinuousClock.Instant] = [:]
-            var remaining = count
-            func add() {
-                guard remaining > 0 else { return }
-                remaining -= 1
-                group.addTask {
-                    let now = ContinuousClock.now
-                    return (try await trigger.start(activityID: "bench-run"), now)
+    /// Starts `runs` runs keeping `inFlight` of them unfinished at once; returns the workflow IDs.
+    static func closedLoop(
+        runs: Int, inFlight: Int, trigger: ManualTrigger, finished: FinishedRuns, offset: Int = 0
+    ) async throws -> [String] {
+        var started: [String] = []
+        var done = try await finished.count() - offset
+        while done < runs {
+            while started.count < runs && started.count - done < inFlight {
+                started.append(try await trigger.start(activityID: "bench-run"))
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            done = try await finished.count() - offset
+        }
+        return started
+    }
+
+    /// Schedule-to-start of every workflow task and activity task of `workflows`, from their
+    /// histories.
+    static func scheduleToStart(_ workflows: [String], client: TemporalClient) async throws
+        -> (workflow: [Duration], activity: [Duration])
+    {
+        var workflow: [Duration] = []
+        var activity: [Duration] = []
+        for id in workflows {
+            var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
+            request.namespace = client.configuration.namespace
+            request.execution.workflowID = id
+            let events = try await client.call("GetWorkflowExecutionHistory") { [request] service, metadata, options in
+                try await service.getWorkflowExecutionHistory(request, metadata: metadata, options: options)
+            }.history.events
+            let times = Dictionary(events.map { ($0.eventID, $0.eventTime.timeIntervalSince1970) }) { first, _ in first
+            }
+            func latency(_ scheduled: Int64, _ started: Double) -> Duration? {
+                guard let at = times[scheduled] else { return nil }
+                return .milliseconds(Int64(((started - at) * 1000).rounded()))
+            }
+            for event in events {
+                let at = event.eventTime.timeIntervalSince1970
+                switch event.eventType {
+                case .workflowTaskStarted:
+                    if let value = latency(event.workflowTaskStartedEventAttributes.scheduledEventID, at) {
+                        workflow.append(value)
+                    }
+                case .activityTaskStarted:
+                    if let value = latency(event.activityTaskStartedEventAttributes.scheduledEventID, at) {
+                        activity.append(value)
+                    }
+                default:
+                    continue
                 }
             }
-            for _ in 0..<16 { add() }
-            while let (workflowID, instant) = try await group.next() {
-                started[workflowID] = instant
-                add()
-            }
-            return started
         }
+        return (workflow.sorted(), activity.sorted())
+    }
+}
+
+/// The runs recorded as ended in the bench's schema.
+struct FinishedRuns: Sendable {
+    let database: ActivityDatabase
+
+    func count() async throws -> Int {
+        let rows = try await self.database.client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT count(*)::int8 FROM \(self.database.table("runs")) WHERE status <> 'running'"),
+            logger: self.database.logger)
+        for try await (count) in rows.decode(Int64.self) { return Int(count) }
+        return 0
     }
 }

@@ -4,7 +4,7 @@ import Logging
 // activity-core-bench: measures activity-core against the local services (Tools/services start).
 //
 //   activity-core-bench schedules [COUNT]   first, repeat and all-changed schedule syncs (1000)
-//   activity-core-bench runs [COUNT]        COUNT manual runs through the whole loop (500)
+//   activity-core-bench runs [COUNT]        runs kept 1, 10 and 100 in flight (at most COUNT per level)
 //   activity-core-bench events [COUNT]      COUNT events through the router, matched and routed (10000)
 //
 // Each run uses a database schema, schedule prefix and task queue of its own.

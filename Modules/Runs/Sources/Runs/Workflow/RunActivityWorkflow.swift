@@ -196,7 +196,7 @@ public struct RunActivityWorkflow: TemporalWorkflow {
                 activityID: type,
                 activityType: type,
                 input: input,
-                taskQueue: self.taskQueue,
+                taskQueue: type == Self.execute ? self.taskQueue : RunContract.bookkeepingTaskQueue(self.taskQueue),
                 startToCloseSeconds: timeout,
                 heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
                 retry: retry

@@ -330,8 +330,7 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHi
 }
 
 /// Official fields left out here: binary_checksum = 4, worker_version_capabilities = 5,
-/// deployment_options = 6, worker_instance_key = 8, worker_control_task_queue = 9,
-/// poller_group_id = 10.
+/// deployment_options = 6, worker_control_task_queue = 9, poller_group_id = 10.
 public nonisolated struct Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -349,6 +348,8 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueR
   public mutating func clearTaskQueue() {self._taskQueue = nil}
 
   public var identity: String = String()
+
+  public var workerInstanceKey: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -591,7 +592,7 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFai
 }
 
 /// Official fields left out here: worker_version_capabilities = 5, deployment_options = 6,
-/// worker_instance_key = 8, worker_control_task_queue = 9, poller_group_id = 10.
+/// worker_control_task_queue = 9, poller_group_id = 10.
 public nonisolated struct Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -609,6 +610,8 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_PollActivityTaskQueueR
   public mutating func clearTaskQueue() {self._taskQueue = nil}
 
   public var identity: String = String()
+
+  public var workerInstanceKey: String = String()
 
   public var taskQueueMetadata: Temporal_Api_Taskqueue_V1_TaskQueueMetadata {
     get {_taskQueueMetadata ?? Temporal_Api_Taskqueue_V1_TaskQueueMetadata()}
@@ -1050,7 +1053,7 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_TerminateWorkflowExecu
   public init() {}
 }
 
-/// Official fields left out here: worker_heartbeat = 5, worker_instance_key = 6.
+/// Official fields left out here: worker_heartbeat = 5.
 public nonisolated struct Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1063,6 +1066,8 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest:
   public var identity: String = String()
 
   public var reason: String = String()
+
+  public var workerInstanceKey: String = String()
 
   public var taskQueue: String = String()
 
@@ -1955,7 +1960,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistor
 
 nonisolated extension Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PollWorkflowTaskQueueRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}task_queue\0\u{1}identity\0\u{b}worker_heartbeat\0\u{c}\u{7}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}task_queue\0\u{1}identity\0\u{4}\u{5}worker_instance_key\0\u{b}worker_heartbeat\0\u{c}\u{7}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1966,6 +1971,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueReque
       case 1: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._taskQueue) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.workerInstanceKey) }()
       default: break
       }
     }
@@ -1985,6 +1991,9 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueReque
     if !self.identity.isEmpty {
       try visitor.visitSingularStringField(value: self.identity, fieldNumber: 3)
     }
+    if !self.workerInstanceKey.isEmpty {
+      try visitor.visitSingularStringField(value: self.workerInstanceKey, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1992,6 +2001,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueReque
     if lhs.namespace != rhs.namespace {return false}
     if lhs._taskQueue != rhs._taskQueue {return false}
     if lhs.identity != rhs.identity {return false}
+    if lhs.workerInstanceKey != rhs.workerInstanceKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2369,7 +2379,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_RespondWorkflowTaskFailedR
 
 nonisolated extension Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PollActivityTaskQueueRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}task_queue\0\u{1}identity\0\u{3}task_queue_metadata\0\u{b}worker_heartbeat\0\u{c}\u{7}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}task_queue\0\u{1}identity\0\u{3}task_queue_metadata\0\u{4}\u{4}worker_instance_key\0\u{b}worker_heartbeat\0\u{c}\u{7}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2381,6 +2391,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollActivityTaskQueueReque
       case 2: try { try decoder.decodeSingularMessageField(value: &self._taskQueue) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._taskQueueMetadata) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.workerInstanceKey) }()
       default: break
       }
     }
@@ -2403,6 +2414,9 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollActivityTaskQueueReque
     try { if let v = self._taskQueueMetadata {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if !self.workerInstanceKey.isEmpty {
+      try visitor.visitSingularStringField(value: self.workerInstanceKey, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2410,6 +2424,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_PollActivityTaskQueueReque
     if lhs.namespace != rhs.namespace {return false}
     if lhs._taskQueue != rhs._taskQueue {return false}
     if lhs.identity != rhs.identity {return false}
+    if lhs.workerInstanceKey != rhs.workerInstanceKey {return false}
     if lhs._taskQueueMetadata != rhs._taskQueueMetadata {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -3077,7 +3092,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_TerminateWorkflowExecution
 
 nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ShutdownWorkerRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}sticky_task_queue\0\u{1}identity\0\u{1}reason\0\u{4}\u{3}task_queue\0\u{3}task_queue_types\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}sticky_task_queue\0\u{1}identity\0\u{1}reason\0\u{4}\u{2}worker_instance_key\0\u{3}task_queue\0\u{3}task_queue_types\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3089,6 +3104,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: Swi
       case 2: try { try decoder.decodeSingularStringField(value: &self.stickyTaskQueue) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.identity) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.workerInstanceKey) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.taskQueue) }()
       case 8: try { try decoder.decodeRepeatedEnumField(value: &self.taskQueueTypes) }()
       default: break
@@ -3109,6 +3125,9 @@ nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: Swi
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
     }
+    if !self.workerInstanceKey.isEmpty {
+      try visitor.visitSingularStringField(value: self.workerInstanceKey, fieldNumber: 6)
+    }
     if !self.taskQueue.isEmpty {
       try visitor.visitSingularStringField(value: self.taskQueue, fieldNumber: 7)
     }
@@ -3123,6 +3142,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest: Swi
     if lhs.stickyTaskQueue != rhs.stickyTaskQueue {return false}
     if lhs.identity != rhs.identity {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.workerInstanceKey != rhs.workerInstanceKey {return false}
     if lhs.taskQueue != rhs.taskQueue {return false}
     if lhs.taskQueueTypes != rhs.taskQueueTypes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

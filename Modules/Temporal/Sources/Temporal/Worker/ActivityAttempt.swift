@@ -9,13 +9,15 @@ import Workflows
 /// while it winds down, so the server does not time it out meanwhile. A stop that comes after
 /// the activity returned changes nothing. An activity that does not return within `grace` of
 /// being cancelled is left behind: the attempt ends without it (its result, if it ever comes,
-/// is dropped), so no attempt outlives its lease by more than `grace`.
+/// is dropped), so no attempt outlives its lease by more than `grace`. The worker's shutdown cut
+/// (its grace ran out) ends the attempt at once, without that wait.
 enum ActivityAttempt {
     /// What stops an attempt before its activity returns.
     enum Stop: Sendable, Equatable {
         case cancelRequested
         case gone(String)
         case deadline(Duration)
+        case workerShutdown
     }
 
     enum Event: Sendable {
@@ -30,7 +32,8 @@ enum ActivityAttempt {
         heartbeat: @escaping @Sendable () async -> Stop?,
         interval: Duration,
         lease: Duration?,
-        grace: Duration
+        grace: Duration,
+        cut: ShutdownCut? = nil
     ) async -> (result: Result<Data, ActivityError>?, stopped: Stop?) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let work = Task { continuation.yield(.returned(await activity())) }
@@ -46,6 +49,7 @@ enum ActivityAttempt {
                 continuation.yield(.stop(.deadline(lease)))
             }
         }
+        let cutID = cut?.onCut { continuation.yield(.stop(.workerShutdown)) }
         var giveUp: Task<Void, Never>?
         var result: Result<Data, ActivityError>?
         var stopped: Stop?
@@ -59,6 +63,7 @@ enum ActivityAttempt {
                     guard stopped == nil else { continue }
                     stopped = stop
                     work.cancel()
+                    if stop == .workerShutdown { break loop }
                     giveUp = Task {
                         guard (try? await Task.sleep(for: grace)) != nil else { return }
                         continuation.yield(.gaveUp)
@@ -71,6 +76,7 @@ enum ActivityAttempt {
             work.cancel()
             continuation.finish()
         }
+        if let cutID { cut?.remove(cutID) }
         beats.cancel()
         timer?.cancel()
         giveUp?.cancel()

@@ -6,14 +6,17 @@ import Workflows
 /// Polls activity tasks, runs the registered activity with heartbeats, and answers.
 struct ActivityTaskHandler: TaskHandler {
     let worker: TemporalWorker
+    /// The task queue it polls.
+    let queue: String
 
     var client: TemporalClient { self.worker.client }
 
     func poll() async -> Result<Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse?, TemporalError> {
         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
         request.namespace = self.client.configuration.namespace
-        request.taskQueue = self.worker.pollQueue
+        request.taskQueue = self.worker.pollQueue(self.queue)
         request.identity = self.client.configuration.identity
+        request.workerInstanceKey = self.worker.instanceKey
         return await self.worker.longPoll(
             "PollActivityTaskQueue",
             taskToken: { $0.taskToken },
@@ -28,6 +31,11 @@ struct ActivityTaskHandler: TaskHandler {
 
     func handle(_ task: Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse) async {
         let type = task.activityType.name
+        let metrics = self.worker.metrics
+        metrics.activityScheduleToStart.record(
+            TemporalWorkerMetrics.latency(
+                from: task.hasCurrentAttemptScheduledTime ? task.currentAttemptScheduledTime : nil,
+                to: task.hasStartedTime ? task.startedTime : nil))
         let context = ActivityContext(
             workflowID: task.workflowExecution.workflowID,
             runID: task.workflowExecution.runID,
@@ -37,7 +45,9 @@ struct ActivityTaskHandler: TaskHandler {
         )
         var ending: AttemptEnding
         if let activity = self.worker.activities[type] {
+            let started = ContinuousClock.now
             ending = await self.run(activity, task: task, context: context)
+            metrics.activityExecution.record(started.duration(to: .now))
         } else {
             ending = .failed(
                 ActivityError(
@@ -51,6 +61,7 @@ struct ActivityTaskHandler: TaskHandler {
                     "\(type) result is \(result.count) bytes; Temporal takes at most \(Self.maxResultBytes)",
                     type: "PayloadTooLarge", nonRetryable: true))
         }
+        if case .failed = ending { metrics.activityExecutionFailed.increment() }
         let metadata: Logger.Metadata = [
             "temporal.workflow_id": "\(context.workflowID)", "temporal.activity": "\(type)",
             "temporal.attempt": "\(context.attempt)",
@@ -63,7 +74,8 @@ struct ActivityTaskHandler: TaskHandler {
                 request.result.payloads = [JSONPayload.raw(result)]
                 request.identity = self.client.configuration.identity
                 request.namespace = self.client.configuration.namespace
-                _ = try await self.client.call("RespondActivityTaskCompleted") { [request] service, metadata, options in
+                _ = try await self.client.call("RespondActivityTaskCompleted", retry: .taskCompletion) {
+                    [request] service, metadata, options in
                     try await service.respondActivityTaskCompleted(request, metadata: metadata, options: options)
                 }
             case .failed(let error):
@@ -73,7 +85,8 @@ struct ActivityTaskHandler: TaskHandler {
                     message: error.message, type: error.type, nonRetryable: error.nonRetryable)
                 request.identity = self.client.configuration.identity
                 request.namespace = self.client.configuration.namespace
-                _ = try await self.client.call("RespondActivityTaskFailed") { [request] service, metadata, options in
+                _ = try await self.client.call("RespondActivityTaskFailed", retry: .taskCompletion) {
+                    [request] service, metadata, options in
                     try await service.respondActivityTaskFailed(request, metadata: metadata, options: options)
                 }
             case .cancelled:
@@ -82,7 +95,8 @@ struct ActivityTaskHandler: TaskHandler {
                 request.taskToken = task.taskToken
                 request.identity = self.client.configuration.identity
                 request.namespace = self.client.configuration.namespace
-                _ = try await self.client.call("RespondActivityTaskCanceled") { [request] service, metadata, options in
+                _ = try await self.client.call("RespondActivityTaskCanceled", retry: .taskCompletion) {
+                    [request] service, metadata, options in
                     try await service.respondActivityTaskCanceled(request, metadata: metadata, options: options)
                 }
             case .abandoned(let reason):
@@ -135,7 +149,7 @@ struct ActivityTaskHandler: TaskHandler {
                 }
             },
             heartbeat: { await self.heartbeat(token) },
-            interval: interval, lease: lease, grace: interval)
+            interval: interval, lease: lease, grace: interval, cut: self.worker.cut)
         return Self.ending(result, stopped: stopped)
     }
 
@@ -154,6 +168,12 @@ struct ActivityTaskHandler: TaskHandler {
         // be refused, as the official SDKs know.
         case (.deadline(let lease), _):
             .abandoned("the attempt ran past its start-to-close timeout of \(lease.components.seconds) s")
+        // Failed now rather than left to time out, so the retry starts at once elsewhere.
+        case (.workerShutdown, _):
+            .failed(
+                ActivityError(
+                    "the worker shut down before the activity ended (its shutdown grace ran out); a retry runs it again",
+                    type: "WorkerShutdown", nonRetryable: false))
         }
     }
 

@@ -1,34 +1,62 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
 import Workflows
 
-/// Polls one task queue for workflow and activity tasks and runs the registered workflows
-/// (pure decision functions over the full history: no sticky queue) and activities.
+/// Polls task queues for workflow and activity tasks and runs the registered workflows (pure
+/// decision functions over the full history: no sticky queue) and activities.
 ///
-/// Graceful shutdown stops polling at once (the long polls are cancelled) and lets the tasks
-/// in hand finish; the service group's shutdown timeout bounds how long that may take.
+/// Each kind of task has a pool of slots (`SlotPool`): workflow tasks, the main queue's
+/// activities, and each further activity queue. A poller takes a slot before it polls, so the
+/// worker only asks for tasks it can start at once, and a full pool never delays another.
+///
+/// Graceful shutdown (`TemporalWorkerShutdown`): polling stops and Temporal is told
+/// (`ShutdownWorker`), so no task already handed out is lost to a timeout; the tasks in hand get
+/// `shutdownGrace`, then an activity still running fails its attempt at once as retryable.
 public final class TemporalWorker: Service {
     public let client: TemporalClient
     public let configuration: TemporalWorkerConfiguration
     let workflows: [String: any TemporalWorkflow]
     let activities: [String: any TemporalActivity]
     let logger: Logger
+    let metrics: TemporalWorkerMetrics
+    /// Fired when the shutdown grace runs out.
+    let cut = ShutdownCut()
+    /// Names this worker's polls, so that `ShutdownWorker` has the server answer them.
+    let instanceKey = UUID().uuidString.lowercased()
+    let pools: [PollGroup]
 
-    private struct State {
+    /// One queue and kind of task with its slots.
+    struct PollGroup: Sendable {
+        enum Kind: String, Sendable {
+            case workflow = "WorkflowWorker"
+            case activity = "ActivityWorker"
+        }
+
+        let kind: Kind
+        let queue: String
+        let slots: SlotPool
+    }
+
+    struct State {
         var stopping = false
+        var stopRequested: CheckedContinuation<Void, Never>?
+        var stopSignalled = false
         var polls: [UUID: Task<Void, Never>] = [:]
+        var pollsCancelled = false
         var inFlight = 0
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init(
         client: TemporalClient,
         configuration: TemporalWorkerConfiguration,
         workflows: [any TemporalWorkflow],
         activities: [any TemporalActivity],
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger
     ) {
         self.client = client
@@ -36,6 +64,21 @@ public final class TemporalWorker: Service {
         self.workflows = Dictionary(workflows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.activities = Dictionary(activities.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
+        let metrics = TemporalWorkerMetrics(
+            factory: metrics, namespace: client.configuration.namespace, taskQueue: configuration.taskQueue)
+        self.metrics = metrics
+        func group(_ kind: PollGroup.Kind, _ queue: String, _ capacity: Int) -> PollGroup {
+            PollGroup(
+                kind: kind, queue: queue,
+                slots: SlotPool(
+                    capacity: capacity,
+                    observe: metrics.slots(workerType: kind.rawValue, taskQueue: queue, capacity: capacity)))
+        }
+        self.pools =
+            [
+                group(.workflow, configuration.taskQueue, configuration.maxConcurrentWorkflowTasks),
+                group(.activity, configuration.taskQueue, configuration.maxConcurrentActivities),
+            ] + configuration.activityQueues.map { group(.activity, $0.name, $0.slots) }
     }
 
     /// Tasks being handled right now.
@@ -47,62 +90,95 @@ public final class TemporalWorker: Service {
             metadata: [
                 "temporal.task_queue": "\(self.configuration.taskQueue)",
                 "temporal.identity": "\(self.client.configuration.identity)",
+                "temporal.slots": "\(self.pools.map { "\($0.kind.rawValue) \($0.queue) \($0.slots.capacity)" })",
             ]
         )
+        let shutdown = Task { await self.shutdownWhenAsked() }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for _ in 0..<self.configuration.workflowPollers {
-                    group.addTask { await self.loop(WorkflowTaskHandler(worker: self)) }
-                }
-                for _ in 0..<self.configuration.activityPollers {
-                    group.addTask { await self.loop(ActivityTaskHandler(worker: self)) }
+                for pool in self.pools {
+                    for _ in 0..<TemporalWorkerConfiguration.pollers(slots: pool.slots.capacity) {
+                        switch pool.kind {
+                        case .workflow:
+                            group.addTask {
+                                await self.pollLoop(WorkflowTaskHandler(worker: self, queue: pool.queue), pool)
+                            }
+                        case .activity:
+                            group.addTask {
+                                await self.pollLoop(ActivityTaskHandler(worker: self, queue: pool.queue), pool)
+                            }
+                        }
+                    }
                 }
             }
         } onGracefulShutdown: {
             self.stop()
         }
+        // Every task in hand has ended: the grace timer has nothing left to cut.
+        shutdown.cancel()
+        await shutdown.value
         self.logger.info("temporal worker stopped")
     }
 
-    /// Stops polling; tasks in hand finish.
+    /// Stops polling (Temporal is told, see `shutdownWhenAsked`); tasks in hand finish.
     public func stop() {
-        let polls = self.state.withLock { state in
+        let continuation = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.stopping = true
-            return Array(state.polls.values)
+            state.stopSignalled = true
+            defer { state.stopRequested = nil }
+            return state.stopRequested
         }
-        for poll in polls { poll.cancel() }
+        for pool in self.pools { pool.slots.close() }
+        continuation?.resume()
     }
 
     var isStopping: Bool { self.state.withLock { $0.stopping } }
 
-    private func loop<Handler: TaskHandler>(_ handler: Handler) async {
-        var failures = 0
-        while !self.isStopping && !Task.isCancelled {
-            let polled: Result<Handler.Polled?, TemporalError> = await self.cancellablePoll { await handler.poll() }
-            switch polled {
-            case .success(nil):
-                failures = 0
-            case .success(let task?):
-                failures = 0
-                self.state.withLock { $0.inFlight += 1 }
-                await handler.handle(task)
-                self.state.withLock { $0.inFlight -= 1 }
-            case .failure(let error):
-                if self.isStopping { return }
-                failures += 1
-                self.logger.warning(
-                    "poll failed", metadata: ["temporal.poller": "\(Handler.self)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(min(200 * (1 << min(failures, 5)), 5000)))
+    /// Takes a slot, polls, hands a task to a child task that gives the slot back, and again,
+    /// until the worker stops; then waits for the tasks in hand.
+    private func pollLoop<Handler: TaskHandler>(_ handler: Handler, _ pool: PollGroup) async {
+        await withDiscardingTaskGroup { group in
+            var failures = 0
+            while !self.isStopping, await pool.slots.acquire() {
+                let polled = await self.cancellablePoll { await handler.poll() }
+                switch polled {
+                case .success(let task?):
+                    failures = 0
+                    self.state.withLock { $0.inFlight += 1 }
+                    pool.slots.use()
+                    group.addTask {
+                        await handler.handle(task)
+                        self.state.withLock { $0.inFlight -= 1 }
+                        pool.slots.release(used: true)
+                    }
+                case .success(nil):
+                    failures = 0
+                    pool.slots.release()
+                case .failure(let error):
+                    pool.slots.release()
+                    if self.isStopping { return }
+                    failures += 1
+                    self.logger.warning(
+                        "poll failed",
+                        metadata: [
+                            "temporal.poller": "\(pool.kind.rawValue)", "temporal.task_queue": "\(pool.queue)",
+                            "error": "\(error)",
+                        ])
+                    try? await Task.sleep(
+                        for: Self.pollBackoff.delay(after: failures, code: error.code, random: Double.random(in: 0..<1))
+                    )
+                }
             }
         }
     }
 
-    /// Runs a poll in a task that `stop()` cancels, so shutdown does not wait for a long
-    /// poll to time out.
+    /// The wait after failed polls; RESOURCE_EXHAUSTED waits longer.
+    static let pollBackoff = CallRetry(initial: .milliseconds(200), maximum: .seconds(5))
+
+    /// Runs a poll in a task that a shutdown can cancel, so that it does not wait for a long
+    /// poll to end when Temporal does not end it.
     private func cancellablePoll<T: Sendable>(_ body: @escaping @Sendable () async -> Result<T?, TemporalError>) async
-        -> Result<
-            T?, TemporalError
-        >
+        -> Result<T?, TemporalError>
     {
         let id = UUID()
         let box = Mutex<Result<T?, TemporalError>>(.success(nil))
@@ -111,9 +187,8 @@ public final class TemporalWorker: Service {
             box.withLock { $0 = result }
         }
         let cancelled = self.state.withLock { state -> Bool in
-            if state.stopping { return true }
             state.polls[id] = task
-            return false
+            return state.pollsCancelled
         }
         if cancelled { task.cancel() }
         await withTaskCancellationHandler {
@@ -122,8 +197,17 @@ public final class TemporalWorker: Service {
             task.cancel()
         }
         self.state.withLock { $0.polls[id] = nil }
-        if cancelled || task.isCancelled { return .success(nil) }
+        if task.isCancelled { return .success(nil) }
         return box.withLock { $0 }
+    }
+
+    /// Cancels the long polls still open.
+    func cancelPolls() {
+        let polls = self.state.withLock { state in
+            state.pollsCancelled = true
+            return Array(state.polls.values)
+        }
+        for poll in polls { poll.cancel() }
     }
 }
 
@@ -143,10 +227,10 @@ extension TemporalWorker {
         }
     }
 
-    /// The task queue every poll names.
-    var pollQueue: Temporal_Api_Taskqueue_V1_TaskQueue {
+    /// A task queue as polls name it.
+    func pollQueue(_ name: String) -> Temporal_Api_Taskqueue_V1_TaskQueue {
         var queue = Temporal_Api_Taskqueue_V1_TaskQueue()
-        queue.name = self.configuration.taskQueue
+        queue.name = name
         queue.kind = .normal
         return queue
     }

@@ -1,26 +1,53 @@
 /// How many tasks a worker takes at once and where from.
 public struct TemporalWorkerConfiguration: Sendable, Hashable {
+    /// An activity task queue polled beside the main one, with slots of its own (so that what
+    /// runs there never waits behind the main queue's activities).
+    public struct ActivityQueue: Sendable, Hashable {
+        public var name: String
+        public var slots: Int
+
+        public init(name: String, slots: Int) {
+            self.name = name
+            self.slots = max(1, slots)
+        }
+    }
+
+    /// The queue of the workflow tasks and of the main activities.
     public var taskQueue: String
-    /// Concurrent workflow-task long polls (each handles one task at a time).
-    public var workflowPollers: Int
-    /// Concurrent activity long polls; also the number of activities run at once.
-    public var activityPollers: Int
+    /// Workflow tasks handled at once.
+    public var maxConcurrentWorkflowTasks: Int
+    /// Activities of `taskQueue` run at once.
+    public var maxConcurrentActivities: Int
+    public var activityQueues: [ActivityQueue]
     /// Deadline of one long poll; the server answers an empty poll after about 60 s.
     public var pollTimeout: Duration
     /// How often a running activity heartbeats.
     public var heartbeatInterval: Duration
+    /// How long the tasks in hand may take once a graceful shutdown began; an activity still
+    /// running then fails its attempt at once, as retryable.
+    public var shutdownGrace: Duration
 
     public init(
         taskQueue: String,
-        workflowPollers: Int = 2,
-        activityPollers: Int = 8,
+        maxConcurrentWorkflowTasks: Int = 50,
+        maxConcurrentActivities: Int = 100,
+        activityQueues: [ActivityQueue] = [],
         pollTimeout: Duration = .seconds(70),
-        heartbeatInterval: Duration = .seconds(5)
+        heartbeatInterval: Duration = .seconds(5),
+        shutdownGrace: Duration = .seconds(30)
     ) {
         self.taskQueue = taskQueue
-        self.workflowPollers = max(1, workflowPollers)
-        self.activityPollers = max(1, activityPollers)
+        self.maxConcurrentWorkflowTasks = max(1, maxConcurrentWorkflowTasks)
+        self.maxConcurrentActivities = max(1, maxConcurrentActivities)
+        self.activityQueues = activityQueues
         self.pollTimeout = pollTimeout
         self.heartbeatInterval = heartbeatInterval
+        self.shutdownGrace = shutdownGrace
+    }
+
+    /// Long polls kept open for a pool of `slots`: one per ten slots, at least two (one poll
+    /// in flight while the other's task is being started), never more than the slots.
+    public static func pollers(slots: Int) -> Int {
+        min(max(1, slots), max(2, slots / 10))
     }
 }

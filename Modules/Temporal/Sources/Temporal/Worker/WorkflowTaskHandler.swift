@@ -5,14 +5,17 @@ import Workflows
 /// answers the task.
 struct WorkflowTaskHandler: TaskHandler {
     let worker: TemporalWorker
+    /// The task queue it polls.
+    let queue: String
 
     var client: TemporalClient { self.worker.client }
 
     func poll() async -> Result<Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?, TemporalError> {
         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
         request.namespace = self.client.configuration.namespace
-        request.taskQueue = self.worker.pollQueue
+        request.taskQueue = self.worker.pollQueue(self.queue)
         request.identity = self.client.configuration.identity
+        request.workerInstanceKey = self.worker.instanceKey
         return await self.worker.longPoll(
             "PollWorkflowTaskQueue",
             taskToken: { $0.taskToken },
@@ -26,6 +29,13 @@ struct WorkflowTaskHandler: TaskHandler {
         // Legacy query tasks (from a UI stack-trace query) are not workflow progress; they
         // time out for the querier rather than being answered as a workflow task.
         if task.hasQuery { return }
+        let metrics = self.worker.metrics
+        metrics.workflowTaskScheduleToStart.record(
+            TemporalWorkerMetrics.latency(
+                from: task.hasScheduledTime ? task.scheduledTime : nil, to: task.hasStartedTime ? task.startedTime : nil
+            ))
+        let started = ContinuousClock.now
+        defer { metrics.workflowTaskExecution.record(started.duration(to: .now)) }
         let type = task.workflowType.name
         do {
             guard let workflow = self.worker.workflows[type] else {
@@ -68,9 +78,11 @@ struct WorkflowTaskHandler: TaskHandler {
         request.commands = commands.map(\.proto)
         request.identity = self.client.configuration.identity
         request.namespace = self.client.configuration.namespace
-        _ = try await self.client.call("RespondWorkflowTaskCompleted") { [request] service, metadata, options in
+        _ = try await self.client.call("RespondWorkflowTaskCompleted", retry: .taskCompletion) {
+            [request] service, metadata, options in
             try await service.respondWorkflowTaskCompleted(request, metadata: metadata, options: options)
         }
+        self.worker.metrics.recordEnd(of: request.commands)
     }
 
     /// The task's history plus the pages the poll did not carry.
@@ -103,7 +115,8 @@ struct WorkflowTaskHandler: TaskHandler {
         request.failure = .application(message: message, type: "WorkflowTaskFailure", nonRetryable: false)
         request.identity = self.client.configuration.identity
         request.namespace = self.client.configuration.namespace
-        _ = try await self.client.call("RespondWorkflowTaskFailed") { [request] service, metadata, options in
+        _ = try await self.client.call("RespondWorkflowTaskFailed", retry: .taskCompletion) {
+            [request] service, metadata, options in
             try await service.respondWorkflowTaskFailed(request, metadata: metadata, options: options)
         }
     }

@@ -21,8 +21,8 @@ public enum RunWorkerFactory {
         publisher: any EventPublisher,
         logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        workflowPollers: Int = 2,
-        activityPollers: Int = 8
+        maxConcurrentActions: Int = 100,
+        maxConcurrentWorkflowTasks: Int = 50
     ) -> TemporalWorker {
         let set = RunWorkflowSet(
             taskQueue: taskQueue,
@@ -36,7 +36,11 @@ public enum RunWorkerFactory {
         return TemporalWorker(
             client: client,
             configuration: TemporalWorkerConfiguration(
-                taskQueue: taskQueue, workflowPollers: workflowPollers, activityPollers: activityPollers),
-            workflows: set.workflows, activities: set.activities, logger: logger)
+                taskQueue: taskQueue, maxConcurrentWorkflowTasks: maxConcurrentWorkflowTasks,
+                maxConcurrentActivities: maxConcurrentActions,
+                activityQueues: [
+                    .init(name: RunContract.bookkeepingTaskQueue(taskQueue), slots: maxConcurrentWorkflowTasks)
+                ]),
+            workflows: set.workflows, activities: set.activities, metrics: metrics, logger: logger)
     }
 }
