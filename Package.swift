@@ -392,10 +392,11 @@ let package = Package(
             name: "activity-core-bench",
             dependencies: [
                 "Coordination", "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS",
-                "EventTypes",
+                "EventTypes", "Workflows", "Runs",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Tools/bench/Sources/activity-core-bench",
             swiftSettings: swiftSettings

@@ -8,6 +8,7 @@ import Runs
 import Temporal
 import TestSupport
 import Worker
+import Workflows
 
 /// Manual runs of an http definition through the whole loop (StartWorkflowExecution, workflow
 /// tasks, PrepareRun, ExecuteAction calling a local receiver that answers after `actionDelay`,
@@ -45,9 +46,10 @@ enum RunsBench {
                 var httpConfiguration = HTTPClient.Configuration()
                 httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 200
                 let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+                let timers = TimerTotals()
                 let worker = RunWorkerFactory.make(
                     client: temporal, database: database, taskQueue: taskQueue, defaultActionURL: nil, http: http,
-                    publisher: LoggingEventPublisher(logger: logger), logger: logger)
+                    publisher: LoggingEventPublisher(logger: logger), logger: logger, metrics: timers)
                 let running = Task { try? await worker.run() }
                 let trigger = ManualTrigger(client: temporal, taskQueue: taskQueue)
                 let finished = FinishedRuns(database: database)
@@ -59,6 +61,7 @@ enum RunsBench {
                 for level in Self.levels {
                     let runs = max(20, min(count, level * 5))
                     let before = try await finished.count()
+                    timers.reset()
                     let clock = ContinuousClock()
                     let start = clock.now
                     let workflows = try await Self.closedLoop(
@@ -72,6 +75,26 @@ enum RunsBench {
                             + " p99 \(BenchTime.milliseconds(BenchTime.quantile(latencies.workflow, 0.99))) ms"
                             + ", activity p50 \(BenchTime.milliseconds(BenchTime.quantile(latencies.activity, 0.5))) ms"
                             + " p99 \(BenchTime.milliseconds(BenchTime.quantile(latencies.activity, 0.99))) ms"
+                            + String(
+                                format: "  workflow tasks started -> completed: %.1f %% of run time",
+                                latencies.decisionShare * 100)
+                    )
+                    // What a sticky queue could save at most: the worker's own handling of the
+                    // workflow tasks (history decoded and decided on, the answer sent).
+                    let handling = timers.total("temporal_workflow_task_execution_latency")
+                    if handling.count > 0 {
+                        emit(
+                            String(
+                                format:
+                                    "  worker's workflow task handling: %d tasks, mean %.2f ms, %.1f %% of run time",
+                                handling.count, handling.seconds / Double(handling.count) * 1000,
+                                handling.seconds / latencies.runSeconds * 100))
+                    }
+                    emit(
+                        String(
+                            format:
+                                "  replaying the histories (rebuilt and decided on per workflow task): %.3f ms per run, %.2f %% of run time",
+                            latencies.replaying / Double(runs) * 1000, latencies.replaying / latencies.runSeconds * 100)
                     )
                 }
                 worker.stop()
@@ -103,10 +126,18 @@ enum RunsBench {
     /// Schedule-to-start of every workflow task and activity task of `workflows`, from their
     /// histories.
     static func scheduleToStart(_ workflows: [String], client: TemporalClient) async throws
-        -> (workflow: [Duration], activity: [Duration])
+        -> (workflow: [Duration], activity: [Duration], decisionShare: Double, runSeconds: Double, replaying: Double)
     {
         var workflow: [Duration] = []
         var activity: [Duration] = []
+        // Time from a workflow task's start to its completion (the history handed over and
+        // decided on), against each run's whole time: what replaying whole histories costs.
+        var deciding = 0.0
+        var total = 0.0
+        // Replaying: each workflow task's history rebuilt and decided on, as the worker does
+        // without a sticky queue (timed here, on this machine).
+        var replaying = Duration.zero
+        let workflowDecider = RunActivityWorkflow(taskQueue: "bench")
         for id in workflows {
             var request = Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest()
             request.namespace = client.configuration.namespace
@@ -120,9 +151,24 @@ enum RunsBench {
                 guard let at = times[scheduled] else { return nil }
                 return .milliseconds(Int64(((started - at) * 1000).rounded()))
             }
+            for (index, event) in events.enumerated() where event.eventType == .workflowTaskStarted {
+                let started = ContinuousClock.now
+                let history = WorkflowHistory(
+                    execution: request.execution, workflowType: RunActivityWorkflow.name,
+                    events: Array(events[...index]))
+                _ = workflowDecider.decide(history)
+                replaying += started.duration(to: .now)
+            }
+            if let first = events.first, let last = events.last {
+                total += last.eventTime.timeIntervalSince1970 - first.eventTime.timeIntervalSince1970
+            }
             for event in events {
                 let at = event.eventTime.timeIntervalSince1970
                 switch event.eventType {
+                case .workflowTaskCompleted:
+                    if let started = times[event.workflowTaskCompletedEventAttributes.startedEventID] {
+                        deciding += at - started
+                    }
                 case .workflowTaskStarted:
                     if let value = latency(event.workflowTaskStartedEventAttributes.scheduledEventID, at) {
                         workflow.append(value)
@@ -136,7 +182,9 @@ enum RunsBench {
                 }
             }
         }
-        return (workflow.sorted(), activity.sorted())
+        return (
+            workflow.sorted(), activity.sorted(), total > 0 ? deciding / total : 0, total, BenchTime.value(replaying)
+        )
     }
 }
 

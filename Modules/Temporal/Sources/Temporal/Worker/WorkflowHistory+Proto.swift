@@ -3,8 +3,9 @@ import SwiftProtobuf
 import Workflows
 
 extension WorkflowHistory {
-    /// Builds the history of a workflow task from its (complete) list of events.
-    init(
+    /// Builds the history of a workflow task from its (complete) list of events (public for
+    /// replaying recorded histories, as the runs benchmark does).
+    public init(
         execution: Temporal_Api_Common_V1_WorkflowExecution,
         workflowType: String,
         events protoEvents: [Temporal_Api_History_V1_HistoryEvent]
