@@ -19,11 +19,14 @@ struct EventSafetyIntegrationTests {
         try folder.write(
             "poison.yaml", "id: poisoned\ntrigger: {type: event, event_type: poison.test}\naction: {type: echo}\n")
         defer { CommandLineTests.dropSchema(schema) }
-        // Every workflow start fails on purpose: the namespace does not exist.
+        // Every workflow start fails on purpose: Temporal refuses the task queue's name (longer
+        // than its 1,000 characters). A namespace that does not exist would stop the worker
+        // at startup.
         let environment = ActivityCoreProcess.workerEnvironment(
             schema: schema, definitions: folder.path,
             extra: [
-                "TEMPORAL_NAMESPACE": "it-missing-\(schema)", "ACTIVITY_EVENT_MAX_DELIVER": "3",
+                "ACTIVITY_TASK_QUEUE": "it-poison-" + String(repeating: "q", count: 1_000),
+                "ACTIVITY_EVENT_MAX_DELIVER": "3",
                 "ACTIVITY_EVENT_MAX_AGE_SECONDS": "3600", "ACTIVITY_EVENT_MAX_BYTES": "67108864",
             ])
         let stream = environment["ACTIVITY_EVENT_STREAM"] ?? ""

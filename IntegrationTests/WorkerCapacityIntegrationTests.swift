@@ -84,6 +84,9 @@ struct WorkerCapacityIntegrationTests {
         }
         #expect(
             runs.first?["status"] as? String == "succeeded", "the quick run waited behind the slow actions: \(runs)")
+        // The workflow completes with the workflow task after FinishRun: its count follows.
+        let status = try await RunCancelIntegrationTests.workflowStatus(quick) { $0 == .completed }
+        #expect(status == .completed)
         let history = try await TestTemporal.history(quick)
         let prepare = try #require(Self.scheduleToStart("PrepareRun", in: history), "PrepareRun never started")
         print("PrepareRun schedule-to-start beside ten held actions: \(prepare)")
