@@ -208,4 +208,33 @@ struct RunCancelIntegrationTests {
             #expect(worker.logText.contains("run ended by the reconciler"))
         }
     }
+
+    @Test(
+        "an attempt Temporal timed out while the worker could not reach it stops locally once the worker reaches it again"
+    )
+    func serverTimedOutAttemptStops() async throws {
+        // Temporal behind a relay the test closes: the worker's heartbeats stop arriving, and
+        // Temporal times the attempt out after its heartbeat timeout (30 s).
+        let relay = try await TLSProxy(plainTo: WorkerSafetyIntegrationTests.temporalPort)
+        let relayPort = relay.port
+        try await Self.withHeldWorker(extra: ["TEMPORAL_ADDRESS": relay.address]) { worker, receiver, _ in
+            _ = try await Self.startHeldRun(worker, receiver)
+            await relay.close()
+            try await Task.sleep(for: .seconds(36))
+            #expect(receiver.closes.isEmpty, "the action stopped while Temporal was out of reach")
+            let back = try await TLSProxy(plainTo: WorkerSafetyIntegrationTests.temporalPort, port: relayPort)
+            let reached = ContinuousClock.now
+            var closed = receiver.closes.first
+            while closed == nil && ContinuousClock.now - reached < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(200))
+                closed = receiver.closes.first
+            }
+            await back.close()
+            let at = try #require(closed, "the timed-out attempt kept its connection: \(worker.logText.suffix(2_000))")
+            print("Temporal reachable again -> timed-out attempt's connection closed: \(at - reached)")
+            #expect(at - reached < .seconds(15))
+            #expect(worker.logText.contains("activity attempt stopped"))
+            #expect(receiver.count == 1)
+        }
+    }
 }
