@@ -79,25 +79,25 @@ extension TemporalWorkerSuites {
         }
 
         /// The worker running the most actions (Temporal may hand most tasks to one of two), so
-    /// that the one stopped holds actions for its grace to cut; waits up to 5 s for one.
-    static func busiest(_ workers: [WorkerUnderTest], taskQueue: String) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while true {
-            var used: [Double] = []
-            for worker in workers {
-                let metrics = try await worker.call(.GET, "/metrics").text
-                used.append(
-                    WorkerCapacityIntegrationTests.sample(
-                        metrics, "temporal_worker_task_slots_used",
-                        ["worker_type": "ActivityWorker", "task_queue": taskQueue]) ?? 0)
+        /// that the one stopped holds actions for its grace to cut; waits up to 5 s for one.
+        static func busiest(_ workers: [WorkerUnderTest], taskQueue: String) async throws -> Int {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while true {
+                var used: [Double] = []
+                for worker in workers {
+                    let metrics = try await worker.call(.GET, "/metrics").text
+                    used.append(
+                        WorkerCapacityIntegrationTests.sample(
+                            metrics, "temporal_worker_task_slots_used",
+                            ["worker_type": "ActivityWorker", "task_queue": taskQueue]) ?? 0)
+                }
+                let most = used.indices.max { used[$0] < used[$1] } ?? 0
+                if used[most] > 0 || ContinuousClock.now > deadline { return most }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            let most = used.indices.max { used[$0] < used[$1] } ?? 0
-            if used[most] > 0 || ContinuousClock.now > deadline { return most }
-            try await Task.sleep(for: .milliseconds(100))
         }
-    }
 
-    /// Every run completed; no workflow or activity task timed out, and no attempt started
+        /// Every run completed; no workflow or activity task timed out, and no attempt started
         /// after one that timed out; the grace cut some action (its retry says WorkerShutdown).
         static func checkHistories(_ workflows: [String], logs: [String]) async throws {
             // About 46 on an idle machine; fewer when the dev server is slow to start workflows.
