@@ -40,9 +40,16 @@ extension TemporalClient {
     /// `.notFound` or `.permissionDenied` when not, `.unavailable` (and the like) when
     /// Temporal cannot be asked.
     public func checkNamespace(timeout: Duration = .seconds(5)) async throws(TemporalError) {
+        _ = try await self.describeNamespace(timeout: timeout, attempts: 2)
+    }
+
+    /// The configured namespace as Temporal describes it (its capabilities among the rest).
+    func describeNamespace(timeout: Duration, attempts: Int) async throws(TemporalError)
+        -> Temporal_Api_Workflowservice_V1_DescribeNamespaceResponse
+    {
         var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
         request.namespace = self.configuration.namespace
-        _ = try await self.call("DescribeNamespace", timeout: timeout, attempts: 2) {
+        return try await self.call("DescribeNamespace", timeout: timeout, attempts: attempts) {
             [request] service, metadata, options in
             try await service.describeNamespace(request, metadata: metadata, options: options)
         }

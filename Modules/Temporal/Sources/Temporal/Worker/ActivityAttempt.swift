@@ -36,50 +36,51 @@ enum ActivityAttempt {
         cut: ShutdownCut? = nil
     ) async -> (result: Result<Data, ActivityError>?, stopped: Stop?) {
         let (events, continuation) = AsyncStream<Event>.makeStream()
+        // The activity alone is not a child task: one that ignores cancellation is left behind
+        // after `grace`, which a task group would wait for. Heartbeats, the lease and the
+        // give-up timer are children of the attempt and end with it.
         let work = Task { continuation.yield(.returned(await activity())) }
-        let beats = Task {
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { break }
-                if let stop = await heartbeat() { continuation.yield(.stop(stop)) }
-            }
-        }
-        let timer = lease.map { lease in
-            Task {
-                guard (try? await Task.sleep(for: lease)) != nil else { return }
-                continuation.yield(.stop(.deadline(lease)))
-            }
-        }
         let cutID = cut?.onCut { continuation.yield(.stop(.workerShutdown)) }
-        var giveUp: Task<Void, Never>?
         var result: Result<Data, ActivityError>?
         var stopped: Stop?
         await withTaskCancellationHandler {
-            loop: for await event in events {
-                switch event {
-                case .returned(let returned):
-                    result = returned
-                    break loop
-                case .stop(let stop):
-                    guard stopped == nil else { continue }
-                    stopped = stop
-                    work.cancel()
-                    if stop == .workerShutdown { break loop }
-                    giveUp = Task {
-                        guard (try? await Task.sleep(for: grace)) != nil else { return }
-                        continuation.yield(.gaveUp)
+            await withDiscardingTaskGroup { timers in
+                timers.addTask {
+                    while (try? await Task.sleep(for: interval)) != nil {
+                        if let stop = await heartbeat() { continuation.yield(.stop(stop)) }
                     }
-                case .gaveUp:
-                    break loop
                 }
+                if let lease {
+                    timers.addTask {
+                        guard (try? await Task.sleep(for: lease)) != nil else { return }
+                        continuation.yield(.stop(.deadline(lease)))
+                    }
+                }
+                loop: for await event in events {
+                    switch event {
+                    case .returned(let returned):
+                        result = returned
+                        break loop
+                    case .stop(let stop):
+                        guard stopped == nil else { continue }
+                        stopped = stop
+                        work.cancel()
+                        if stop == .workerShutdown { break loop }
+                        timers.addTask {
+                            guard (try? await Task.sleep(for: grace)) != nil else { return }
+                            continuation.yield(.gaveUp)
+                        }
+                    case .gaveUp:
+                        break loop
+                    }
+                }
+                timers.cancelAll()
             }
         } onCancel: {
             work.cancel()
             continuation.finish()
         }
         if let cutID { cut?.remove(cutID) }
-        beats.cancel()
-        timer?.cancel()
-        giveUp?.cancel()
         continuation.finish()
         return (result, stopped)
     }

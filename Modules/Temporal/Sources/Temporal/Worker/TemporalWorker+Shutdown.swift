@@ -99,16 +99,7 @@ extension TemporalWorker {
     /// Whether the namespace's server answers open polls on `ShutdownWorker`; false when it
     /// cannot be asked.
     func serverCompletesPollsOnShutdown() async -> Bool {
-        var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
-        request.namespace = self.client.configuration.namespace
-        do {
-            let response = try await self.client.call("DescribeNamespace", timeout: .seconds(5), attempts: 3) {
-                [request] service, metadata, options in
-                try await service.describeNamespace(request, metadata: metadata, options: options)
-            }
-            return response.namespaceInfo.capabilities.workerPollCompleteOnShutdown
-        } catch {
-            return false
-        }
+        let response = try? await self.client.describeNamespace(timeout: .seconds(5), attempts: 3)
+        return response?.namespaceInfo.capabilities.workerPollCompleteOnShutdown ?? false
     }
 }

@@ -93,30 +93,31 @@ public final class TemporalWorker: Service {
                 "temporal.slots": "\(self.pools.map { "\($0.kind.rawValue) \($0.queue) \($0.slots.capacity)" })",
             ]
         )
-        let shutdown = Task { await self.shutdownWhenAsked() }
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for pool in self.pools {
-                    for _ in 0..<TemporalWorkerConfiguration.pollers(slots: pool.slots.capacity) {
-                        switch pool.kind {
-                        case .workflow:
-                            group.addTask {
-                                await self.pollLoop(WorkflowTaskHandler(worker: self, queue: pool.queue), pool)
-                            }
-                        case .activity:
-                            group.addTask {
-                                await self.pollLoop(ActivityTaskHandler(worker: self, queue: pool.queue), pool)
+            await withDiscardingTaskGroup { worker in
+                worker.addTask { await self.shutdownWhenAsked() }
+                await withDiscardingTaskGroup { group in
+                    for pool in self.pools {
+                        for _ in 0..<TemporalWorkerConfiguration.pollers(slots: pool.slots.capacity) {
+                            switch pool.kind {
+                            case .workflow:
+                                group.addTask {
+                                    await self.pollLoop(WorkflowTaskHandler(worker: self, queue: pool.queue), pool)
+                                }
+                            case .activity:
+                                group.addTask {
+                                    await self.pollLoop(ActivityTaskHandler(worker: self, queue: pool.queue), pool)
+                                }
                             }
                         }
                     }
                 }
+                // Every task in hand has ended: the grace timer has nothing left to cut.
+                worker.cancelAll()
             }
         } onGracefulShutdown: {
             self.stop()
         }
-        // Every task in hand has ended: the grace timer has nothing left to cut.
-        shutdown.cancel()
-        await shutdown.value
         self.logger.info("temporal worker stopped")
     }
 
