@@ -75,23 +75,29 @@ extension TemporalWorker {
         for pool in self.pools {
             queues[pool.queue, default: []].append(pool.kind == .workflow ? .workflow : .activity)
         }
-        for (queue, types) in queues.sorted(by: { $0.key < $1.key }) {
-            var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
-            request.namespace = self.client.configuration.namespace
-            request.identity = self.client.configuration.identity
-            request.reason = "graceful shutdown"
-            request.workerInstanceKey = self.instanceKey
-            request.taskQueue = queue
-            request.taskQueueTypes = types
-            do {
-                _ = try await self.client.call("ShutdownWorker", timeout: .seconds(10), attempts: 1) {
-                    [request] service, metadata, options in
-                    try await service.shutdownWorker(request, metadata: metadata, options: options)
+        // All at once: the first answered already ends the polls (the server cancels them by
+        // instance key), and the worker may end before a later one would be sent.
+        await withDiscardingTaskGroup { group in
+            for (queue, types) in queues {
+                var request = Temporal_Api_Workflowservice_V1_ShutdownWorkerRequest()
+                request.namespace = self.client.configuration.namespace
+                request.identity = self.client.configuration.identity
+                request.reason = "graceful shutdown"
+                request.workerInstanceKey = self.instanceKey
+                request.taskQueue = queue
+                request.taskQueueTypes = types
+                group.addTask {
+                    do {
+                        _ = try await self.client.call("ShutdownWorker", timeout: .seconds(10), attempts: 1) {
+                            [request] service, metadata, options in
+                            try await service.shutdownWorker(request, metadata: metadata, options: options)
+                        }
+                    } catch  where !Task.isCancelled {
+                        self.logger.info(
+                            "ShutdownWorker not accepted; open polls end on their own",
+                            metadata: ["temporal.task_queue": "\(queue)", "error": "\(error)"])
+                    } catch {}
                 }
-            } catch {
-                self.logger.info(
-                    "ShutdownWorker not accepted; open polls end on their own",
-                    metadata: ["temporal.task_queue": "\(queue)", "error": "\(error)"])
             }
         }
     }
