@@ -70,7 +70,9 @@ struct RunSafetyIntegrationTests {
             #expect(finished.timeIntervalSince(started) < 20, "\(run)")
         }
         print("eight stalled runs of two 2 s attempts each, all failed after \(elapsed)")
-        #expect(stalled.count == 16)
+        // Each attempt's request reached the receiver, except (rarely, on a loaded machine) one
+        // whose 2 s ran out before the receiver read it; never a third attempt.
+        #expect((15...16).contains(stalled.count), "\(stalled.count) requests")
 
         // No poller is held: the worker still runs echo actions at once.
         #expect(try await worker.call(.POST, "/admin/definitions/echo/trigger").status == 200)

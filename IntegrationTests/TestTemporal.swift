@@ -87,3 +87,17 @@ extension TestTemporal {
         }
     }
 }
+
+extension TestTemporal {
+    /// A workflow's history as one line per event (`id type +seconds`), for a failure's message.
+    static func timeline(_ workflowID: String) async -> String {
+        guard let events = try? await Self.history(workflowID), let first = events.first else {
+            return "no history for \(workflowID)"
+        }
+        let start = first.eventTime.timeIntervalSince1970
+        return events.map { event in
+            let offset = event.eventTime.timeIntervalSince1970 - start
+            return "\(event.eventID) \(event.eventType) +\(String(format: "%.3f", offset))s"
+        }.joined(separator: "\n")
+    }
+}

@@ -99,6 +99,7 @@ struct WorkerSafetyIntegrationTests {
         }
 
         // The run of the out-of-range definition fails, named by the key; the worker lives on.
+        let triggeredAt = ContinuousClock.now
         let triggered = try await worker.call(.POST, "/admin/definitions/huge/trigger")
         #expect(triggered.status == 200, "\(triggered.text)")
         var run: [String: Any]?
@@ -107,6 +108,13 @@ struct WorkerSafetyIntegrationTests {
             run = runs.list.first { $0["status"] as? String == "failed" }
             if run != nil { break }
             try await Task.sleep(for: .milliseconds(200))
+        }
+        print("trigger -> out-of-range run recorded failed: \(ContinuousClock.now - triggeredAt)")
+        if run == nil {
+            // What the run went through, for the failure's message.
+            let runs = try await worker.call(.GET, "/admin/runs?activity_id=huge")
+            let timeline = await TestTemporal.timeline(triggered.json["workflow_id"] as? String ?? "")
+            Issue.record("no failed run: \(runs.text)\n\(timeline)\n\(worker.logText.suffix(4_000))")
         }
         #expect((run?["error"] as? String)?.contains("action.retry.max_interval_seconds") == true, "\(run ?? [:])")
         #expect(worker.process.isRunning, "\(worker.logText.suffix(2_000))")

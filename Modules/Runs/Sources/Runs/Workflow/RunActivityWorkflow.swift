@@ -63,7 +63,8 @@ public struct RunActivityWorkflow: TemporalWorkflow {
                 run: input, workflowID: history.workflowID, runID: history.runID, scheduledTime: history.scheduledTime)
             return [
                 self.schedule(
-                    Self.prepare, input: RunJSON.encode(prepareInput), timeout: 60, retry: Self.bookkeepingRetry)
+                    Self.prepare, input: RunJSON.encode(prepareInput), timeout: Self.bookkeepingTimeout,
+                    retry: Self.bookkeepingRetry)
             ]
         }
         switch prepare.outcome {
