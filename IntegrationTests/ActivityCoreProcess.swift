@@ -71,7 +71,7 @@ struct ActivityCoreProcess {
 
     /// Waits (at most `timeout`) until the log file at `log` contains `text` or the process
     /// ended; returns the log.
-    static func waitForLog(_ text: String, in log: URL, of process: Process, timeout: Duration = .seconds(30))
+    static func waitForLog(_ text: String, in log: URL, of process: Process, timeout: Duration = .seconds(60))
         async throws -> String
     {
         var contents = ""

@@ -225,7 +225,9 @@ struct AdminAPIIntegrationTests {
         try await TestTemporal.withClient { client in
             let temporal = TemporalScheduleService(client: client)
             var found = false
-            let deadline = ContinuousClock.now + .seconds(30)
+            // The loop's 10 s, then a sync whose schedule create waits its turn on a dev server
+            // a full test run keeps busy (a sync once took over 25 s there).
+            let deadline = ContinuousClock.now + .seconds(60)
             while !found && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(500))
                 do {

@@ -36,6 +36,33 @@ struct NATSClientIntegrationTests {
         await client.close()
     }
 
+    @Test("a message over the server's max_payload (1 MiB) is refused before it is sent; the connection stays")
+    func maxPayload() async throws {
+        let client = try await Self.connect()
+        let subject = "it.big.\(UUID().uuidString.prefix(8).lowercased())"
+        let subscription = try await client.subscribe(subject)
+        try await client.flush()
+        let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024)
+        do {
+            try await client.publish(subject, payload: big)
+            Issue.record("a 2 MiB publish was sent")
+        } catch let error as NATSError {
+            #expect(error.code == .payloadTooLarge)
+            #expect(error.message.contains("2097152 bytes") && error.message.contains("1048576"), "\(error.message)")
+        }
+        await #expect(throws: NATSError.self) {
+            _ = try await client.request(subject, payload: big, timeout: .seconds(2))
+        }
+        // The same connection goes on.
+        try await client.publish(subject, payload: ByteBuffer(string: "small"))
+        try await client.flush()
+        var iterator = subscription.makeAsyncIterator()
+        #expect(await iterator.next().map { String(buffer: $0.payload) } == "small")
+        #expect(client.reconnectCount == 0)
+        try await subscription.unsubscribe()
+        await client.close()
+    }
+
     @Test("request and reply; no responders is an error")
     func requestReply() async throws {
         let client = try await Self.connect()

@@ -11,6 +11,11 @@ final class PrivateNATSServer: @unchecked Sendable {
     let storage: TemporaryFolder
     /// More `nats-server` options (authorisation, TLS).
     let options: [String]
+    /// Lines inside the configuration's `authorization` block (users with NKEYs, say).
+    let authorization: String
+    /// More top-level configuration (operator mode: `operator`, `resolver`).
+    let config: String
+    let jetStream: Bool
     private var process: Process?
 
     var url: String { "nats://127.0.0.1:\(self.port)" }
@@ -30,10 +35,15 @@ final class PrivateNATSServer: @unchecked Sendable {
         }
     }
 
-    init(options: [String] = []) async throws {
+    init(options: [String] = [], authorization: String = "", config: String = "", jetStream: Bool = true)
+        async throws
+    {
         self.port = try await Self.freePort()
         self.storage = try TemporaryFolder()
         self.options = options
+        self.authorization = authorization
+        self.config = config
+        self.jetStream = jetStream
         try await self.start()
     }
 
@@ -45,11 +55,16 @@ final class PrivateNATSServer: @unchecked Sendable {
         // Timeout" and a TLS connection into a closed one. A tls block alone would require
         // TLS, so it is written only for a TLS server.
         let tls = self.options.contains("--tls") || self.options.contains("--tlsverify")
-        let settings = "authorization {\n  timeout: 10\n}\n" + (tls ? "tls {\n  timeout: 10\n}\n" : "")
+        // Operator mode takes no authorization block.
+        let authorization = "authorization {\n  timeout: 10\n\(self.authorization)\n}\n"
+        let settings =
+            (self.config.isEmpty ? authorization : self.config + "\n") + (tls ? "tls {\n  timeout: 10\n}\n" : "")
         let config = self.storage.path + "/timeouts.conf"
         try settings.write(toFile: config, atomically: true, encoding: .utf8)
         process.arguments =
-            ["-c", config, "-js", "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path] + self.options
+            ["-c", config] + (self.jetStream ? ["-js"] : []) + [
+                "-a", "127.0.0.1", "-p", "\(self.port)", "-sd", self.storage.path,
+            ] + self.options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

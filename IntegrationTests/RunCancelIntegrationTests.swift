@@ -98,9 +98,14 @@ extension TemporalWorkerSuites {
                 let elapsed = ContinuousClock.now - asked
                 print("cancel requested -> workflow CANCELED: \(elapsed)")
                 #expect(status == .canceled, "\(worker.logText.suffix(3_000))")
-                #expect(elapsed < .seconds(15), "CANCELED after \(elapsed)")
-                // The action's connection was closed by the worker, not answered.
+                // The contract's bound is on the action (below). The workflow ends after three
+                // more workflow tasks and FinishRun, each waiting its turn on a dev server that a
+                // full test run keeps busy (measured 10.8 s and 18.3 s in two full runs).
+                #expect(elapsed < .seconds(30), "CANCELED after \(elapsed)")
+                // The action's connection was closed by the worker, not answered: within one
+                // heartbeat interval (10 s) of the workflow task that asked for the cancel.
                 let closed = try #require(receiver.closes.first, "the held connection was never closed")
+                print("cancel requested -> held connection closed: \(closed - asked)")
                 #expect(closed - asked < .seconds(15))
 
                 let runs = try await worker.runs(of: "held") { $0.first?["status"] as? String == "cancelled" }

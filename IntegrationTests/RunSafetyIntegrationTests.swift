@@ -67,7 +67,7 @@ struct RunSafetyIntegrationTests {
             // attempts ended by Temporal's start-to-close (12 s) would take 25 s or more.
             let started = try Date((run["started_at"] as? String) ?? "", strategy: .iso8601)
             let finished = try Date((run["finished_at"] as? String) ?? "", strategy: .iso8601)
-            #expect(finished.timeIntervalSince(started) < 20, "\(run)")
+            #expect(finished.timeIntervalSince(started) < 25, "\(run)")
         }
         print("eight stalled runs of two 2 s attempts each, all failed after \(elapsed)")
         // Each attempt's request reached the receiver, except (rarely, on a loaded machine) one

@@ -52,18 +52,19 @@ public struct JetStream: Sendable {
         return true
     }
 
-    /// Creates the stream with `subjects` and the given limits (`max_age`, `max_bytes`; nil =
-    /// unlimited), or gives an existing stream the subjects `merge(existing, subjects)` (by
+    /// Creates the stream with `subjects`, the given limits (`max_age`, `max_bytes`; nil =
+    /// unlimited) and `replicas`, or gives an existing stream the subjects `merge(existing, subjects)` (by
     /// default: the missing ones added; its other settings, limits included, are left as they
     /// are). Returns the stream's subjects.
     @discardableResult
     public func ensureStream(
-        _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil,
+        _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil, replicas: Int = 1,
         merge: (@Sendable (_ existing: [String], _ wanted: [String]) -> [String])? = nil
     ) async throws -> [String] {
         guard let existing = try await self.streamSubjects(name) else {
             var config: [String: Any] = [
                 "name": name, "subjects": subjects, "retention": "limits", "storage": "file", "discard": "old",
+                "num_replicas": replicas,
             ]
             if let maxAge { config["max_age"] = Self.nanoseconds(maxAge) }
             if let maxBytes { config["max_bytes"] = maxBytes }
@@ -89,15 +90,21 @@ public struct JetStream: Sendable {
     }
 
     /// Creates a durable pull consumer with explicit acks, starting at the stream's first
-    /// message, or updates an existing one to `maxDeliver` (nil = unlimited): JetStream treats
-    /// a create of an existing name as an update of its editable settings.
+    /// message (or at `startSequence`, for one made again after it was deleted), or updates an
+    /// existing one to `maxDeliver` (nil = unlimited): JetStream treats a create of an
+    /// existing name as an update of its editable settings.
     public func ensureConsumer(
-        stream: String, durable: String, ackWait: Duration = .seconds(30), maxDeliver: Int? = nil
+        stream: String, durable: String, ackWait: Duration = .seconds(30), maxDeliver: Int? = nil,
+        startSequence: UInt64? = nil
     ) async throws {
-        let config: [String: Any] = [
+        var config: [String: Any] = [
             "durable_name": durable, "ack_policy": "explicit", "deliver_policy": "all",
             "ack_wait": Self.nanoseconds(ackWait), "max_deliver": maxDeliver ?? -1,
         ]
+        if let startSequence {
+            config["deliver_policy"] = "by_start_sequence"
+            config["opt_start_seq"] = startSequence
+        }
         let reply = try await self.api(
             "CONSUMER.CREATE.\(stream).\(durable)", ["stream_name": stream, "config": config])
         if let error = reply["error"] as? [String: Any] {
@@ -153,38 +160,92 @@ public struct JetStream: Sendable {
 
     /// Pulls up to `batch` messages within `expires`, handing each to `receive` as soon as it
     /// arrives (a consumer does not wait for the batch to fill). Returns how many arrived.
+    ///
+    /// The pull asks for an idle heartbeat (`heartbeat(for:)`): two missed heartbeats mean
+    /// the pull lost its server, an error (`.stale`) instead of an empty batch. Status
+    /// messages are never handed on: a heartbeat is skipped, "no messages", a timeout, a
+    /// completed batch or a leadership change end the pull, a missing consumer (409 Consumer
+    /// Deleted, 503 no responders) is `.consumerMissing`, any other status an error.
     @discardableResult
     public func fetch(
         stream: String, durable: String, batch: Int, expires: Duration,
         receive: @Sendable (JetStreamMessage) -> Void
     ) async throws -> Int {
+        // A subscription of its own: JetStream delivers a pull's messages under their stream
+        // subjects, so only the subscription ID tells them apart.
         let inbox = "_INBOX.js.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let subscription = try await self.client.subscribe(inbox, persistent: false)
-        let request: [String: Any] = [
-            "batch": batch,
-            "expires": Self.nanoseconds(expires),
-        ]
-        // The subscription ends at the deadline (or when the connection is lost).
-        let deadline = ContinuousClock.now + expires + .seconds(2)
-        let timer = Task {
-            try await Task.sleep(until: deadline)
+        let heartbeat = Self.heartbeat(for: expires)
+        var request: [String: Any] = ["batch": batch, "expires": Self.nanoseconds(expires)]
+        if let heartbeat { request["idle_heartbeat"] = Self.nanoseconds(heartbeat) }
+        let watch = PullWatch(expires: expires, heartbeat: heartbeat)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            // Ends the subscription at the pull's deadline, or when heartbeats stop coming.
+            group.addTask {
+                if await watch.watch() != nil { try? await subscription.unsubscribe() }
+            }
+            defer { group.cancelAll() }
+            try await self.client.publish(
+                "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)",
+                payload: ByteBuffer(data: try JSONSerialization.data(withJSONObject: request)),
+                replyTo: inbox
+            )
+            var count = 0
+            var failure: NATSError?
+            pull: for await message in subscription {
+                watch.arrived()
+                if let status = message.header("Status") {
+                    switch Self.pullStatus(status, message.header("Description") ?? "") {
+                    case .heartbeat: continue pull
+                    case .end: break pull
+                    case .failure(let error):
+                        failure = error
+                        break pull
+                    }
+                }
+                receive(JetStreamMessage(message: message, client: self.client))
+                count += 1
+                if count >= batch { break }
+            }
             try? await subscription.unsubscribe()
+            if let failure { throw failure }
+            if let lost = watch.lost {
+                throw NATSError(
+                    .stale, "the pull on consumer \(durable) of stream \(stream) got no heartbeat for \(lost)")
+            }
+            return count
         }
-        defer { timer.cancel() }
-        try await self.client.publish(
-            "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)",
-            payload: ByteBuffer(data: try JSONSerialization.data(withJSONObject: request)),
-            replyTo: inbox
-        )
-        var count = 0
-        for await message in subscription {
-            if let status = message.header("Status"), ["404", "408", "409"].contains(status) { break }
-            receive(JetStreamMessage(message: message, client: self.client))
-            count += 1
-            if count >= batch { break }
+    }
+
+    /// The idle heartbeat a pull of `expires` asks for: a quarter of it, at most 5 s; none
+    /// for a pull shorter than 2 s.
+    static func heartbeat(for expires: Duration) -> Duration? {
+        guard expires >= .seconds(2) else { return nil }
+        return min(expires / 4, .seconds(5))
+    }
+
+    enum PullStatus: Equatable {
+        case heartbeat
+        case end
+        case failure(NATSError)
+    }
+
+    /// What a status message in a pull's inbox means.
+    static func pullStatus(_ status: String, _ description: String) -> PullStatus {
+        let lowered = description.lowercased()
+        switch status {
+        case "100": return .heartbeat
+        case "404", "408": return .end
+        case "409" where lowered.contains("consumer deleted"):
+            return .failure(NATSError(.consumerMissing, "the consumer was deleted (409 \(description))"))
+        case "409" where lowered.contains("leadership change") || lowered.contains("batch completed"):
+            return .end
+        case "503":
+            return .failure(
+                NATSError(.consumerMissing, "no consumer answered the pull (503: deleted, or JetStream unavailable)"))
+        default:
+            return .failure(NATSError(.serverError, "JetStream ended the pull: \(status) \(description)"))
         }
-        try? await subscription.unsubscribe()
-        return count
     }
 
     private func api(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {

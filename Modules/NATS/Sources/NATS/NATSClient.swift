@@ -21,6 +21,8 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     let inbox: String
     let inboxSID: UInt64
     private let lifecycle: Mutex<NATSConnectionLifecycle<NATSLink>>
+    /// The servers to try, in order.
+    private let pool: Mutex<NATSServerPool>
     private let reconnects = Atomic<Int>(0)
     /// Told of each loss of the current link; `run()` reconnects.
     private let losses: AsyncStream<Void>
@@ -34,6 +36,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         self.configuration = configuration
         self.logger = logger
         self.lifecycle = Mutex(NATSConnectionLifecycle(configuration))
+        self.pool = Mutex(NATSServerPool(configured: configuration.servers, randomize: configuration.randomize))
         self.inbox = "_INBOX.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         self.inboxSID = self.subscriptions.nextID()
         (self.losses, self.lossContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -44,7 +47,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     public static func connect(configuration: NATSConfiguration, logger: Logger) async throws -> NATSClient {
         let client = NATSClient(configuration: configuration, logger: logger)
         var failures: [String] = []
-        for server in configuration.servers {
+        for server in client.servers {
             do {
                 if try await client.connect(to: server) {
                     client.standalone.store(true, ordering: .sequentiallyConsistent)
@@ -56,6 +59,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                 }
             } catch {
                 logger.warning("NATS server unavailable", metadata: ["nats.server": "\(server)", "error": "\(error)"])
+                client.pool.withLock { $0.moveToBack(server) }
                 failures.append("\(server): \(error)")
             }
         }
@@ -65,7 +69,8 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     }
 
     /// Connects, reconnects after every loss, and drains on graceful shutdown or cancellation.
-    /// Returns when the client was closed; throws the reason when it gave up
+    /// While a link is current, it is PINGed every `pingInterval` (a child task that ends with
+    /// it). Returns when the client was closed; throws the reason when it gave up
     /// (`maxReconnectAttempts`).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -74,8 +79,20 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                 if self.lifecycle.withLock({ $0.wantsConnection }) {
                     guard await self.connectRounds() else { return }
                 }
+                let current = self.lifecycle.withLock { $0.current }
                 // Until the current link is lost (nil: cancelled).
-                guard await losses.next() != nil else { return }
+                let lost = await withDiscardingTaskGroup { group in
+                    if let current {
+                        group.addTask {
+                            await current.keepalive(
+                                interval: self.configuration.pingInterval,
+                                limit: self.configuration.maxPingsOutstanding)
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    return await losses.next() != nil
+                }
+                guard lost else { return }
             }
         }
         if case .closed(let error) = self.lifecycle.withLock({ $0.state }), error.code == .connectionFailed {
@@ -83,6 +100,9 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         }
         if !self.standalone.load(ordering: .sequentiallyConsistent) { await self.drain() }
     }
+
+    /// The servers in the order the next connection tries them.
+    var servers: [NATSConfiguration.Server] { self.pool.withLock { $0.servers } }
 
     /// The server of the current connection, if connected.
     public var server: NATSConfiguration.Server? {
@@ -99,10 +119,32 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     public var description: String { "NATSClient" }
 
     /// Publishes `payload` on `subject`, with headers (HPUB) when given.
+    /// A message over the server's `max_payload` is `.payloadTooLarge` and is not sent (the
+    /// server would close the connection, which the router shares).
     public func publish(_ subject: String, payload: ByteBuffer, headers: [String: String] = [:], replyTo: String? = nil)
         async throws
     {
-        try await self.link().write(Self.publication(subject, payload: payload, headers: headers, replyTo: replyTo))
+        let link = try self.link()
+        try Self.checkSize(subject, payload: payload, headers: headers, on: link)
+        try await link.write(Self.publication(subject, payload: payload, headers: headers, replyTo: replyTo))
+    }
+
+    static func checkSize(_ subject: String, payload: ByteBuffer, headers: [String: String], on link: NATSLink)
+        throws(NATSError)
+    {
+        guard let limit = link.maxPayload, limit > 0 else { return }
+        let size = payload.readableBytes + (headers.isEmpty ? 0 : Self.headerBlock(headers).utf8.count)
+        guard size > limit else { return }
+        throw NATSError(
+            .payloadTooLarge,
+            "the message on \(subject) is \(size) bytes; NATS server \(link.server) takes at most \(limit) (max_payload)"
+        )
+    }
+
+    static func headerBlock(_ headers: [String: String]) -> String {
+        var block = "NATS/1.0\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { block += "\(name): \(value)\r\n" }
+        return block + "\r\n"
     }
 
     static func publication(_ subject: String, payload: ByteBuffer, headers: [String: String], replyTo: String?)
@@ -113,9 +155,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         if headers.isEmpty {
             buffer.writeString("PUB \(subject)\(reply) \(payload.readableBytes)\r\n")
         } else {
-            var block = "NATS/1.0\r\n"
-            for (name, value) in headers.sorted(by: { $0.key < $1.key }) { block += "\(name): \(value)\r\n" }
-            block += "\r\n"
+            let block = Self.headerBlock(headers)
             let headerSize = block.utf8.count
             buffer.writeString("HPUB \(subject)\(reply) \(headerSize) \(headerSize + payload.readableBytes)\r\n")
             buffer.writeString(block)
@@ -159,6 +199,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         timeout: Duration = .seconds(5)
     ) async throws -> NATSMessage {
         let link = try self.link()
+        try Self.checkSize(subject, payload: payload, headers: headers, on: link)
         let replySubject = "\(self.inbox).\(self.subscriptions.nextID())"
         let reply: NATSMessage = try await withDeadline(timeout, link.state, "waiting for a reply on \(subject)") {
             try await withCheckedThrowingContinuation { continuation in
@@ -183,6 +224,15 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
             throw NATSError(.noResponders, "no responders on \(subject)")
         }
         return reply
+    }
+
+    /// Throws the permission violation the server reported for `subject` since the last such
+    /// check (after a flush, every violation a publish caused has arrived), with its words.
+    public func takePermissionViolation(for subject: String) throws(NATSError) {
+        guard let link = self.lifecycle.withLock({ $0.current }),
+            let violation = link.state.takeViolation(naming: subject)
+        else { return }
+        throw NATSError(.serverError, "NATS refused the message on \(subject): \(violation)")
     }
 
     /// Round-trips a PING: everything written before it has reached the server.
@@ -230,10 +280,10 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
             to: server,
             configuration: self.configuration,
             subscriptions: self.subscriptions,
-            inbox: (subject: self.inbox + ".*", sid: self.inboxSID)
-        ) { [weak self] link, error in
-            self?.lost(link, error)
-        }
+            inbox: (subject: self.inbox + ".*", sid: self.inboxSID),
+            onInfo: { [weak self] link, info in self?.received(info, from: server, on: link) },
+            onClose: { [weak self] link, error in self?.lost(link, error) }
+        )
         switch self.lifecycle.withLock({ $0.opened(link) }) {
         case .closeIt:
             await link.close()
@@ -256,13 +306,14 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     /// (false).
     private func connectRounds() async -> Bool {
         while !Task.isCancelled {
-            for server in self.configuration.servers {
+            for server in self.servers {
                 guard self.lifecycle.withLock({ $0.wantsConnection }) else { return !self.isClosed }
                 do {
                     if try await self.connect(to: server) { return true }
                     return false
                 } catch {
                     // Warned once per outage; the rounds after that at debug level.
+                    self.pool.withLock { $0.moveToBack(server) }
                     let first = self.lifecycle.withLock { lifecycle in
                         lifecycle.attemptFailed("\(server): \(error)")
                         return lifecycle.failedRounds == 0
@@ -289,10 +340,31 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     /// The current connection ended: `run()` reconnects unless the client was closed.
     private func lost(_ link: NATSLink, _ error: NATSError) {
         guard self.lifecycle.withLock({ $0.lost(link, reason: "\(error)") }) else { return }
+        // The next connection tries the other servers first.
+        self.pool.withLock { $0.moveToBack(link.server) }
         self.subscriptions.connectionLost()
         self.logger.warning(
             "NATS connection lost; reconnecting", metadata: ["nats.server": "\(link.server)", "error": "\(error)"])
         self.lossContinuation.yield()
+    }
+}
+
+extension NATSClient {
+    /// An INFO from `server`: the servers it announces join the pool; a server entering
+    /// lame-duck mode is left at once (it goes to the back of the pool), before it closes the
+    /// connection itself.
+    func received(_ info: NATSServerInfo, from server: NATSConfiguration.Server, on link: NATSLink?) {
+        let added = self.pool.withLock { $0.announce(info.connectURLs ?? [], by: server) }
+        if !added.isEmpty {
+            self.logger.debug(
+                "NATS servers announced by the cluster",
+                metadata: ["nats.server": "\(server)", "nats.servers.added": "\(added)"])
+        }
+        guard info.lameDuckMode == true, let link, self.lifecycle.withLock({ $0.current === link }) else { return }
+        self.logger.warning(
+            "NATS server entered lame-duck mode; connecting to another", metadata: ["nats.server": "\(server)"])
+        self.pool.withLock { $0.moveToBack(server) }
+        link.abandon(NATSError(.closed, "NATS server \(server) entered lame-duck mode"))
     }
 }
 

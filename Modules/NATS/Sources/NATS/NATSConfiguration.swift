@@ -28,6 +28,19 @@ public struct NATSConfiguration: Sendable, Hashable {
     public var maxReconnectAttempts: Int?
     /// Trust roots and client certificate; configured ones make TLS required of every server.
     public var tls = NATSTLS()
+    /// An NKEY seed or a `.creds` file (user JWT and seed), for every server.
+    public var credentials: NATSCredentials?
+    /// How often a PING checks that the server still answers (`NATS_PING_INTERVAL_SECONDS`).
+    public var pingInterval: Duration = .seconds(20)
+    /// PINGs left unanswered before the connection counts as stale and is replaced: a hung or
+    /// partitioned server is left within `maxPingsOutstanding + 1` intervals.
+    public var maxPingsOutstanding = 2
+    /// How long one write (or a flush's PING) may wait for the socket before the connection
+    /// counts as stale.
+    public var writeTimeout: Duration = .seconds(10)
+    /// Try the servers in a random order (`NATS_NO_RANDOMIZE=true` turns it off), so that
+    /// replicas spread over a cluster.
+    public var randomize = true
 
     public init(urls: [String], name: String = "activity-core", connectTimeout: Duration = .seconds(5))
         throws(NATSError)

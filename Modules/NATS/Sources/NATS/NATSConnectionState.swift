@@ -8,10 +8,16 @@ final class NATSConnectionState: Sendable {
     private struct State {
         var infoWaiter: CheckedContinuation<String, any Error>?
         var info: String?
-        var pongWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        /// In the order the PINGs were written; a keepalive PING waits with no continuation.
+        var pongWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>?)] = []
+        /// Keepalive PINGs since the last PONG.
+        var pingsOutstanding = 0
         var replies: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
         var closedError: NATSError?
         var lastServerError: String?
+        /// `-ERR 'Permissions Violation ...'` texts not yet claimed by the operation that
+        /// caused them (the connection stays up after one).
+        var violations: [String] = []
     }
 
     private let state = Mutex(State())
@@ -20,14 +26,19 @@ final class NATSConnectionState: Sendable {
     let inboxSID: UInt64?
     /// Called once, when the connection ends (the client reconnects or gives up).
     private let onClose: @Sendable (NATSError) -> Void
+    /// Called with every INFO, the handshake's and those the server sends later (cluster
+    /// changes, lame-duck mode), on the connection's event loop.
+    private let onInfo: @Sendable (String) -> Void
 
     init(
         subscriptions: NATSSubscriptions, inboxSID: UInt64? = nil,
-        onClose: @escaping @Sendable (NATSError) -> Void = { _ in }
+        onClose: @escaping @Sendable (NATSError) -> Void = { _ in },
+        onInfo: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.subscriptions = subscriptions
         self.inboxSID = inboxSID
         self.onClose = onClose
+        self.onInfo = onInfo
     }
 
     // MARK: Inbound, from the channel handler
@@ -41,11 +52,13 @@ final class NATSConnectionState: Sendable {
                 return state.infoWaiter
             }
             waiter?.resume(returning: info)
+            self.onInfo(info)
         case .pong:
             let waiter = self.state.withLock { state in
-                state.pongWaiters.isEmpty ? nil : state.pongWaiters.removeFirst()
+                state.pingsOutstanding = 0
+                return state.pongWaiters.isEmpty ? nil : state.pongWaiters.removeFirst()
             }
-            waiter?.continuation.resume()
+            waiter?.continuation?.resume()
         case .message(let sid, let message):
             if sid == self.inboxSID,
                 let reply = self.state.withLock({ $0.replies.removeValue(forKey: message.subject) })
@@ -55,7 +68,13 @@ final class NATSConnectionState: Sendable {
                 self.subscriptions.deliver(sid: sid, message)
             }
         case .error(let message):
-            self.state.withLock { $0.lastServerError = message }
+            self.state.withLock { state in
+                state.lastServerError = message
+                if message.contains("Permissions Violation") {
+                    if state.violations.count >= 100 { state.violations.removeFirst() }
+                    state.violations.append(message)
+                }
+            }
             // Authorization and protocol errors end the connection; the server closes it.
             if message.lowercased().contains("authorization") || message.lowercased().contains("authentication") {
                 self.fail(NATSError(.connectionFailed, "NATS refused the connection: \(message)"))
@@ -84,12 +103,22 @@ final class NATSConnectionState: Sendable {
             return (first, state.infoWaiter, state.pongWaiters, state.replies)
         }
         info?.resume(throwing: error)
-        for waiter in pongs { waiter.continuation.resume(throwing: error) }
+        for waiter in pongs { waiter.continuation?.resume(throwing: error) }
         for reply in replies.values { reply.resume(throwing: error) }
         if first { self.onClose(error) }
     }
 
     var closedError: NATSError? { self.state.withLock { $0.closedError } }
+
+    /// The first unclaimed permission violation naming `subject`, removed.
+    func takeViolation(naming subject: String) -> String? {
+        self.state.withLock { state in
+            guard let index = state.violations.firstIndex(where: { $0.contains("\"\(subject)\"") }) else {
+                return nil
+            }
+            return state.violations.remove(at: index)
+        }
+    }
     var lastServerError: String? { self.state.withLock { $0.lastServerError } }
 
     // MARK: Waiting, from the client
@@ -115,10 +144,28 @@ final class NATSConnectionState: Sendable {
         }
     }
 
+    /// Counts a keepalive PING about to be written and returns how many are unanswered with
+    /// it, or nil when the connection ended. Registered like a flush's PING, so PONGs keep
+    /// matching their PINGs in order; not registered when it is one too many (`limit`): the
+    /// connection is stale then, and no PING is written.
+    func keepalivePing(limit: Int) -> Int? {
+        self.state.withLock { state in
+            guard state.closedError == nil else { return nil }
+            state.pingsOutstanding += 1
+            if state.pingsOutstanding <= limit {
+                state.pongWaiters.append((0, nil))
+            }
+            return state.pingsOutstanding
+        }
+    }
+
+    /// A flush gave up waiting: its place stays (the PONG, if it comes, is its own), its
+    /// caller is told now.
     func cancelPong(id: UInt64, error: NATSError) {
         let waiter = self.state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            guard let index = state.pongWaiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.pongWaiters.remove(at: index).continuation
+            guard id != 0, let index = state.pongWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+            defer { state.pongWaiters[index].continuation = nil }
+            return state.pongWaiters[index].continuation
         }
         waiter?.resume(throwing: error)
     }

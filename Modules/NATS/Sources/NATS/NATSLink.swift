@@ -10,25 +10,41 @@ final class NATSLink: Sendable {
     let server: NATSConfiguration.Server
     let channel: any Channel
     let state: NATSConnectionState
+    /// How long one write may wait for the socket before the link counts as stale.
+    let writeTimeout: Duration
+    /// The largest message (headers and payload) the server takes, from its INFO.
+    let maxPayload: Int?
 
-    private init(server: NATSConfiguration.Server, channel: any Channel, state: NATSConnectionState) {
+    private init(
+        server: NATSConfiguration.Server, channel: any Channel, state: NATSConnectionState, writeTimeout: Duration,
+        maxPayload: Int?
+    ) {
         self.server = server
         self.channel = channel
         self.state = state
+        self.writeTimeout = writeTimeout
+        self.maxPayload = maxPayload
     }
 
+    /// `onInfo` gets every INFO with the link (nil for the handshake's, before the link exists).
     static func open(
         to server: NATSConfiguration.Server,
         configuration: NATSConfiguration,
         subscriptions: NATSSubscriptions,
         inbox: (subject: String, sid: UInt64),
+        onInfo: @escaping @Sendable (NATSLink?, NATSServerInfo) -> Void = { _, _ in },
         onClose: @escaping @Sendable (NATSLink, NATSError) -> Void
     ) async throws -> NATSLink {
         let holder = LinkHolder()
-        let state = NATSConnectionState(subscriptions: subscriptions, inboxSID: inbox.sid) { error in
-            if let link = holder.link { onClose(link, error) }
-        }
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000)
+        let state = NATSConnectionState(
+            subscriptions: subscriptions, inboxSID: inbox.sid,
+            onClose: { error in
+                if let link = holder.link { onClose(link, error) }
+            },
+            onInfo: { text in
+                if let info = NATSServerInfo(json: text) { onInfo(holder.link, info) }
+            })
+        let timeout = Self.timeAmount(configuration.connectTimeout)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -39,16 +55,20 @@ final class NATSLink: Sendable {
             }
             .connect(host: server.host, port: server.port)
             .get()
-        let link = NATSLink(server: server, channel: channel, state: state)
+        let link: NATSLink
         do {
             let info = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
                 try await state.waitForInfo()
             }
+            link = NATSLink(
+                server: server, channel: channel, state: state, writeTimeout: configuration.writeTimeout,
+                maxPayload: NATSServerInfo(json: info)?.maxPayload)
             if try Self.needsTLS(server: server, tls: configuration.tls, info: info) {
                 try await Self.startTLS(on: channel, server: server, tls: configuration.tls)
             }
+            let proof = try configuration.credentials?.proof(nonce: NATSServerInfo(json: info)?.nonce)
             try await link.write(
-                Self.connectLine(server: server, name: configuration.name)
+                Self.connectLine(server: server, name: configuration.name, proof: proof)
                     + NATSSubscriptions.subscribeLine(inbox.subject, queue: nil, sid: inbox.sid)
                     + subscriptions.subscribeLines())
             try await link.flush(timeout: configuration.connectTimeout)
@@ -69,12 +89,7 @@ final class NATSLink: Sendable {
 
     /// The INFO's `tls_required`: the server takes TLS clients only.
     static func requiresTLS(info: String) -> Bool {
-        Self.flag("tls_required", in: info)
-    }
-
-    static func flag(_ name: String, in info: String) -> Bool {
-        let object = (try? JSONSerialization.jsonObject(with: Data(info.utf8))) as? [String: Any]
-        return object?[name] as? Bool == true
+        NATSServerInfo(json: info)?.tlsRequired == true
     }
 
     /// TLS when the server requires it, or when asked for (`tls://`, TLS files); asked for and
@@ -82,7 +97,7 @@ final class NATSLink: Sendable {
     static func needsTLS(server: NATSConfiguration.Server, tls: NATSTLS, info: String) throws -> Bool {
         if Self.requiresTLS(info: info) { return true }
         guard server.requiresTLS || tls.isConfigured else { return false }
-        guard Self.flag("tls_available", in: info) else {
+        guard NATSServerInfo(json: info)?.tlsAvailable == true else {
             throw NATSError(
                 .connectionFailed,
                 "NATS server \(server) does not offer TLS, which \(server.requiresTLS ? "its tls:// URL" : "NATS_TLS_*") "
@@ -115,7 +130,9 @@ final class NATSLink: Sendable {
         }.get()
     }
 
-    static func connectLine(server: NATSConfiguration.Server, name: String) -> String {
+    static func connectLine(server: NATSConfiguration.Server, name: String, proof: NATSCredentials.Proof? = nil)
+        -> String
+    {
         var options: [String: any Sendable] = [
             "verbose": false, "pedantic": false, "lang": "swift", "version": "0.1", "protocol": 1,
             "headers": true, "no_responders": true, "name": name,
@@ -125,6 +142,9 @@ final class NATSLink: Sendable {
             options["pass"] = password
         }
         if let token = server.token { options["auth_token"] = token }
+        if let nkey = proof?.nkey { options["nkey"] = nkey }
+        if let jwt = proof?.jwt { options["jwt"] = jwt }
+        if let signature = proof?.signature { options["sig"] = signature }
         // The options are strings, numbers and booleans: serialisable by construction.
         let json = (try? JSONSerialization.data(withJSONObject: options, options: [.sortedKeys])) ?? Data("{}".utf8)
         return "CONNECT \(String(decoding: json, as: UTF8.self))\r\n"
@@ -134,13 +154,53 @@ final class NATSLink: Sendable {
         try await self.write(ByteBuffer(string: text))
     }
 
+    /// Writes within `writeTimeout`: a write the socket does not take by then (a frozen
+    /// server stopped reading) makes the link stale, which fails the write.
     func write(_ buffer: ByteBuffer) async throws {
         if let error = self.state.closedError { throw error }
+        let promise = self.channel.eventLoop.makePromise(of: Void.self)
+        let deadline = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(self.writeTimeout)) {
+            self.abandon(
+                NATSError(
+                    .stale, "a write to NATS server \(self.server) did not complete within \(self.writeTimeout)"))
+        }
+        promise.futureResult.whenComplete { _ in deadline.cancel() }
+        self.channel.writeAndFlush(buffer, promise: promise)
         do {
-            try await self.channel.writeAndFlush(buffer)
+            try await promise.futureResult.get()
         } catch {
+            if let closed = self.state.closedError, closed.code == .stale { throw closed }
             throw NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
         }
+    }
+
+    /// Gives the link up (stale, or its server is leaving): callers waiting on it fail with
+    /// `error`, the client is told and reconnects, the socket is closed.
+    func abandon(_ error: NATSError) {
+        self.state.fail(error)
+        self.channel.close(promise: nil)
+    }
+
+    /// PINGs every `interval` until the link ends; when more than `limit` are unanswered, the
+    /// server is taken to hang (frozen, partitioned) and the link is abandoned as stale.
+    func keepalive(interval: Duration, limit: Int) async {
+        while (try? await Task.sleep(for: interval)) != nil {
+            guard let outstanding = self.state.keepalivePing(limit: limit) else { return }
+            guard outstanding <= limit else {
+                self.abandon(
+                    NATSError(
+                        .stale,
+                        "NATS server \(self.server) answered none of \(limit) PINGs sent \(interval) apart: stale connection"
+                    ))
+                return
+            }
+            try? await self.write("PING\r\n")
+        }
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Round-trips a PING: everything written before it has reached the server.

@@ -68,6 +68,19 @@ extension Configuration {
             throw ConfigurationError(
                 variable: "NATS_TLS_CERT", "NATS_TLS_CERT and NATS_TLS_KEY must be set together (mutual TLS)")
         }
+        try reader.set(&self.natsPingIntervalSeconds, "NATS_PING_INTERVAL_SECONDS", seconds: 1...3_600)
+        switch (reader.first("NATS_CREDS")?.1, reader.first("NATS_NKEY_SEED")?.1) {
+        case (.some, .some):
+            throw ConfigurationError(variable: "NATS_CREDS", "NATS_CREDS and NATS_NKEY_SEED are both set: set one")
+        case (.some(let path), nil): self.natsCredentials = .creds(path: path)
+        case (nil, .some(let path)): self.natsCredentials = .nkeySeed(path: path)
+        case (nil, nil): self.natsCredentials = nil
+        }
+        try reader.set(
+            &self.eventReplicas, "ACTIVITY_EVENT_REPLICAS", 1...5, "expected a number of replicas from 1 to 5")
+        if let (name, value) = reader.first("NATS_NO_RANDOMIZE") {
+            self.natsNoRandomize = try Self.bool(value, variable: name)
+        }
         if let (name, value) = reader.first("ACTIVITY_DEFINITION_DIRS") {
             let roots = value.split(whereSeparator: { $0 == ":" || $0 == "," }).map(String.init).filter { !$0.isEmpty }
             guard !roots.isEmpty else {

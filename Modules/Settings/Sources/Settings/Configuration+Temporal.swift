@@ -59,13 +59,29 @@ extension Configuration {
         }
         configuration.tls = NATSTLS(
             caPath: self.natsTLSCAPath, certificatePath: self.natsTLSCertPath, keyPath: self.natsTLSKeyPath)
+        configuration.pingInterval = .seconds(self.natsPingIntervalSeconds)
+        if let credentials = self.natsCredentials {
+            let variable: String
+            switch credentials {
+            case .creds: variable = "NATS_CREDS"
+            case .nkeySeed: variable = "NATS_NKEY_SEED"
+            }
+            do {
+                try credentials.validate()
+            } catch {
+                throw ConfigurationError(variable: variable, error.message)
+            }
+            configuration.credentials = credentials
+        }
+        configuration.randomize = !self.natsNoRandomize
         return configuration
     }
 
     /// The event stream's and consumer's limits.
     public var eventStreamLimits: EventStreamLimits {
         EventStreamLimits(
-            maxAge: .seconds(self.eventMaxAgeSeconds), maxBytes: self.eventMaxBytes, maxDeliver: self.eventMaxDeliver)
+            maxAge: .seconds(self.eventMaxAgeSeconds), maxBytes: self.eventMaxBytes, maxDeliver: self.eventMaxDeliver,
+            replicas: self.eventReplicas)
     }
 
     /// How cron definitions become schedule IDs and workflow starts.

@@ -1,4 +1,5 @@
 import Definitions
+import NATS
 import Postgres
 import Schedules
 
@@ -24,6 +25,14 @@ public struct Configuration: Sendable {
     public var natsTLSCAPath: String?
     public var natsTLSCertPath: String?
     public var natsTLSKeyPath: String?
+    /// `NATS_PING_INTERVAL_SECONDS`: how often the NATS connection is checked; two unanswered
+    /// PINGs make it stale and it is replaced.
+    public var natsPingIntervalSeconds: Int = 20
+    /// `NATS_NO_RANDOMIZE`: try the NATS servers in the given order instead of a random one.
+    public var natsNoRandomize: Bool = false
+    /// `NATS_CREDS` (a `.creds` file: user JWT and NKEY seed) or `NATS_NKEY_SEED` (a file
+    /// holding an NKEY seed); at most one.
+    public var natsCredentials: NATSCredentials?
     public var definitionRoots: [String] = ["./definitions"]
     /// `ACTIVITY_MAX_FILE_BYTES`: larger definition files are an error of that file.
     public var maxFileBytes: Int = DefinitionLimits.defaultMaxFileBytes
@@ -41,6 +50,8 @@ public struct Configuration: Sendable {
     public var eventMaxAgeSeconds: Int = 604_800
     /// `ACTIVITY_EVENT_MAX_BYTES`: `max_bytes` of a stream the worker creates.
     public var eventMaxBytes: Int64 = 1_073_741_824
+    /// `ACTIVITY_EVENT_REPLICAS`: `num_replicas` of a stream the worker creates.
+    public var eventReplicas: Int = 1
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 8010
     public var adminToken: String?

@@ -31,6 +31,28 @@ struct ConfigurationTests {
         #expect(configuration.logFormat == .text)
     }
 
+    @Test("NATS in a cluster: ping interval, server order and event replicas, with their ranges")
+    func natsClusterSettings() throws {
+        let defaults = try Configuration(environment: [:])
+        #expect(defaults.natsPingIntervalSeconds == 20 && !defaults.natsNoRandomize && defaults.eventReplicas == 1)
+        let nats = try defaults.natsConfiguration()
+        #expect(nats.pingInterval == .seconds(20) && nats.randomize && nats.maxPingsOutstanding == 2)
+        let set = try Configuration(environment: [
+            "NATS_PING_INTERVAL_SECONDS": "5", "NATS_NO_RANDOMIZE": "true", "ACTIVITY_EVENT_REPLICAS": "3",
+        ])
+        #expect(try set.natsConfiguration().pingInterval == .seconds(5))
+        #expect(try !set.natsConfiguration().randomize)
+        #expect(set.eventStreamLimits.replicas == 3)
+        for (name, value) in [
+            ("NATS_PING_INTERVAL_SECONDS", "0"), ("NATS_PING_INTERVAL_SECONDS", "3601"), ("NATS_NO_RANDOMIZE", "maybe"),
+            ("ACTIVITY_EVENT_REPLICAS", "0"), ("ACTIVITY_EVENT_REPLICAS", "6"),
+        ] {
+            #expect(throws: ConfigurationError.self, "\(name)=\(value)") {
+                try Configuration(environment: [name: value])
+            }
+        }
+    }
+
     @Test("an empty ACTIVITY_EVENT_STREAM selects core NATS; unset keeps the default stream")
     func emptyEventStream() throws {
         #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": ""]).eventStream == "")

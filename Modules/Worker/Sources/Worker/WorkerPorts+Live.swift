@@ -42,7 +42,7 @@ extension WorkerPorts {
         // (re)connects, and drains after the services that use it have stopped.
         let nats = NATSClient(configuration: natsConfiguration, logger: logger)
         let publisher = NATSEventPublisher(client: nats)
-        let source = Self.eventSource(configuration, nats: nats, logger: logger)
+        let source = Self.eventSource(configuration, nats: nats, metrics: metrics, logger: logger)
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
         return WorkerPorts(
@@ -109,7 +109,9 @@ extension WorkerPorts {
 
     /// The router's source: the JetStream durable consumer, or core NATS subscriptions in a
     /// queue group when `ACTIVITY_EVENT_STREAM` is empty.
-    static func eventSource(_ configuration: Configuration, nats: NATSClient, logger: Logger)
+    static func eventSource(
+        _ configuration: Configuration, nats: NATSClient, metrics: any MetricsFactory, logger: Logger
+    )
         -> any RouterEventSource
     {
         guard !configuration.eventStream.isEmpty else {
@@ -122,6 +124,7 @@ extension WorkerPorts {
         }
         return JetStreamEventSource(
             client: nats, stream: configuration.eventStream, consumer: configuration.eventConsumer,
-            subjects: configuration.eventSubjects, limits: configuration.eventStreamLimits, logger: logger)
+            subjects: configuration.eventSubjects, limits: configuration.eventStreamLimits, logger: logger,
+            metrics: metrics)
     }
 }

@@ -1,4 +1,5 @@
 import Coordination
+import CoreMetrics
 import EventTypes
 import Foundation
 import Logging
@@ -23,6 +24,11 @@ public actor JetStreamEventSource: RouterEventSource {
     private let configuredSubjects: [String]
     private var appliedSubjects: [String] = []
     private var consumerVerified = false
+    /// The consumer existed once: a later check that finds it missing means it was deleted.
+    private var consumerSeen = false
+    private let position = ConsumerPosition()
+    /// `activity_events_consumer_recreated_total`.
+    private let recreated: Counter
     /// The stream's creation time: part of the delivery IDs, since a recreated stream counts
     /// its sequence from 1 again.
     private var streamCreated = ""
@@ -36,8 +42,10 @@ public actor JetStreamEventSource: RouterEventSource {
 
     public init(
         client: NATSClient, stream: String, consumer: String, subjects: [String],
-        limits: EventStreamLimits = EventStreamLimits(), logger: Logger
+        limits: EventStreamLimits = EventStreamLimits(), logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
+        self.recreated = Counter(label: "activity_events_consumer_recreated_total", factory: metrics)
         self.client = client
         self.stream = stream
         self.consumer = consumer
@@ -76,6 +84,7 @@ public actor JetStreamEventSource: RouterEventSource {
         batch: Int, expires: Duration, receive: @escaping @Sendable (ReceivedEvent) -> Void
     ) async throws -> Int {
         let (js, created) = try await self.jetStreamAndCreation()
+        let position = self.position
         do {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
@@ -85,13 +94,22 @@ public actor JetStreamEventSource: RouterEventSource {
                     place.map {
                         ReceivedEvent.deliveryID(stream: $0.stream, created: created, sequence: $0.sequence)
                     } ?? UUID().uuidString.lowercased()
+                let sequence = place?.sequence
+                if let sequence { position.delivered(sequence) }
                 var event = ReceivedEvent(
-                    message.message, deliveryID: deliveryID, ack: { try await message.ack() },
+                    message.message, deliveryID: deliveryID,
+                    ack: {
+                        try await message.ack()
+                        if let sequence { position.done(sequence) }
+                    },
                     nak: { delay in try await message.nak(delay: delay) })
                 event.deliveryCount = message.deliveryCount
                 event.stream = place?.stream
-                event.sequence = place?.sequence
-                event.term = { reason in try await message.term(reason: reason) }
+                event.sequence = sequence
+                event.term = { reason in
+                    try await message.term(reason: reason)
+                    if let sequence { position.done(sequence) }
+                }
                 receive(event)
             }
         } catch {
@@ -143,9 +161,29 @@ public actor JetStreamEventSource: RouterEventSource {
         }
         try await self.applySubjects(js)
         if !self.consumerVerified {
+            let created = try await js.streamCreated(self.stream) ?? ""
+            if created != self.streamCreated { self.position.reset() }
+            // Deleted behind the router's back (an operator's cleanup, a stream made again):
+            // made again where the router stood, or from the start of a new stream.
+            var start: UInt64?
+            var missing = false
+            if self.consumerSeen {
+                missing = try await !js.consumerExists(stream: self.stream, durable: self.consumer)
+            }
+            if missing { start = self.position.resumeSequence }
             try await js.ensureConsumer(
-                stream: self.stream, durable: self.consumer, maxDeliver: self.limits.maxDeliver)
-            self.streamCreated = try await js.streamCreated(self.stream) ?? ""
+                stream: self.stream, durable: self.consumer, maxDeliver: self.limits.maxDeliver, startSequence: start)
+            if missing {
+                self.recreated.increment()
+                self.logger.warning(
+                    "event consumer was missing (deleted); created again",
+                    metadata: [
+                        "nats.stream": "\(self.stream)", "nats.consumer": "\(self.consumer)",
+                        "nats.start_sequence": "\(start.map { "\($0)" } ?? "first")",
+                    ])
+            }
+            self.streamCreated = created
+            self.consumerSeen = true
             self.consumerVerified = true
             self.logger.info(
                 "event stream ready",
@@ -164,7 +202,8 @@ public actor JetStreamEventSource: RouterEventSource {
     private func createWithConfiguredSubjects(_ js: JetStream, wanted: [String]) async -> [String]? {
         guard wanted != self.configuredSubjects else { return nil }
         return try? await js.ensureStream(
-            self.stream, subjects: self.configuredSubjects, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes)
+            self.stream, subjects: self.configuredSubjects, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes,
+            replicas: self.limits.replicas)
     }
 
     /// Creates the stream or adds the missing subjects. When an existing stream refuses some
@@ -186,6 +225,7 @@ public actor JetStreamEventSource: RouterEventSource {
             // never overlaps (a wider one replaces those it covers).
             try await js.ensureStream(
                 self.stream, subjects: wanted, maxAge: self.limits.maxAge, maxBytes: self.limits.maxBytes,
+                replicas: self.limits.replicas,
                 merge: { existing, wanted in
                     SubjectPattern.streamSubjects(configured: existing, extra: wanted).subjects
                 })

@@ -18,7 +18,13 @@ public struct NATSPublishActionExecutor: ActionExecutor {
                 "nats.publish needs a NATS connection, and this worker runs without one", retryable: false)
         }
         do {
-            try await self.publisher.publish(subject: subject, payload: document.canonicalJSON(), messageID: workflowID)
+            // Stored by a stream that captures the subject within the action's timeout, or failed.
+            try await self.publisher.publish(
+                subject: subject, payload: document.canonicalJSON(), messageID: workflowID,
+                within: .seconds(action.timeoutSeconds))
+        } catch let error as NATSError where error.code == .payloadTooLarge {
+            // The same document is as large on every attempt.
+            throw ActionError("publishing to \(subject) failed: \(error)", retryable: false)
         } catch {
             throw ActionError("publishing to \(subject) failed: \(error)", retryable: true)
         }

@@ -5,6 +5,15 @@ import Logging
 /// `LoggingEventPublisher` where no NATS is wanted (tests of other parts).
 public protocol EventPublisher: Sendable {
     func publish(subject: String, payload: Data, messageID: String?) async throws
+    /// `publish`, given up after `timeout` (a `nats.publish` action's `timeout_seconds`).
+    func publish(subject: String, payload: Data, messageID: String?, within timeout: Duration) async throws
+}
+
+extension EventPublisher {
+    /// A publisher that does not wait for anything ignores the deadline.
+    public func publish(subject: String, payload: Data, messageID: String?, within timeout: Duration) async throws {
+        try await self.publish(subject: subject, payload: payload, messageID: messageID)
+    }
 }
 
 /// Logs what would be published, for runs without NATS: a `nats.publish` action then fails
