@@ -207,13 +207,10 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                     continuation.resume(throwing: error)
                     return
                 }
-                Task {
-                    do {
-                        try await link.write(
-                            Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject))
-                    } catch {
-                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)", cause: error))
-                    }
+                // Written once the reply is expected, so that no answer comes before.
+                link.send(Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject)) {
+                    error in
+                    link.state.cancelReply(on: replySubject, error: error)
                 }
             }
         } onTimeout: {
