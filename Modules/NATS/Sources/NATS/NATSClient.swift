@@ -207,10 +207,13 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
                     continuation.resume(throwing: error)
                     return
                 }
-                // Written once the reply is expected, so that no answer comes before.
-                link.send(Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject)) {
-                    error in
-                    link.state.cancelReply(on: replySubject, error: error)
+                Task {
+                    do {
+                        try await link.write(
+                            Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject))
+                    } catch {
+                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)", cause: error))
+                    }
                 }
             }
         } onTimeout: {

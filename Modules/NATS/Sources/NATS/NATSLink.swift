@@ -158,24 +158,6 @@ final class NATSLink: Sendable {
     /// server stopped reading) makes the link stale, which fails the write.
     func write(_ buffer: ByteBuffer) async throws {
         if let error = self.state.closedError { throw error }
-        do {
-            try await self.startWrite(buffer).get()
-        } catch {
-            throw self.writeError(error)
-        }
-    }
-
-    /// Writes without waiting (from a continuation's closure, say), with `write`'s deadline;
-    /// `onFailure` is told if the write fails.
-    func send(_ buffer: ByteBuffer, onFailure: @escaping @Sendable (NATSError) -> Void) {
-        if let error = self.state.closedError {
-            onFailure(error)
-            return
-        }
-        self.startWrite(buffer).whenFailure { error in onFailure(self.writeError(error)) }
-    }
-
-    private func startWrite(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         let promise = self.channel.eventLoop.makePromise(of: Void.self)
         let deadline = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(self.writeTimeout)) {
             self.abandon(
@@ -184,13 +166,12 @@ final class NATSLink: Sendable {
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
         self.channel.writeAndFlush(buffer, promise: promise)
-        return promise.futureResult
-    }
-
-    /// A stale link's reason, else the write's own error.
-    private func writeError(_ error: any Error) -> NATSError {
-        if let closed = self.state.closedError, closed.code == .stale { return closed }
-        return NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
+        do {
+            try await promise.futureResult.get()
+        } catch {
+            if let closed = self.state.closedError, closed.code == .stale { throw closed }
+            throw NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
+        }
     }
 
     /// Gives the link up (stale, or its server is leaving): callers waiting on it fail with
@@ -255,7 +236,6 @@ private final class LinkHolder: Sendable {
 
 /// Runs `body`; after `timeout` calls `onTimeout` (which must make `body` finish), or fails the
 /// connection when there is none.
-/// The timer is a child task beside `body`: whichever ends first, the other is cancelled.
 func withDeadline<T: Sendable>(
     _ timeout: Duration,
     _ state: NATSConnectionState,
@@ -263,22 +243,14 @@ func withDeadline<T: Sendable>(
     _ body: @escaping @Sendable () async throws -> T,
     onTimeout: (@Sendable () -> Void)? = nil
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
-            if let onTimeout {
-                onTimeout()
-            } else {
-                state.fail(NATSError(.timeout, "NATS timeout \(what)"))
-            }
-            return nil
+    let timer = Task {
+        try await Task.sleep(for: timeout)
+        if let onTimeout {
+            onTimeout()
+        } else {
+            state.fail(NATSError(.timeout, "NATS timeout \(what)"))
         }
-        defer { group.cancelAll() }
-        while let result = try await group.next() {
-            if let value = result { return value }
-        }
-        // Only the timer can end without a value, and its `onTimeout` ends `body` with an error.
-        throw NATSError(.timeout, "NATS timeout \(what)")
     }
+    defer { timer.cancel() }
+    return try await body()
 }
