@@ -145,9 +145,12 @@ struct ScheduleDriftIntegrationTests {
                 projection.project([ScheduleSyncIntegrationTests.definition("digest", cron: "*/5 * * * *")])[id])
             edited.paused = false
             try await service.updateSchedule(edited, paused: false, notes: "")
-            _ = try await TestTemporal.waitForList(service, prefix: prefix) {
+            // The list lags the change, more on a dev server a full test run keeps busy (over
+            // 15 s once): plan reads the list, so it waits until the list shows the change.
+            let listed = try await TestTemporal.waitForList(service, prefix: prefix, timeout: .seconds(60)) {
                 $0.first?.observedSpec != nil && $0.first?.observedSpec != before
             }
+            #expect(listed.first?.observedSpec != before, "the list never showed the hand-made change")
 
             let plan = try await ActivityCoreProcess.run(["plan"], environment: environment)
             #expect(plan.status == 3, "\(plan.stdout) \(plan.stderr)")

@@ -49,14 +49,16 @@ enum TestTemporal {
     }
 
     /// Polls the (eventually consistent) list until `condition` holds for the owned
-    /// schedules, for at most 15 s.
+    /// schedules, for at most `timeout` (15 s).
     static func waitForList(
         _ service: TemporalScheduleService,
         prefix: String,
+        timeout: Duration = .seconds(15),
         _ condition: ([ScheduleSummary]) -> Bool
     ) async throws -> [ScheduleSummary] {
         var schedules: [ScheduleSummary] = []
-        for _ in 0..<150 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             schedules = try await service.listSchedules(prefix: prefix)
             if condition(schedules) { return schedules }
             try await Task.sleep(for: .milliseconds(100))
