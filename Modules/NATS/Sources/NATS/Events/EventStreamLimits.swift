@@ -1,5 +1,5 @@
 /// What bounds the event stream (CONTRACT section 8): `max_age` and `max_bytes` of a stream
-/// the worker creates (an existing stream keeps its own), its replicas (CONTRACT section 9),
+/// the worker creates (an existing stream keeps its own), its replicas (README, "NATS in production"),
 /// and the durable consumer's `max_deliver`, after which the router dead-letters an event.
 public struct EventStreamLimits: Sendable, Hashable {
     public var maxAge: Duration
