@@ -150,40 +150,41 @@ struct EventRoutingIntegrationTests {
         var configuration = try NATSConfiguration(urls: [server.url])
         configuration.reconnectWait = .milliseconds(50)
         configuration.maxReconnectWait = .milliseconds(500)
-        let nats = try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
-        let js = JetStream(client: nats)
-        func publish(_ id: String) async throws {
-            let body = #"{"id":"\#(id)","type":"repo.push"}"#
-            try await nats.publish("it.\(schema).push", payload: ByteBuffer(string: body))
-            try await nats.flush()
-        }
-        try await publish("before-\(schema)")
-        #expect(try await receiver.waitForRequests(1, timeout: .seconds(60)).count == 1)
+        // The test's client reconnects too: its `run()` runs beside the body.
+        try await NATSClient.withConnection(configuration: configuration, logger: TestDatabase.logger) { nats in
+            let js = JetStream(client: nats)
+            func publish(_ id: String) async throws {
+                let body = #"{"id":"\#(id)","type":"repo.push"}"#
+                try await nats.publish("it.\(schema).push", payload: ByteBuffer(string: body))
+                try await nats.flush()
+            }
+            try await publish("before-\(schema)")
+            #expect(try await receiver.waitForRequests(1, timeout: .seconds(60)).count == 1)
 
-        try await server.stop()
-        try await Task.sleep(for: .seconds(1))
-        try await server.start()
-        // The stream survives in the server's storage; wait until JetStream serves it again.
-        var recovered = false
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !recovered && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            recovered = (try? await js.streamSubjects(stream)) != nil
-        }
-        #expect(recovered)
-        try await publish("after-\(schema)")
-        let arrived = try await receiver.waitForRequests(2, timeout: .seconds(60))
-        let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        #expect(arrived.count == 2, "\(log)")
-        if arrived.count == 2 {
-            #expect(try JSONValue.parse(arrived[1].body)["event"]?["id"] == .string("after-\(schema)"))
-        }
-        #expect(log.contains("NATS reconnected"), "\(log)")
-        #expect(process.isRunning)
+            try await server.stop()
+            try await Task.sleep(for: .seconds(1))
+            try await server.start()
+            // The stream survives in the server's storage; wait until JetStream serves it again.
+            var recovered = false
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !recovered && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                recovered = (try? await js.streamSubjects(stream)) != nil
+            }
+            #expect(recovered)
+            try await publish("after-\(schema)")
+            let arrived = try await receiver.waitForRequests(2, timeout: .seconds(60))
+            let log = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+            #expect(arrived.count == 2, "\(log)")
+            if arrived.count == 2 {
+                #expect(try JSONValue.parse(arrived[1].body)["event"]?["id"] == .string("after-\(schema)"))
+            }
+            #expect(log.contains("NATS reconnected"), "\(log)")
+            #expect(process.isRunning)
 
-        try await ActivityCoreProcess.terminate(process)
-        #expect(process.terminationStatus == 0)
-        await nats.close()
+            try await ActivityCoreProcess.terminate(process)
+            #expect(process.terminationStatus == 0)
+        }
         try await server.stop()
     }
 

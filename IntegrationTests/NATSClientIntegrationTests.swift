@@ -112,31 +112,33 @@ struct NATSClientIntegrationTests {
         if tls { configuration.tls = NATSTLS(caPath: certificates.caCertificate) }
         configuration.reconnectWait = .milliseconds(50)
         configuration.maxReconnectWait = .milliseconds(500)
-        let client = try await NATSClient.connect(configuration: configuration, logger: TestDatabase.logger)
-        let subscription = try await client.subscribe("restart.>")
-        var iterator = subscription.makeAsyncIterator()
-        try await client.publish("restart.before", payload: ByteBuffer(string: "1"))
-        #expect(await iterator.next()?.subject == "restart.before")
+        // The client reconnects while its `run()` runs: beside the body, in `withConnection`.
+        try await NATSClient.withConnection(configuration: configuration, logger: TestDatabase.logger) { client in
+            let subscription = try await client.subscribe("restart.>")
+            var iterator = subscription.makeAsyncIterator()
+            try await client.publish("restart.before", payload: ByteBuffer(string: "1"))
+            #expect(await iterator.next()?.subject == "restart.before")
 
-        try await server.stop()
-        await #expect(throws: NATSError.self) {
-            try await client.publish("restart.down", payload: ByteBuffer(string: "lost"))
-            try await client.flush(timeout: .seconds(1))
-        }
-        #expect(!client.isClosed)
-        try await server.start()
-        let deadline = ContinuousClock.now + .seconds(15)
-        while client.reconnectCount == 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(client.reconnectCount == 1)
-        // The server delivers to the renewed subscription, on the stream the caller already had.
-        try await client.publish("restart.after", payload: ByteBuffer(string: "2"))
-        #expect(await iterator.next()?.subject == "restart.after")
+            try await server.stop()
+            await #expect(throws: NATSError.self) {
+                try await client.publish("restart.down", payload: ByteBuffer(string: "lost"))
+                try await client.flush(timeout: .seconds(1))
+            }
+            #expect(!client.isClosed)
+            try await server.start()
+            let deadline = ContinuousClock.now + .seconds(15)
+            while client.reconnectCount == 0 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(client.reconnectCount == 1)
+            // The server delivers to the renewed subscription, on the stream the caller already had.
+            try await client.publish("restart.after", payload: ByteBuffer(string: "2"))
+            #expect(await iterator.next()?.subject == "restart.after")
 
-        await client.drain()
-        #expect(client.isClosed)
-        #expect(await iterator.next() == nil)
+            await client.drain()
+            #expect(client.isClosed)
+            #expect(await iterator.next() == nil)
+        }
         try await server.stop()
     }
 }

@@ -69,6 +69,13 @@ extension TemporalWorkerSuites {
                 }
             }
 
+            /// The worker's log lines about NATS and the event stream: where a slow recovery went.
+            func natsLines() -> String {
+                self.worker.logText.split(separator: "\n").filter { line in
+                    ["NATS", "event stream", "consumer", "pull", "JetStream"].contains { line.contains($0) }
+                }.suffix(40).joined(separator: "\n")
+            }
+
             func waitUntilRouting(timeout: Duration = .seconds(60)) async throws {
                 _ = try await ActivityCoreProcess.waitForLog(
                     "event stream ready", in: self.worker.log, of: self.worker.process, timeout: timeout)
@@ -111,6 +118,7 @@ extension TemporalWorkerSuites {
             let arrived = try await router.receiver.waitForRequests(11, timeout: .seconds(60))
             let elapsed = ContinuousClock.now - frozenAt
             print("node frozen -> 10 events published through another node ran: \(arrived.count - 1) in \(elapsed)")
+            if elapsed > .seconds(15) { print(router.natsLines()) }
             #expect(arrived.count == 11, "\(router.worker.logText.suffix(4_000))")
             #expect(elapsed < .seconds(75))
 
@@ -156,7 +164,9 @@ extension TemporalWorkerSuites {
             print("node killed -> /readyz 200: \(ContinuousClock.now - killedAt)")
             #expect(ready, "\(router.worker.logText.suffix(3_000))")
             let arrived = try await router.receiver.waitForRequests(20, timeout: .seconds(60))
-            print("node killed -> 10 events published after it ran: \(ContinuousClock.now - killedAt)")
+            let ran = ContinuousClock.now - killedAt
+            print("node killed -> 10 events published after it ran: \(ran)")
+            if ran > .seconds(10) { print(router.natsLines()) }
             try await Task.sleep(for: .seconds(5))
             let all = router.eventIDs(try await router.receiver.waitForRequests(21, timeout: .seconds(1)))
             #expect(arrived.count == 20, "\(router.worker.logText.suffix(3_000))")
@@ -240,6 +250,64 @@ extension TemporalWorkerSuites {
             #expect(router.eventIDs(third) == ["first", "after-consumer", "after-stream"])
             let recreated = try await router.worker.metric("activity_events_consumer_recreated_total")
             #expect((recreated ?? 0) >= 2, "\(recreated as Any)")
+            await client.close()
+            try await router.finish()
+            try await server.stop()
+        }
+
+        @Test(
+            "a nats.publish twice the server's max_payload fails its one attempt with a clear error; routing continues on the same connection"
+        )
+        func publishOverMaxPayload() async throws {
+            // 512 KiB and a document of about 1 MiB (the issue's 2 MiB against 1 MiB, halved):
+            // the run document is also a payload in Temporal's history, whose limit is 2 MiB.
+            let server = try await PrivateNATSServer(config: "max_payload: 524288")
+            let router = try await Router.start(
+                natsURLs: [server.url], extra: ["LOG_LEVEL": "info", "ACTIVITY_MAX_FILE_BYTES": "4194304"])
+            try await router.waitUntilRouting()
+            let client = try await NATSClient.connect(
+                configuration: try NATSConfiguration(urls: [server.url]), logger: TestDatabase.logger)
+            let published = try await client.subscribe("pub.\(router.schema).>")
+            try await client.flush()
+            // The document holds `input` twice (itself, and in the stored definition).
+            let filler = String(repeating: "x", count: 530_000)
+            try router.folder.write(
+                "activity-definitions/big.yaml",
+                """
+                id: big-publisher
+                action:
+                  type: nats.publish
+                  subject: pub.\(router.schema).big
+                  timeout_seconds: 5
+                  retry: {max_attempts: 3, initial_interval_seconds: 1, backoff: 1, max_interval_seconds: 1}
+                input: {filler: \(filler)}
+
+                """)
+            #expect(try await router.worker.call(.POST, "/admin/sync").status == 200)
+            #expect(try await router.worker.call(.POST, "/admin/definitions/big-publisher/trigger").status == 200)
+            let runs = try await router.worker.runs(of: "big-publisher", timeout: .seconds(60)) {
+                $0.first?["status"] as? String == "failed"
+            }
+            let run = try #require(runs.first, "\(router.worker.logText.suffix(3_000))")
+            #expect(run["status"] as? String == "failed", "\(runs)")
+            let error = run["error"] as? String ?? ""
+            print("nats.publish over max_payload: \(error.prefix(300))")
+            #expect(error.contains("max_payload") && error.contains("524288"), "\(error)")
+            // The same document is as large on every attempt: not retried.
+            #expect(run["attempts"] as? Int == 1, "\(run)")
+
+            // Routing goes on, and the worker never lost its connection.
+            try await NATSTestCluster.publishStored(router.subject, router.body("after-big"), client)
+            let requests = try await router.receiver.waitForRequests(1, timeout: .seconds(60))
+            #expect(router.eventIDs(requests) == ["after-big"], "\(router.worker.logText.suffix(3_000))")
+            let log = router.worker.logText
+            #expect(!log.contains("NATS connection lost") && !log.contains("NATS reconnected"), "\(log.suffix(3_000))")
+            // Nothing reached the subject.
+            try await client.flush()
+            try await published.unsubscribe()
+            var delivered = 0
+            for await _ in published { delivered += 1 }
+            #expect(delivered == 0)
             await client.close()
             try await router.finish()
             try await server.stop()

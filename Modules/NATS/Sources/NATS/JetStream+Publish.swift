@@ -11,27 +11,11 @@ extension JetStream {
         public var duplicate: Bool?
     }
 
-    struct APIError: Decodable {
-        var code: Int
-        var errCode: Int?
-        var description: String?
-
-        enum CodingKeys: String, CodingKey {
-            case code
-            case errCode = "err_code"
-            case description
-        }
-    }
-
     struct PublishReply: Decodable {
         var stream: String?
         var seq: UInt64?
         var duplicate: Bool?
         var error: APIError?
-    }
-
-    struct StreamNames: Decodable {
-        var streams: [String]?
     }
 
     /// Whether a stream captures `subject` (JetStream's `STREAM.NAMES` with a subject filter);
@@ -40,7 +24,8 @@ extension JetStream {
         let reply: NATSMessage
         do {
             reply = try await self.client.request(
-                "$JS.API.STREAM.NAMES", payload: ByteBuffer(string: #"{"subject":"\#(subject)"}"#),
+                "$JS.API.STREAM.NAMES",
+                payload: ByteBuffer(data: try JSONEncoder().encode(StreamNamesRequest(subject: subject))),
                 timeout: self.timeout)
         } catch let error as NATSError where error.code == .noResponders {
             return false

@@ -1,3 +1,4 @@
+import Definitions
 import Foundation
 import NIOCore
 import NIOFoundationCompat
@@ -17,26 +18,26 @@ public struct JetStream: Sendable {
 
     /// A stream's subjects, or nil when there is no such stream.
     public func streamSubjects(_ name: String) async throws -> [String]? {
-        try await self.streamInfo(name).map { ($0["config"] as? [String: Any])?["subjects"] as? [String] ?? [] }
+        try await self.streamInfo(name).map { $0.configuration?.subjects ?? [] }
     }
 
     /// When a stream was created (JetStream's `created` time, as sent), or nil when there is no
     /// such stream: tells one incarnation of a stream name from the next.
     public func streamCreated(_ name: String) async throws -> String? {
-        try await self.streamInfo(name).map { $0["created"] as? String ?? "" }
+        try await self.streamInfo(name).map { $0.created ?? "" }
     }
 
     /// How many messages a stream holds, or nil when there is no such stream.
     public func streamMessageCount(_ name: String) async throws -> Int? {
-        try await self.streamInfo(name).map { ($0["state"] as? [String: Any])?["messages"] as? Int ?? 0 }
+        try await self.streamInfo(name).map { $0.state?.messages ?? 0 }
     }
 
     /// `STREAM.INFO`, or nil when there is no such stream.
-    private func streamInfo(_ name: String) async throws -> [String: Any]? {
-        let reply = try await self.api("STREAM.INFO.\(name)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return nil }
-            throw Self.error(error, doing: "stream info \(name)")
+    private func streamInfo(_ name: String) async throws -> StreamInfo? {
+        let reply = try await self.api("STREAM.INFO.\(name)", NoParameters(), as: StreamInfo.self)
+        if let error = reply.error {
+            if error.isNotFound { return nil }
+            throw error.failure(doing: "stream info \(name)")
         }
         return reply
     }
@@ -44,10 +45,10 @@ public struct JetStream: Sendable {
     /// Deletes a stream; false when there was none.
     @discardableResult
     public func deleteStream(_ name: String) async throws -> Bool {
-        let reply = try await self.api("STREAM.DELETE.\(name)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return false }
-            throw Self.error(error, doing: "delete stream \(name)")
+        let reply = try await self.api("STREAM.DELETE.\(name)", NoParameters(), as: Acknowledgement.self)
+        if let error = reply.error {
+            if error.isNotFound { return false }
+            throw error.failure(doing: "delete stream \(name)")
         }
         return true
     }
@@ -55,34 +56,31 @@ public struct JetStream: Sendable {
     /// Creates the stream with `subjects`, the given limits (`max_age`, `max_bytes`; nil =
     /// unlimited) and `replicas`, or gives an existing stream the subjects `merge(existing, subjects)` (by
     /// default: the missing ones added; its other settings, limits included, are left as they
-    /// are). Returns the stream's subjects.
+    /// are, also those this client does not model). Returns the stream's subjects.
     @discardableResult
     public func ensureStream(
         _ name: String, subjects: [String], maxAge: Duration? = nil, maxBytes: Int64? = nil, replicas: Int = 1,
         merge: (@Sendable (_ existing: [String], _ wanted: [String]) -> [String])? = nil
     ) async throws -> [String] {
-        guard let existing = try await self.streamSubjects(name) else {
-            var config: [String: Any] = [
-                "name": name, "subjects": subjects, "retention": "limits", "storage": "file", "discard": "old",
-                "num_replicas": replicas,
-            ]
-            if let maxAge { config["max_age"] = Self.nanoseconds(maxAge) }
-            if let maxBytes { config["max_bytes"] = maxBytes }
-            let reply = try await self.api("STREAM.CREATE.\(name)", config)
-            if let error = reply["error"] as? [String: Any] {
+        guard let info = try await self.streamInfo(name) else {
+            let configuration = StreamConfiguration(
+                name: name, subjects: subjects, retention: "limits", storage: "file", discard: "old",
+                replicas: replicas, maxAge: maxAge.map(Self.nanoseconds), maxBytes: maxBytes)
+            let reply = try await self.api("STREAM.CREATE.\(name)", configuration, as: StreamInfo.self)
+            if let error = reply.error {
                 throw try await self.overlapError(error, stream: name, subjects: subjects)
             }
             return subjects
         }
+        let existing = info.configuration?.subjects ?? []
         let merged = merge?(existing, subjects) ?? existing + subjects.filter { !existing.contains($0) }
         guard Set(merged) != Set(existing) else { return existing }
-        let info = try await self.api("STREAM.INFO.\(name)", [:])
-        guard var config = info["config"] as? [String: Any] else {
+        guard case .object(var configuration) = info.rawConfiguration else {
             throw NATSError(.serverError, "stream \(name) has no configuration")
         }
-        config["subjects"] = merged
-        let reply = try await self.api("STREAM.UPDATE.\(name)", config)
-        if let error = reply["error"] as? [String: Any] {
+        configuration["subjects"] = .array(merged.map { .string($0) })
+        let reply = try await self.api("STREAM.UPDATE.\(name)", JSONValue.object(configuration), as: StreamInfo.self)
+        if let error = reply.error {
             throw try await self.overlapError(
                 error, stream: name, subjects: merged.filter { !existing.contains($0) })
         }
@@ -97,38 +95,28 @@ public struct JetStream: Sendable {
         stream: String, durable: String, ackWait: Duration = .seconds(30), maxDeliver: Int? = nil,
         startSequence: UInt64? = nil
     ) async throws {
-        var config: [String: Any] = [
-            "durable_name": durable, "ack_policy": "explicit", "deliver_policy": "all",
-            "ack_wait": Self.nanoseconds(ackWait), "max_deliver": maxDeliver ?? -1,
-        ]
-        if let startSequence {
-            config["deliver_policy"] = "by_start_sequence"
-            config["opt_start_seq"] = startSequence
-        }
+        let configuration = ConsumerConfiguration(
+            durableName: durable, ackPolicy: "explicit",
+            deliverPolicy: startSequence == nil ? "all" : "by_start_sequence",
+            ackWait: Self.nanoseconds(ackWait), maxDeliver: maxDeliver ?? -1, startSequence: startSequence)
         let reply = try await self.api(
-            "CONSUMER.CREATE.\(stream).\(durable)", ["stream_name": stream, "config": config])
-        if let error = reply["error"] as? [String: Any] {
-            throw Self.error(error, doing: "create consumer \(durable) on \(stream)")
+            "CONSUMER.CREATE.\(stream).\(durable)", CreateConsumer(stream: stream, configuration: configuration),
+            as: ConsumerInfo.self)
+        if let error = reply.error {
+            throw error.failure(doing: "create consumer \(durable) on \(stream)")
         }
     }
 
     /// A consumer's `max_deliver`, or nil when there is no such consumer.
     public func consumerMaxDeliver(stream: String, durable: String) async throws -> Int? {
-        let reply = try await self.api("CONSUMER.INFO.\(stream).\(durable)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return nil }
-            throw Self.error(error, doing: "consumer info \(durable)")
-        }
-        return (reply["config"] as? [String: Any])?["max_deliver"] as? Int ?? -1
+        try await self.consumerInfo(stream: stream, durable: durable).map { $0.configuration?.maxDeliver ?? -1 }
     }
 
     /// A stream's `max_age` and `max_bytes` (0 and -1 = unlimited), or nil when there is no
     /// such stream.
     public func streamLimits(_ name: String) async throws -> (maxAge: Duration, maxBytes: Int64)? {
         try await self.streamInfo(name).map { info in
-            let config = info["config"] as? [String: Any] ?? [:]
-            let age = (config["max_age"] as? NSNumber)?.int64Value ?? 0
-            return (.nanoseconds(age), (config["max_bytes"] as? NSNumber)?.int64Value ?? -1)
+            (.nanoseconds(info.configuration?.maxAge ?? 0), info.configuration?.maxBytes ?? -1)
         }
     }
 
@@ -139,12 +127,17 @@ public struct JetStream: Sendable {
 
     /// Whether the durable consumer exists.
     public func consumerExists(stream: String, durable: String) async throws -> Bool {
-        let reply = try await self.api("CONSUMER.INFO.\(stream).\(durable)", [:])
-        if let error = reply["error"] as? [String: Any] {
-            if (error["code"] as? Int) == 404 { return false }
-            throw Self.error(error, doing: "consumer info \(durable)")
+        try await self.consumerInfo(stream: stream, durable: durable) != nil
+    }
+
+    /// `CONSUMER.INFO`, or nil when there is no such consumer.
+    private func consumerInfo(stream: String, durable: String) async throws -> ConsumerInfo? {
+        let reply = try await self.api("CONSUMER.INFO.\(stream).\(durable)", NoParameters(), as: ConsumerInfo.self)
+        if let error = reply.error {
+            if error.isNotFound { return nil }
+            throw error.failure(doing: "consumer info \(durable)")
         }
-        return true
+        return reply
     }
 
     /// Pulls up to `batch` messages within `expires`; returns them when the batch is full or
@@ -176,8 +169,8 @@ public struct JetStream: Sendable {
         let inbox = "_INBOX.js.\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let subscription = try await self.client.subscribe(inbox, persistent: false)
         let heartbeat = Self.heartbeat(for: expires)
-        var request: [String: Any] = ["batch": batch, "expires": Self.nanoseconds(expires)]
-        if let heartbeat { request["idle_heartbeat"] = Self.nanoseconds(heartbeat) }
+        let request = PullRequest(
+            batch: batch, expires: Self.nanoseconds(expires), idleHeartbeat: heartbeat.map(Self.nanoseconds))
         let watch = PullWatch(expires: expires, heartbeat: heartbeat)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             // Ends the subscription at the pull's deadline, or when heartbeats stop coming.
@@ -187,7 +180,7 @@ public struct JetStream: Sendable {
             defer { group.cancelAll() }
             try await self.client.publish(
                 "$JS.API.CONSUMER.MSG.NEXT.\(stream).\(durable)",
-                payload: ByteBuffer(data: try JSONSerialization.data(withJSONObject: request)),
+                payload: ByteBuffer(data: try JSONEncoder().encode(request)),
                 replyTo: inbox
             )
             var count = 0
@@ -248,8 +241,9 @@ public struct JetStream: Sendable {
         }
     }
 
-    private func api(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: body)
+    /// One JetStream API call: `request` as JSON to `$JS.API.<operation>`, the answer decoded.
+    func api<Reply: APIResponse>(_ operation: String, _ request: some Encodable, as: Reply.Type) async throws -> Reply {
+        let data = try JSONEncoder().encode(request)
         let reply: NATSMessage
         do {
             reply = try await self.client.request(
@@ -258,32 +252,29 @@ public struct JetStream: Sendable {
             throw NATSError(
                 .serverError, "JetStream is not enabled on this NATS server (no responder for $JS.API.\(operation))")
         }
-        guard let object = try JSONSerialization.jsonObject(with: Data(buffer: reply.payload)) as? [String: Any] else {
-            throw NATSError(.protocolError, "JetStream answered \(operation) with something that is not a JSON object")
+        do {
+            return try JSONDecoder().decode(Reply.self, from: Data(buffer: reply.payload))
+        } catch {
+            throw NATSError(
+                .protocolError, "JetStream answered \(operation) with something this client cannot read: \(error)",
+                cause: error)
         }
-        return object
     }
 
     /// An overlap refusal names the stream that already covers the subjects.
-    private func overlapError(_ error: [String: Any], stream: String, subjects: [String]) async throws -> NATSError {
-        let description = error["description"] as? String ?? "\(error)"
-        guard description.contains("overlap") else { return Self.error(error, doing: "create stream \(stream)") }
+    private func overlapError(_ error: APIError, stream: String, subjects: [String]) async throws -> NATSError {
+        guard (error.description ?? "").contains("overlap") else {
+            return error.failure(doing: "create stream \(stream)")
+        }
         var owners: [String] = []
         for subject in subjects {
-            let reply = try await self.api("STREAM.NAMES", ["subject": subject])
-            owners += (reply["streams"] as? [String] ?? []).filter { $0 != stream }
+            let reply = try await self.api("STREAM.NAMES", StreamNamesRequest(subject: subject), as: StreamNames.self)
+            owners += (reply.streams ?? []).filter { $0 != stream }
         }
         let named = Set(owners).sorted().joined(separator: ", ")
         return NATSError(
             .serverError,
             "JetStream refused stream \(stream): its subjects overlap stream \(named.isEmpty ? "(unknown)" : named); set ACTIVITY_EVENT_STREAM to that stream or remove the overlap"
-        )
-    }
-
-    static func error(_ error: [String: Any], doing what: String) -> NATSError {
-        NATSError(
-            .serverError,
-            "JetStream refused to \(what): \(error["description"] as? String ?? "\(error)") (code \(error["err_code"] ?? error["code"] ?? "?"))"
         )
     }
 }

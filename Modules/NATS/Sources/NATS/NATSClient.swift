@@ -8,12 +8,16 @@ import Synchronization
 /// publish with headers, subscribe, request/reply, flush, drain.
 ///
 /// A ServiceLifecycle `Service`: `run()` connects (servers in turn, with backoff) and keeps
-/// the connection, reconnecting after a loss and subscribing again; calls made while there
-/// is no connection fail at once with `.closed`, and subscriptions keep their streams. On
-/// graceful shutdown (or cancellation) `run()` drains the client. The lifecycle's decisions
-/// are the value type `NATSConnectionLifecycle`. `connect(configuration:logger:)` is for
-/// callers outside a service group: it connects first and runs `run()` in a task that
-/// `close()` ends.
+/// the connection, PINGing it and reconnecting after a loss and subscribing again; calls made
+/// while there is no connection fail at once with `.closed`, and subscriptions keep their
+/// streams. On graceful shutdown (or cancellation) `run()` drains the client. The lifecycle's
+/// decisions are the value type `NATSConnectionLifecycle`.
+///
+/// The client starts no task of its own: whatever keeps the connection runs inside `run()`,
+/// in the caller's task tree. Outside a service group, `withConnection(configuration:logger:_:)`
+/// connects, runs `run()` beside its body and closes the client when the body returns;
+/// `connect(configuration:logger:)` only connects (nothing PINGs or reconnects until `run()`
+/// runs).
 public final class NATSClient: Service, Sendable, CustomStringConvertible {
     public let configuration: NATSConfiguration
     let logger: Logger
@@ -27,10 +31,6 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     /// Told of each loss of the current link; `run()` reconnects.
     private let losses: AsyncStream<Void>
     private let lossContinuation: AsyncStream<Void>.Continuation
-    /// The task running `run()` for a client made by `connect`; `close()` ends it.
-    private let maintenance = Mutex<Task<Void, Never>?>(nil)
-    /// Made by `connect` (its own task runs `run()`, `close()` ends it), not run by a group.
-    private let standalone = Atomic<Bool>(false)
 
     public init(configuration: NATSConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -42,21 +42,15 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         (self.losses, self.lossContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Connects to the first server that answers (or throws, naming each server's failure),
-    /// then keeps the connection in a task of the client's own until `close()`/`drain()`.
+    /// Connects to the first server that answers (or throws, naming each server's failure).
+    /// The client then keeps that one connection: it PINGs, reconnects after a loss and
+    /// drains on shutdown only while `run()` runs (see `withConnection`).
     public static func connect(configuration: NATSConfiguration, logger: Logger) async throws -> NATSClient {
         let client = NATSClient(configuration: configuration, logger: logger)
         var failures: [String] = []
         for server in client.servers {
             do {
-                if try await client.connect(to: server) {
-                    client.standalone.store(true, ordering: .sequentiallyConsistent)
-                    // Detached: the caller's task-locals (a service's graceful shutdown) are
-                    // not the client's.
-                    let task = Task.detached { _ = try? await client.run() }
-                    client.maintenance.withLock { $0 = task }
-                    return client
-                }
+                if try await client.connect(to: server) { return client }
             } catch {
                 logger.warning("NATS server unavailable", metadata: ["nats.server": "\(server)", "error": "\(error)"])
                 client.pool.withLock { $0.moveToBack(server) }
@@ -66,6 +60,26 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         let error = NATSError(.connectionFailed, "cannot connect to NATS (\(failures.joined(separator: "; ")))")
         _ = client.lifecycle.withLock { $0.close() }
         throw error
+    }
+
+    /// Connects (as `connect`), runs `body` with the client while `run()` keeps the connection
+    /// in a child task (PINGs, reconnects), then drains the client and ends `run()`.
+    public static func withConnection<Result>(
+        configuration: NATSConfiguration, logger: Logger, _ body: (NATSClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try await Self.connect(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            defer { group.cancelAll() }
+            do {
+                let result = try await body(client)
+                await client.drain()
+                return result
+            } catch {
+                await client.close()
+                throw error
+            }
+        }
     }
 
     /// Connects, reconnects after every loss, and drains on graceful shutdown or cancellation.
@@ -98,7 +112,7 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         if case .closed(let error) = self.lifecycle.withLock({ $0.state }), error.code == .connectionFailed {
             throw error
         }
-        if !self.standalone.load(ordering: .sequentiallyConsistent) { await self.drain() }
+        await self.drain()
     }
 
     /// The servers in the order the next connection tries them.
@@ -172,18 +186,33 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
     public func subscribe(_ subject: String, queue: String? = nil, persistent: Bool = true) async throws
         -> NATSSubscription
     {
+        let (stream, continuation) = AsyncStream<NATSMessage>.makeStream(bufferingPolicy: .unbounded)
+        let sid = try await self.subscribe(subject, queue: queue, persistent: persistent, sink: .stream(continuation))
+        return NATSSubscription(sid: sid, messages: stream, client: self)
+    }
+
+    /// Subscribes to `subject` as `subscribe` does (persistent), handing each message to
+    /// `handler` on the connection's event loop as it arrives: no task reads the messages.
+    /// `handler` must not block. Returns the subscription's sid, for `unsubscribe(sid:)`.
+    func subscribe(
+        _ subject: String, queue: String? = nil, handler: @escaping @Sendable (NATSMessage) -> Void
+    ) async throws -> UInt64 {
+        try await self.subscribe(subject, queue: queue, persistent: true, sink: .init(deliver: handler, finish: {}))
+    }
+
+    private func subscribe(_ subject: String, queue: String?, persistent: Bool, sink: NATSSubscriptions.Sink)
+        async throws -> UInt64
+    {
         let link = try self.link()
         let sid = self.subscriptions.nextID()
-        let (stream, continuation) = AsyncStream<NATSMessage>.makeStream(bufferingPolicy: .unbounded)
-        self.subscriptions.add(
-            sid: sid, .init(subject: subject, queue: queue, persistent: persistent, continuation: continuation))
+        self.subscriptions.add(sid: sid, .init(subject: subject, queue: queue, persistent: persistent, sink: sink))
         do {
             try await link.write(NATSSubscriptions.subscribeLine(subject, queue: queue, sid: sid))
         } catch {
             self.subscriptions.remove(sid: sid)
             throw error
         }
-        return NATSSubscription(sid: sid, messages: stream, client: self)
+        return sid
     }
 
     func unsubscribe(sid: UInt64) async throws {
@@ -201,19 +230,18 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         let link = try self.link()
         try Self.checkSize(subject, payload: payload, headers: headers, on: link)
         let replySubject = "\(self.inbox).\(self.subscriptions.nextID())"
-        let reply: NATSMessage = try await withDeadline(timeout, link.state, "waiting for a reply on \(subject)") {
+        let reply: NATSMessage = try await withDeadline(
+            timeout, on: link.channel.eventLoop, link.state, "waiting for a reply on \(subject)"
+        ) {
             try await withCheckedThrowingContinuation { continuation in
                 if let error = link.state.expectReply(on: replySubject, continuation) {
                     continuation.resume(throwing: error)
                     return
                 }
-                Task {
-                    do {
-                        try await link.write(
-                            Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject))
-                    } catch {
-                        link.state.cancelReply(on: replySubject, error: NATSError(.closed, "\(error)", cause: error))
-                    }
+                // Written from here, with the write deadline: no task of its own.
+                link.send(Self.publication(subject, payload: payload, headers: headers, replyTo: replySubject)) {
+                    error in
+                    link.state.cancelReply(on: replySubject, error: error)
                 }
             }
         } onTimeout: {
@@ -249,11 +277,6 @@ public final class NATSClient: Service, Sendable, CustomStringConvertible {
         if let link {
             try? await link.flush(timeout: .seconds(2))
             await link.close()
-        }
-        if let task = self.maintenance.withLock({ $0 }) {
-            // Also out of a backoff wait or a connect attempt in progress.
-            task.cancel()
-            await task.value
         }
     }
 

@@ -57,7 +57,9 @@ final class NATSLink: Sendable {
             .get()
         let link: NATSLink
         do {
-            let info = try await withDeadline(configuration.connectTimeout, state, "waiting for INFO") {
+            let info = try await withDeadline(
+                configuration.connectTimeout, on: channel.eventLoop, state, "waiting for INFO"
+            ) {
                 try await state.waitForInfo()
             }
             link = NATSLink(
@@ -133,20 +135,19 @@ final class NATSLink: Sendable {
     static func connectLine(server: NATSConfiguration.Server, name: String, proof: NATSCredentials.Proof? = nil)
         -> String
     {
-        var options: [String: any Sendable] = [
-            "verbose": false, "pedantic": false, "lang": "swift", "version": "0.1", "protocol": 1,
-            "headers": true, "no_responders": true, "name": name,
-        ]
+        var options = NATSConnectOptions(name: name)
         if let user = server.user, let password = server.password {
-            options["user"] = user
-            options["pass"] = password
+            options.user = user
+            options.pass = password
         }
-        if let token = server.token { options["auth_token"] = token }
-        if let nkey = proof?.nkey { options["nkey"] = nkey }
-        if let jwt = proof?.jwt { options["jwt"] = jwt }
-        if let signature = proof?.signature { options["sig"] = signature }
-        // The options are strings, numbers and booleans: serialisable by construction.
-        let json = (try? JSONSerialization.data(withJSONObject: options, options: [.sortedKeys])) ?? Data("{}".utf8)
+        options.authToken = server.token
+        options.nkey = proof?.nkey
+        options.jwt = proof?.jwt
+        options.sig = proof?.signature
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and booleans: encodable by construction.
+        let json = (try? encoder.encode(options)) ?? Data("{}".utf8)
         return "CONNECT \(String(decoding: json, as: UTF8.self))\r\n"
     }
 
@@ -158,6 +159,24 @@ final class NATSLink: Sendable {
     /// server stopped reading) makes the link stale, which fails the write.
     func write(_ buffer: ByteBuffer) async throws {
         if let error = self.state.closedError { throw error }
+        do {
+            try await self.startWrite(buffer).get()
+        } catch {
+            throw self.writeError(error)
+        }
+    }
+
+    /// Writes without waiting (from a continuation's closure), with `write`'s deadline;
+    /// `onFailure` is told when the write fails.
+    func send(_ buffer: ByteBuffer, onFailure: @escaping @Sendable (NATSError) -> Void) {
+        if let error = self.state.closedError {
+            onFailure(error)
+            return
+        }
+        self.startWrite(buffer).whenFailure { error in onFailure(self.writeError(error)) }
+    }
+
+    private func startWrite(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         let promise = self.channel.eventLoop.makePromise(of: Void.self)
         let deadline = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(self.writeTimeout)) {
             self.abandon(
@@ -166,12 +185,13 @@ final class NATSLink: Sendable {
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
         self.channel.writeAndFlush(buffer, promise: promise)
-        do {
-            try await promise.futureResult.get()
-        } catch {
-            if let closed = self.state.closedError, closed.code == .stale { throw closed }
-            throw NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
-        }
+        return promise.futureResult
+    }
+
+    /// A stale link's reason, else the write's own error.
+    private func writeError(_ error: any Error) -> NATSError {
+        if let closed = self.state.closedError, closed.code == .stale { return closed }
+        return NATSError(.closed, "cannot write to NATS: \(error)", cause: error)
     }
 
     /// Gives the link up (stale, or its server is leaving): callers waiting on it fail with
@@ -206,7 +226,7 @@ final class NATSLink: Sendable {
     /// Round-trips a PING: everything written before it has reached the server.
     func flush(timeout: Duration) async throws {
         let id = UInt64.random(in: 1...UInt64.max)
-        try await withDeadline(timeout, self.state, "waiting for PONG") {
+        try await withDeadline(timeout, on: self.channel.eventLoop, self.state, "waiting for PONG") {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 if let error = self.state.expectPong(id: id, continuation) {
                     continuation.resume(throwing: error)
@@ -235,16 +255,17 @@ private final class LinkHolder: Sendable {
 }
 
 /// Runs `body`; after `timeout` calls `onTimeout` (which must make `body` finish), or fails the
-/// connection when there is none.
+/// connection when there is none. The timer is a task scheduled on the connection's event loop
+/// (no Swift task): it fires even while every cooperative thread is busy.
 func withDeadline<T: Sendable>(
     _ timeout: Duration,
+    on eventLoop: any EventLoop,
     _ state: NATSConnectionState,
     _ what: String,
-    _ body: @escaping @Sendable () async throws -> T,
+    _ body: () async throws -> T,
     onTimeout: (@Sendable () -> Void)? = nil
 ) async throws -> T {
-    let timer = Task {
-        try await Task.sleep(for: timeout)
+    let timer = eventLoop.scheduleTask(in: NATSLink.timeAmount(timeout)) {
         if let onTimeout {
             onTimeout()
         } else {

@@ -8,7 +8,18 @@ final class NATSSubscriptions: Sendable {
         var queue: String?
         /// Resubscribed after a reconnect; otherwise finished when the connection is lost.
         var persistent: Bool
-        var continuation: AsyncStream<NATSMessage>.Continuation
+        var sink: Sink
+    }
+
+    /// Where a subscription's messages go: a stream's continuation, or a handler called on
+    /// the connection's event loop (it must not block).
+    struct Sink: Sendable {
+        let deliver: @Sendable (NATSMessage) -> Void
+        let finish: @Sendable () -> Void
+
+        static func stream(_ continuation: AsyncStream<NATSMessage>.Continuation) -> Sink {
+            Sink(deliver: { continuation.yield($0) }, finish: { continuation.finish() })
+        }
     }
 
     private struct State {
@@ -31,12 +42,12 @@ final class NATSSubscriptions: Sendable {
 
     func remove(sid: UInt64) {
         let entry = self.state.withLock { $0.entries.removeValue(forKey: sid) }
-        entry?.continuation.finish()
+        entry?.sink.finish()
     }
 
     func deliver(sid: UInt64, _ message: NATSMessage) {
-        let continuation = self.state.withLock { $0.entries[sid]?.continuation }
-        continuation?.yield(message)
+        let sink = self.state.withLock { $0.entries[sid]?.sink }
+        sink?.deliver(message)
     }
 
     /// The `SUB` lines that restore the persistent subscriptions on a new connection.
@@ -58,9 +69,9 @@ final class NATSSubscriptions: Sendable {
         let ended = self.state.withLock { state in
             let ended = state.entries.filter { !$0.value.persistent }
             for sid in ended.keys { state.entries[sid] = nil }
-            return ended.values.map(\.continuation)
+            return ended.values.map(\.sink)
         }
-        for continuation in ended { continuation.finish() }
+        for sink in ended { sink.finish() }
     }
 
     /// The client closed: ends every subscription. Returns the sids that were active.
@@ -70,7 +81,7 @@ final class NATSSubscriptions: Sendable {
             defer { state.entries = [:] }
             return state.entries
         }
-        for entry in entries.values { entry.continuation.finish() }
+        for entry in entries.values { entry.sink.finish() }
         return entries.keys.sorted()
     }
 

@@ -64,3 +64,32 @@ struct PendingEventsTests {
             ) != nil)
     }
 }
+
+extension PendingEventsTests {
+    @Test("a delayed retry is released at its due time, earliest first, to the end of the queue")
+    func delayed() throws {
+        var pending = PendingEvents(capacity: 3, maxAttempts: 3)
+        _ = pending.arrived(Self.message(1))
+        _ = pending.arrived(Self.message(2))
+        let taken = pending.take(2)
+        let now = ContinuousClock.now
+        let secondRetry = pending.nextAttempt(after: taken[1])
+        let firstRetry = pending.nextAttempt(after: taken[0])
+        let delayedSecond = pending.delay(try #require(secondRetry), until: now + .seconds(2))
+        let delayedFirst = pending.delay(try #require(firstRetry), until: now + .seconds(1))
+        #expect(delayedSecond && delayedFirst)
+        #expect(pending.nextDue == now + .seconds(1))
+        _ = pending.arrived(Self.message(3))
+        #expect(pending.count == 3)
+        let overflow = pending.arrived(Self.message(4))
+        #expect(!overflow)
+        pending.release(at: now + .milliseconds(500))
+        let early = pending.take(5)
+        #expect(early.map(\.message.subject) == ["activity.e3"])
+        pending.release(at: now + .seconds(3))
+        let released = pending.take(5)
+        #expect(released.map(\.message.subject) == ["activity.e1", "activity.e2"])
+        #expect(released.allSatisfy { $0.due == nil && $0.attempt == 2 })
+        #expect(pending.nextDue == nil)
+    }
+}
