@@ -83,6 +83,17 @@ struct ActivityCoreProcess {
         return contents
     }
 
+    /// Waits for `process` to end without holding a thread: the test run's cooperative
+    /// threads are two here, and a blocking `waitUntilExit` in one test stalls every other.
+    static func exit(of process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Lets a short cleanup process (psql) end on a thread of its own: nobody waits for it.
+    static func reapInBackground(_ process: Process) {
+        DispatchQueue.global().async { process.waitUntilExit() }
+    }
+
     /// Sends SIGTERM and waits (at most `timeout`) for the process to end; a process still
     /// running then is killed. Returns how long it took.
     @discardableResult

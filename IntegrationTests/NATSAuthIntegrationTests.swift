@@ -68,7 +68,7 @@ struct NATSAuthIntegrationTests {
 
     @Test("TLS: a TLS-only server is used over TLS with the CA given; an untrusted one is refused")
     func tls() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let server = try await PrivateNATSServer(options: [
             "--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
         ])
@@ -88,7 +88,7 @@ struct NATSAuthIntegrationTests {
 
     @Test("mutual TLS: with the client certificate accepted, without it refused")
     func mutualTLS() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let server = try await PrivateNATSServer(options: [
             "--tlsverify", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
             "--tlscacert", certificates.caCertificate,
@@ -114,7 +114,7 @@ struct NATSAuthIntegrationTests {
 
     @Test("the worker over TLS (NATS_URL tls://, NATS_TLS_CA): ready, and Tools/smoke passes publishing over TLS")
     func workerOverTLS() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let server = try await PrivateNATSServer(options: [
             "--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey,
         ])
@@ -133,7 +133,7 @@ struct NATSAuthIntegrationTests {
             ready = try await worker.call(.GET, "/readyz")
         }
         #expect(ready.status == 200, "\(ready.text) \(worker.logText)")
-        let (status, text) = try SmokeIntegrationTests.runSmoke(
+        let (status, text) = try await SmokeIntegrationTests.runSmoke(
             worker: worker, root: folder.path, schema: schema,
             environment: ["NATS_URL": "tls://127.0.0.1:\(server.port)", "NATS_TLS_CA": certificates.caCertificate])
         #expect(status == 0, "\(text)\n\(worker.logText)")

@@ -104,7 +104,7 @@ struct NATSClientIntegrationTests {
         "after a server restart the client reconnects, subscribes again and publishes (plaintext, TLS)",
         arguments: [false, true])
     func reconnects(tls: Bool) async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let server = try await PrivateNATSServer(
             options: tls
                 ? ["--tls", "--tlscert", certificates.serverCertificate, "--tlskey", certificates.serverKey] : [])

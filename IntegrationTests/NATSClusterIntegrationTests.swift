@@ -188,7 +188,7 @@ extension TemporalWorkerSuites {
             // The node closes its clients after its 2 s grace period: a worker that waits for that
             // reconnects only then.
             let reconnectsBefore = router.worker.logText.components(separatedBy: "NATS reconnected").count
-            try cluster.lameDuck(0)
+            try await cluster.lameDuck(0)
             let signalled = ContinuousClock.now
             var left: Duration?
             while left == nil && ContinuousClock.now - signalled < .seconds(10) {

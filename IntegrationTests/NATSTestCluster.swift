@@ -178,14 +178,14 @@ final class NATSTestCluster: @unchecked Sendable {
     }
 
     /// `nats-server --signal ldm=PID`: the node enters lame-duck mode.
-    func lameDuck(_ index: Int) throws {
+    func lameDuck(_ index: Int) async throws {
         let signal = Process()
         signal.executableURL = try PrivateNATSServer.binary
         signal.arguments = ["--signal", "ldm=\(self.pid(index))"]
         signal.standardOutput = FileHandle.nullDevice
         signal.standardError = FileHandle.nullDevice
         try signal.run()
-        signal.waitUntilExit()
+        await ActivityCoreProcess.exit(of: signal)
     }
 
     /// Stops every node (a frozen one is thawed first, so that it can exit).

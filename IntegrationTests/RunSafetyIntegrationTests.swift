@@ -99,7 +99,7 @@ struct RunSafetyIntegrationTests {
 
     @Test("no secret appears in any output at LOG_LEVEL=trace")
     func noSecretsAtTrace() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let temporal = try await TLSProxy(
             upstreamPort: WorkerSafetyIntegrationTests.temporalPort, certificate: certificates.serverCertificate,
             key: certificates.serverKey)

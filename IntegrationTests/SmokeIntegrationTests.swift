@@ -13,7 +13,7 @@ struct SmokeIntegrationTests {
     /// under the test's own stream subjects (it.<schema>.>); exit status and output.
     static func runSmoke(
         worker: WorkerUnderTest, root: String, schema: String, environment extra: [String: String] = [:]
-    ) throws -> (Int32, String) {
+    ) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
@@ -25,13 +25,18 @@ struct SmokeIntegrationTests {
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        // Output to a file, polled: reading a pipe to its end would hold a cooperative thread
+        // for the whole smoke run.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        await ActivityCoreProcess.exit(of: process)
+        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
     @Test("every check holds, and the smoke leaves the definitions as it found them")
@@ -49,7 +54,7 @@ struct SmokeIntegrationTests {
         let worker = try await WorkerUnderTest.start(environment: environment, token: token)
         defer { worker.process.terminate() }
 
-        let (status, text) = try Self.runSmoke(worker: worker, root: root.path, schema: schema)
+        let (status, text) = try await Self.runSmoke(worker: worker, root: root.path, schema: schema)
         #expect(status == 0, "\(text)\n\(worker.logText)")
         let lines = text.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -37,7 +37,7 @@ struct TemporalTLSIntegrationTests {
 
     @Test("TLS with TEMPORAL_TLS_CA: calls go through; a CA that did not sign the server is refused")
     func tls() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let proxy = try await Self.endpoint(certificates)
         try await Self.call(proxy.address, ca: certificates.caCertificate)
         try await Self.call(proxy.address, ca: certificates.caCertificate, apiKey: "it-api-key")
@@ -52,7 +52,7 @@ struct TemporalTLSIntegrationTests {
 
     @Test("mTLS with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: accepted; without a client certificate: refused")
     func mutualTLS() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let proxy = try await Self.endpoint(certificates, mutual: true)
         try await Self.call(
             proxy.address, ca: certificates.caCertificate, certificate: certificates.clientCertificate,
@@ -66,7 +66,7 @@ struct TemporalTLSIntegrationTests {
 
     @Test("the commands read TEMPORAL_TLS_*: activity-core sync creates a schedule through the mTLS endpoint")
     func commandOverMutualTLS() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         let proxy = try await Self.endpoint(certificates, mutual: true)
         let folder = try TemporaryFolder()
         try folder.write("nightly.yaml", "id: nightly\ntrigger: {type: cron, cron_expression: \"0 3 * * *\"}\n")

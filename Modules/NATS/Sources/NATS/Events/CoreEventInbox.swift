@@ -12,6 +12,8 @@ final class CoreEventInbox: Sendable {
         var waits = 0
         /// A wait cancelled before it registered its continuation.
         var cancelled: Int?
+        /// How many times `wake()` was called: a take in progress then returns.
+        var wakes = 0
 
         mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
             defer { self.waiter = nil }
@@ -31,6 +33,9 @@ final class CoreEventInbox: Sendable {
     var dropped: Int { self.state.withLock { $0.pending.dropped } }
     /// How many events were given up after their attempts failed.
     var gaveUp: Int { self.state.withLock { $0.pending.gaveUp } }
+
+    /// Whether a take is waiting now.
+    var isWaiting: Bool { self.state.withLock { $0.waiter != nil } }
 
     /// A message arrived (on the connection's event loop: never blocks).
     func arrived(_ message: NATSMessage) {
@@ -71,37 +76,43 @@ final class CoreEventInbox: Sendable {
     }
 
     /// Up to `batch` events, oldest first. When none is due, waits for an arrival or the next
-    /// retry's due time, at most `expires`; returns none when `expires` passed.
+    /// retry's due time, at most `expires`; returns none when `expires` passed or `wake()` was
+    /// called.
     func take(_ batch: Int, expires: Duration) async -> [PendingEvents.Entry] {
         let deadline = ContinuousClock.now + expires
+        let wakes = self.state.withLock { $0.wakes }
         while !Task.isCancelled {
-            let (taken, nextDue) = self.state.withLock { state in
+            let (taken, nextDue, woken) = self.state.withLock { state in
                 state.pending.release(at: .now)
-                return (state.pending.take(batch), state.pending.nextDue)
+                return (state.pending.take(batch), state.pending.nextDue, state.wakes != wakes)
             }
             guard taken.isEmpty else { return taken }
-            guard ContinuousClock.now < deadline else { return [] }
-            await self.wait(until: min(deadline, nextDue ?? deadline))
+            guard !woken, ContinuousClock.now < deadline else { return [] }
+            await self.wait(until: min(deadline, nextDue ?? deadline), wakes: wakes)
         }
         return []
     }
 
-    /// Ends a wait in progress (the source is closing).
+    /// Ends a take in progress, with what is in hand (the source is closing).
     func wake() {
-        self.state.withLock { $0.takeWaiter() }?.resume()
+        self.state.withLock { state in
+            state.wakes += 1
+            return state.takeWaiter()
+        }?.resume()
     }
 
-    private func wait(until instant: ContinuousClock.Instant) async {
+    private func wait(until instant: ContinuousClock.Instant, wakes: Int) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(until: instant, clock: .continuous) }
-            group.addTask { await self.arrival() }
+            group.addTask { await self.arrival(wakes: wakes) }
             await group.next()
             group.cancelAll()
         }
     }
 
-    /// Returns at the next arrival, retry or `wake()`, or when cancelled.
-    private func arrival() async {
+    /// Returns at the next arrival, retry or `wake()` (also one since `wakes` was read), or
+    /// when cancelled.
+    private func arrival(wakes: Int) async {
         let id = self.state.withLock { state in
             state.waits += 1
             return state.waits
@@ -109,7 +120,7 @@ final class CoreEventInbox: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let (now, replaced) = self.state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                    if state.cancelled == id || !state.pending.isEmpty { return (true, nil) }
+                    if state.cancelled == id || !state.pending.isEmpty || state.wakes != wakes { return (true, nil) }
                     let replaced = state.takeWaiter()
                     state.waiter = (id, continuation)
                     return (false, replaced)
