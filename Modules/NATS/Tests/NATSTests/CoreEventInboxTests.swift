@@ -71,6 +71,21 @@ struct CoreEventInboxTests {
         #expect(await taken.first?.deliveryID == first.deliveryID)
     }
 
+    @Test("a retry that lands between a take's look and its wait is not missed (500 races)")
+    func retryRace() async throws {
+        let inbox = Self.inbox(maxAttempts: 1_000)
+        inbox.arrived(Self.message(1))
+        var entry = try #require(await inbox.take(1, expires: .seconds(1)).first)
+        for round in 0..<500 {
+            async let taken = inbox.take(1, expires: Self.long)
+            // Lands before, during or after the take's look at the state.
+            if round % 2 == 1 { try await Task.sleep(for: .microseconds(round % 7 * 20)) }
+            inbox.retry(entry, after: .zero)
+            entry = try #require(await taken.first)
+        }
+        #expect(entry.attempt == 501)
+    }
+
     @Test("retries waiting for their delay count against the capacity")
     func capacity() async throws {
         let inbox = Self.inbox(capacity: 2)

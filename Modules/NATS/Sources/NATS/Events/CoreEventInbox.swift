@@ -14,6 +14,9 @@ final class CoreEventInbox: Sendable {
         var cancelled: Int?
         /// How many times `wake()` was called: a take in progress then returns.
         var wakes = 0
+        /// Counts every change a waiting take must see (an arrival, a retry, a wake): a take
+        /// that read the state before a change does not start waiting after it.
+        var changes = 0
 
         mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
             defer { self.waiter = nil }
@@ -41,6 +44,7 @@ final class CoreEventInbox: Sendable {
     func arrived(_ message: NATSMessage) {
         let (accepted, dropped, waiter) = self.state.withLock { state in
             let accepted = state.pending.arrived(message)
+            if accepted { state.changes += 1 }
             return (accepted, state.pending.dropped, accepted ? state.takeWaiter() : nil)
         }
         waiter?.resume()
@@ -57,6 +61,7 @@ final class CoreEventInbox: Sendable {
         let outcome = self.state.withLock { state -> Outcome in
             guard let next = state.pending.nextAttempt(after: entry) else { return .gaveUp(state.pending.gaveUp) }
             guard state.pending.delay(next, until: .now + delay) else { return .dropped(state.pending.dropped) }
+            state.changes += 1
             // A waiting router recomputes its wait with this retry's due time.
             return .delayed(state.takeWaiter())
         }
@@ -82,13 +87,13 @@ final class CoreEventInbox: Sendable {
         let deadline = ContinuousClock.now + expires
         let wakes = self.state.withLock { $0.wakes }
         while !Task.isCancelled {
-            let (taken, nextDue, woken) = self.state.withLock { state in
+            let (taken, nextDue, woken, seen) = self.state.withLock { state in
                 state.pending.release(at: .now)
-                return (state.pending.take(batch), state.pending.nextDue, state.wakes != wakes)
+                return (state.pending.take(batch), state.pending.nextDue, state.wakes != wakes, state.changes)
             }
             guard taken.isEmpty else { return taken }
             guard !woken, ContinuousClock.now < deadline else { return [] }
-            await self.wait(until: min(deadline, nextDue ?? deadline), wakes: wakes)
+            await self.wait(until: min(deadline, nextDue ?? deadline), seen: seen)
         }
         return []
     }
@@ -97,22 +102,23 @@ final class CoreEventInbox: Sendable {
     func wake() {
         self.state.withLock { state in
             state.wakes += 1
+            state.changes += 1
             return state.takeWaiter()
         }?.resume()
     }
 
-    private func wait(until instant: ContinuousClock.Instant, wakes: Int) async {
+    private func wait(until instant: ContinuousClock.Instant, seen: Int) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(until: instant, clock: .continuous) }
-            group.addTask { await self.arrival(wakes: wakes) }
+            group.addTask { await self.change(since: seen) }
             await group.next()
             group.cancelAll()
         }
     }
 
-    /// Returns at the next arrival, retry or `wake()` (also one since `wakes` was read), or
-    /// when cancelled.
-    private func arrival(wakes: Int) async {
+    /// Returns at the next arrival, retry or `wake()` (at once when one came since the take
+    /// read the state, `seen`), or when cancelled.
+    private func change(since seen: Int) async {
         let id = self.state.withLock { state in
             state.waits += 1
             return state.waits
@@ -120,7 +126,7 @@ final class CoreEventInbox: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let (now, replaced) = self.state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-                    if state.cancelled == id || !state.pending.isEmpty || state.wakes != wakes { return (true, nil) }
+                    if state.cancelled == id || state.changes != seen { return (true, nil) }
                     let replaced = state.takeWaiter()
                     state.waiter = (id, continuation)
                     return (false, replaced)
