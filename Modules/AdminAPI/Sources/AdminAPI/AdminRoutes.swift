@@ -25,6 +25,8 @@ public enum AdminRoutes {
     ) {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
+        // Outside the error middleware: it sees the answer an error became.
+        router.add(middleware: NoStoreMiddleware())
         let known = KnownOperations()
         router.add(middleware: JSONErrorMiddleware(known: known))
         let admin = router.group("admin").add(middleware: BearerAuthMiddleware(token: dependencies.adminToken))

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -9,13 +10,18 @@ public struct AdminServer: Service, CustomStringConvertible {
 
     /// `onRunning` gets the bound port (useful with port 0).
     public init(
-        host: String, port: Int, dependencies: AdminDependencies, logger: Logger,
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, dependencies: AdminDependencies, limits: HTTPServerLimits = HTTPServerLimits(),
+        logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.application = Application(
             router: AdminRoutes.router(dependencies, logger: logger),
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestResponder()])),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "activity-core"),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [
+                    MalformedRequestResponder(), HeaderDeadlineHandler(limits: limits),
+                ])),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "activity-core",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

@@ -165,6 +165,11 @@ extension Configuration {
         }
         if let (_, value) = reader.first("ACTIVITY_HTTP_HOST") { self.httpHost = value }
         try reader.set(&self.httpPort, "ACTIVITY_HTTP_PORT", 0...65535, "expected a port from 0 to 65535")
+        try reader.set(&self.httpHeaderTimeoutSeconds, "ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS", seconds: 1...3600)
+        try reader.set(&self.httpIdleTimeoutSeconds, "ACTIVITY_HTTP_IDLE_TIMEOUT_SECONDS", seconds: 1...86400)
+        try reader.set(
+            &self.httpMaxConnections, "ACTIVITY_HTTP_MAX_CONNECTIONS", 1...1_000_000,
+            "expected a number of connections from 1 to 1000000")
         if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
         if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {
             self.syncOnStartup = try Self.bool(value, variable: name)

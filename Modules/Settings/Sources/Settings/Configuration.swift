@@ -54,6 +54,12 @@ public struct Configuration: Sendable {
     public var eventReplicas: Int = 1
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 8010
+    /// `ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS`: a new connection's header deadline.
+    public var httpHeaderTimeoutSeconds: Int = 10
+    /// `ACTIVITY_HTTP_IDLE_TIMEOUT_SECONDS`: an idle connection's deadline.
+    public var httpIdleTimeoutSeconds: Int = 60
+    /// `ACTIVITY_HTTP_MAX_CONNECTIONS`: connections the HTTP server holds at once.
+    public var httpMaxConnections: Int = 512
     public var adminToken: String?
     public var syncOnStartup: Bool = true
     public var syncIntervalSeconds: Int = 0

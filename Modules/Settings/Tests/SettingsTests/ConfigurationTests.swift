@@ -53,6 +53,27 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("HTTP server limits: header and idle timeouts and the connection cap, with their ranges")
+    func httpServerLimits() throws {
+        let defaults = try Configuration(environment: [:])
+        #expect(defaults.httpHeaderTimeoutSeconds == 10 && defaults.httpIdleTimeoutSeconds == 60)
+        #expect(defaults.httpMaxConnections == 512)
+        let set = try Configuration(environment: [
+            "ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS": "3", "ACTIVITY_HTTP_IDLE_TIMEOUT_SECONDS": "120",
+            "ACTIVITY_HTTP_MAX_CONNECTIONS": "64",
+        ])
+        #expect(set.httpHeaderTimeoutSeconds == 3 && set.httpIdleTimeoutSeconds == 120 && set.httpMaxConnections == 64)
+        for (name, value) in [
+            ("ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS", "0"), ("ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS", "3601"),
+            ("ACTIVITY_HTTP_IDLE_TIMEOUT_SECONDS", "0"), ("ACTIVITY_HTTP_IDLE_TIMEOUT_SECONDS", "soon"),
+            ("ACTIVITY_HTTP_MAX_CONNECTIONS", "0"), ("ACTIVITY_HTTP_MAX_CONNECTIONS", "-5"),
+        ] {
+            #expect(throws: ConfigurationError.self, "\(name)=\(value)") {
+                try Configuration(environment: [name: value])
+            }
+        }
+    }
+
     @Test("an empty ACTIVITY_EVENT_STREAM selects core NATS; unset keeps the default stream")
     func emptyEventStream() throws {
         #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": ""]).eventStream == "")

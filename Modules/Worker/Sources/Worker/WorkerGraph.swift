@@ -111,7 +111,12 @@ public struct WorkerGraph {
         services.append(
             .init(
                 service: AdminServer(
-                    host: configuration.httpHost, port: configuration.httpPort, dependencies: admin, logger: logger,
+                    host: configuration.httpHost, port: configuration.httpPort, dependencies: admin,
+                    limits: HTTPServerLimits(
+                        headerTimeout: .seconds(configuration.httpHeaderTimeoutSeconds),
+                        idleTimeout: .seconds(configuration.httpIdleTimeoutSeconds),
+                        maxConnections: configuration.httpMaxConnections),
+                    logger: logger,
                     onRunning: { port in
                         logger.info(
                             "http server listening",
