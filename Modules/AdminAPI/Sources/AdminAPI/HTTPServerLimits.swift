@@ -1,5 +1,5 @@
-/// What keeps slow or many clients from holding the HTTP server (CONTRACT section 9 in the
-/// README's security section): a header deadline, an idle deadline and a connection cap.
+/// What keeps slow or many clients from holding the HTTP server (the README's "Slow and
+/// many clients"): a header deadline, an idle deadline and a connection cap.
 public struct HTTPServerLimits: Sendable, Equatable {
     /// `ACTIVITY_HTTP_HEADER_TIMEOUT_SECONDS` (10): a new connection's first request header
     /// must be complete within it, or the connection is closed.
