@@ -304,12 +304,9 @@ public struct JetStreamMessage: Sendable {
     }
 
     static func streamSequence(ackSubject reply: String) -> (stream: String, sequence: UInt64)? {
-        guard reply.hasPrefix("$JS.ACK.") else { return nil }
-        let tokens = reply.split(separator: ".").map(String.init)
-        // Old form: 9 tokens; new form: 12 (or more with a trailing token).
-        let offset = tokens.count >= 12 ? 4 : 2
-        guard tokens.count >= offset + 7, let sequence = UInt64(tokens[offset + 3]) else { return nil }
-        return (tokens[offset], sequence)
+        let place = Self.ackPlace(ackSubject: reply)
+        guard let place, let sequence = place.sequence else { return nil }
+        return (place.stream, sequence)
     }
 
     /// Which delivery of the message this is (1 = the first), from the ack subject.
@@ -318,11 +315,26 @@ public struct JetStreamMessage: Sendable {
     }
 
     static func deliveryCount(ackSubject reply: String) -> Int? {
+        Self.ackPlace(ackSubject: reply)?.delivered
+    }
+
+    /// Stream, delivery count and stream sequence, read from the ack subject in one pass.
+    var ackPlace: AckPlace? { self.message.replyTo.flatMap(Self.ackPlace(ackSubject:)) }
+
+    struct AckPlace {
+        var stream: String
+        var delivered: Int?
+        var sequence: UInt64?
+    }
+
+    static func ackPlace(ackSubject reply: String) -> AckPlace? {
         guard reply.hasPrefix("$JS.ACK.") else { return nil }
-        let tokens = reply.split(separator: ".").map(String.init)
+        let tokens = reply.split(separator: ".")
+        // Old form: 9 tokens; new form: 12 (or more with a trailing token).
         let offset = tokens.count >= 12 ? 4 : 2
         guard tokens.count >= offset + 7 else { return nil }
-        return Int(tokens[offset + 2])
+        return AckPlace(
+            stream: String(tokens[offset]), delivered: Int(tokens[offset + 2]), sequence: UInt64(tokens[offset + 3]))
     }
 
     /// The message is given up on: never delivered again (`+TERM`, with the reason on

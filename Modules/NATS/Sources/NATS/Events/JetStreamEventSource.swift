@@ -89,7 +89,9 @@ public actor JetStreamEventSource: RouterEventSource {
             return try await js.fetch(stream: self.stream, durable: self.consumer, batch: batch, expires: expires) {
                 message in
                 // Stable across redeliveries; a random one only if the ack subject is unusual.
-                let place = message.streamSequence
+                // One read of the ack subject for the place and the delivery count.
+                let ackPlace = message.ackPlace
+                let place = ackPlace.flatMap { ack in ack.sequence.map { (stream: ack.stream, sequence: $0) } }
                 let deliveryID =
                     place.map {
                         ReceivedEvent.deliveryID(stream: $0.stream, created: created, sequence: $0.sequence)
@@ -103,7 +105,7 @@ public actor JetStreamEventSource: RouterEventSource {
                         if let sequence { position.done(sequence) }
                     },
                     nak: { delay in try await message.nak(delay: delay) })
-                event.deliveryCount = message.deliveryCount
+                event.deliveryCount = ackPlace?.delivered
                 event.stream = place?.stream
                 event.sequence = sequence
                 event.term = { reason in
