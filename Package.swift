@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Definitions", targets: ["Definitions"]),
+        .library(name: "Outbound", targets: ["Outbound"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Schedules", targets: ["Schedules"]),
         .library(name: "Temporal", targets: ["Temporal"]),
@@ -51,8 +52,21 @@ let package = Package(
     ],
     targets: [
         .target(
+            // Which addresses http actions may reach (ACTIVITY_HTTP_ALLOW) and the resolver seam.
+            name: "Outbound",
+            path: "Modules/Outbound/Sources/Outbound",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutboundTests",
+            dependencies: ["Outbound"],
+            path: "Modules/Outbound/Tests/OutboundTests",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Definitions",
             dependencies: [
+                "Outbound",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DefinitionsTests",
-            dependencies: ["Definitions", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Definitions", "Outbound", .product(name: "Logging", package: "swift-log")],
             path: "Modules/Definitions/Tests/DefinitionsTests",
             swiftSettings: swiftSettings
         ),
@@ -262,6 +276,7 @@ let package = Package(
             name: "HTTPActions",
             dependencies: [
                 "Definitions",
+                "Outbound",
                 "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -271,10 +286,18 @@ let package = Package(
             path: "Modules/HTTPActions/Sources/HTTPActions",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "HTTPActionsTests",
+            dependencies: ["HTTPActions", "Outbound", "Definitions", "Runs", "TestSupport"],
+            path: "Modules/HTTPActions/Tests/HTTPActionsTests",
+            swiftSettings: swiftSettings
+        ),
         .target(
             // Everything activity-core reads from its environment, with the contract's defaults.
             name: "Settings",
-            dependencies: ["Definitions", "Postgres", "Schedules", "Runs", "Temporal", "NATS", "HTTPActions"],
+            dependencies: [
+                "Definitions", "Outbound", "Postgres", "Schedules", "Runs", "Temporal", "NATS", "HTTPActions",
+            ],
             path: "Modules/Settings/Sources/Settings",
             swiftSettings: swiftSettings
         ),
@@ -394,7 +417,7 @@ let package = Package(
             name: "activity-core-bench",
             dependencies: [
                 "Coordination", "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS",
-                "EventTypes", "Workflows", "Runs",
+                "EventTypes", "Workflows", "Runs", "HTTPActions", "Outbound",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -407,7 +430,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Definitions", "Postgres", "Schedules", "Temporal", "Worker", "TestSupport", "NATS", "Sync",
-                "EventTypes",
+                "EventTypes", "HTTPActions", "Outbound",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

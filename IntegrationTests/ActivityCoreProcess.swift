@@ -32,6 +32,9 @@ struct ActivityCoreProcess {
         environment["ACTIVITY_EVENT_MAX_BYTES"] = "16777216"
         // A port of its own (read back from the "http server listening" log line).
         environment["ACTIVITY_HTTP_PORT"] = "0"
+        // Tests aim http actions at receivers on loopback, as local development does; a test
+        // of the outbound policy passes its own (empty) value.
+        environment["ACTIVITY_HTTP_ALLOW"] = "127.0.0.0/8,::1/128"
         for (key, value) in extra { environment[key] = value }
         return environment
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Definitions
 import Foundation
+import HTTPActions
 import Logging
 import NATS
 import NIOCore
@@ -85,7 +86,8 @@ struct WorkerRuntimeIntegrationTests {
             _ = try await DocumentSync(store: PostgresDefinitionStore(database: database)).sync(
                 roots: [folderPath], logger: TestDatabase.logger)
             try await TestTemporal.withClient { client in
-                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                let clients = HTTPActionClients(concurrentActions: 2)
+                let http = HTTPActionExecutor(clients: clients, policy: .loopbackAllowed)
                 let handle = WorkerHandle(
                     worker: RunWorkerFactory.make(
                         client: client,
@@ -104,7 +106,7 @@ struct WorkerRuntimeIntegrationTests {
                 var failure: (any Error)?
                 do { try await body(environment) } catch { failure = error }
                 await handle.stop()
-                try? await http.shutdown()
+                await clients.shutdown()
                 await TestTemporal.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
                 if let failure { throw failure }
             }

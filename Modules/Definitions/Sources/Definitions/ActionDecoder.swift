@@ -1,4 +1,5 @@
 import Foundation
+import Outbound
 import Yams
 
 /// Reads and strictly validates a definition's `action` mapping.
@@ -9,7 +10,7 @@ enum ActionDecoder {
 
     static func allowedKeys(for kind: ActivityAction.Kind) -> [String] {
         switch kind {
-        case .http: Self.commonKeys + ["url", "method", "headers"]
+        case .http: Self.commonKeys + ["url", "method", "headers", "max_redirects"]
         case .natsPublish: Self.commonKeys + ["subject"]
         case .echo: Self.commonKeys
         }
@@ -63,7 +64,17 @@ enum ActionDecoder {
                 context.report(.invalidValue, at: reader.value("url"), "'action.url' \"\(url)\" \(problem)")
             } else {
                 action.url = url
+                if let host = URLComponents(string: url)?.host,
+                    let refusal = context.outboundPolicy.literalRefusal(host: host)
+                {
+                    context.warn(
+                        .activity, .refusedTarget, at: reader.value("url"),
+                        "'action.url' targets \(refusal): every run of this action will fail")
+                }
             }
+        }
+        if let redirects = reader.integer("max_redirects", in: ValueRanges.maxRedirects, context: &context) {
+            action.maxRedirects = redirects
         }
         if let method = reader.string("method", context: &context) {
             if Self.methods.contains(method.uppercased()) {

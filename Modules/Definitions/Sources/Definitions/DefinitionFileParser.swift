@@ -135,7 +135,7 @@ public enum DefinitionFileParser {
     private static func parseDocuments(
         _ yaml: String, lineOffset: Int, body: String?, limits: DefinitionLimits, into file: inout ParsedFile
     ) {
-        var context = DocumentContext(path: file.path, lineOffset: lineOffset)
+        var context = DocumentContext(path: file.path, lineOffset: lineOffset, outboundPolicy: limits.outboundPolicy)
         if let violation = YAMLShapeCheck(limits: limits, path: file.path, lineOffset: lineOffset)
             .firstViolation(in: yaml)
         {

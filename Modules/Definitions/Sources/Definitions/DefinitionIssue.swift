@@ -27,6 +27,9 @@ public struct DefinitionIssue: Sendable, Hashable, CustomStringConvertible {
         case likelyTypo
         /// A change an operator should notice (a warning).
         case notice
+        /// An http action's literal target (an address, `localhost`) that the outbound policy
+        /// refuses (a warning: the run fails when it is made).
+        case refusedTarget
     }
 
     public var code: Code

@@ -1,3 +1,5 @@
+import Outbound
+
 /// Per-file bounds on what the loader reads (CONTRACT section 8): each one passed is a
 /// located error of that file only, so that no file can hang a sync or exhaust memory.
 public struct DefinitionLimits: Sendable, Hashable {
@@ -13,6 +15,10 @@ public struct DefinitionLimits: Sendable, Hashable {
     /// not answer (a hung network or FUSE mount). A folder listing, a file's type check, open
     /// or read that takes longer fails its whole root (nothing stored from it is retired).
     public var readTimeout: Duration
+    /// `ACTIVITY_HTTP_ALLOW`: an http action whose literal target (an address, `localhost`)
+    /// the policy refuses is a warning of its file. Not a limit of reading, but checked where
+    /// the file is read, so that `validate` and sync name the file and line.
+    public var outboundPolicy: OutboundPolicy
     /// Bytes of scalar text of a file with every alias expanded: a few large strings copied
     /// by aliases must not grow into gigabytes either. Four times `maxFileBytes`.
     public var maxExpandedBytes: Int { self.maxFileBytes.multipliedReportingOverflow(by: 4).partialValue }
@@ -24,8 +30,10 @@ public struct DefinitionLimits: Sendable, Hashable {
         maxDepth: Int = 64,
         maxNodes: Int = 100_000,
         maxDocuments: Int = 1_000,
-        readTimeout: Duration = .seconds(30)
+        readTimeout: Duration = .seconds(30),
+        outboundPolicy: OutboundPolicy = OutboundPolicy()
     ) {
+        self.outboundPolicy = outboundPolicy
         self.maxFileBytes = maxFileBytes
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes

@@ -1,3 +1,4 @@
+import Outbound
 import Yams
 
 /// Collects issues for one document and turns YAML marks into file locations.
@@ -8,10 +9,13 @@ struct DocumentContext {
     var issues: [DefinitionIssue] = []
     /// Problems that do not fail the file (a likely misspelt key).
     var warnings: [DefinitionWarning] = []
+    /// What an http action's literal target is checked against (a warning).
+    let outboundPolicy: OutboundPolicy
 
-    init(path: String, lineOffset: Int) {
+    init(path: String, lineOffset: Int, outboundPolicy: OutboundPolicy = OutboundPolicy()) {
         self.path = path
         self.lineOffset = lineOffset
+        self.outboundPolicy = outboundPolicy
     }
 
     func location(of node: Node?) -> SourceLocation {

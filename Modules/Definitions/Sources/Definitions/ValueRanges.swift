@@ -11,6 +11,7 @@ public enum ValueRanges {
     public static let maxAttempts = 1...1000
     public static let intervalSeconds: ClosedRange<Double> = 0.001...Double(maxDurationSeconds)
     public static let backoff: ClosedRange<Double> = 1...1000
+    public static let maxRedirects = 0...10
 }
 
 extension ActivityAction {
@@ -30,6 +31,9 @@ extension ActivityAction {
         ]
         for (key, value) in intervals where !ValueRanges.intervalSeconds.contains(value) {
             return "action.retry.\(key) \(value) is outside \(ValueRanges.intervalSeconds)"
+        }
+        if !ValueRanges.maxRedirects.contains(self.maxRedirects) {
+            return "action.max_redirects \(self.maxRedirects) is outside \(ValueRanges.maxRedirects)"
         }
         if !ValueRanges.backoff.contains(self.retry.backoff) {
             return "action.retry.backoff \(self.retry.backoff) is outside \(ValueRanges.backoff)"

@@ -1,4 +1,5 @@
 import Foundation
+import Outbound
 import Testing
 
 @testable import Definitions
@@ -48,6 +49,51 @@ struct ActionValidationTests {
         #expect(
             action.retry
                 == RetryPolicy(maxAttempts: 5, initialIntervalSeconds: 0.5, backoff: 1.5, maxIntervalSeconds: 30))
+    }
+
+    @Test("max_redirects is read; without it, 0 is neither stored nor hashed (rows of earlier versions stay equal)")
+    func maxRedirects() throws {
+        let action = try Fixture.action(Self.http("  max_redirects: 3"))
+        #expect(action.maxRedirects == 3)
+        let plain = try Fixture.action(Self.http())
+        #expect(plain.maxRedirects == 0)
+        let encoded = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        #expect(!encoded.contains("max_redirects"), "\(encoded)")
+        #expect(String(decoding: try JSONEncoder().encode(action), as: UTF8.self).contains("\"max_redirects\":3"))
+        // A row (or a workflow history) written before the key existed.
+        let earlier =
+            #"{"type":"http","url":"https://hooks.example/x","method":"POST","headers":{},"timeout_seconds":300,"#
+            + #""retry":{"max_attempts":3,"initial_interval_seconds":1,"backoff":2,"max_interval_seconds":60}}"#
+        let decoded = try JSONDecoder().decode(ActivityAction.self, from: Data(earlier.utf8))
+        #expect(decoded.maxRedirects == 0 && decoded.url == "https://hooks.example/x")
+        #expect(try JSONDecoder().decode(ActivityAction.self, from: JSONEncoder().encode(action)) == action)
+    }
+
+    @Test(
+        "a literal target the outbound policy refuses is a located warning, not an error",
+        arguments: [
+            ("http://127.0.0.1:9000/hook", "127.0.0.1 is loopback (127.0.0.0/8)"),
+            ("http://localhost/hook", "localhost resolves to 127.0.0.1: loopback"),
+            ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is link-local (169.254.0.0/16)"),
+            ("https://[fd00::1]/hook", "fd00::1 is private (fc00::/7)"),
+            ("http://10.1.2.3/hook", "10.1.2.3 is private (10.0.0.0/8)"),
+        ])
+    func refusedLiteralTarget(url: String, expected: String) throws {
+        let file = Fixture.parse(Self.http(url: url))
+        #expect(file.issues.isEmpty, "\(file.issues)")
+        #expect(file.documents.count == 1)
+        let warning = try #require(file.warnings.first)
+        #expect(warning.issue.code == .refusedTarget)
+        #expect(warning.issue.location.line == 4 && warning.issue.location.column == 8, "\(warning.issue)")
+        #expect(warning.issue.message.contains(expected), "\(warning.issue.message)")
+        #expect(warning.issue.message.contains("ACTIVITY_HTTP_ALLOW"))
+        // Allowed by ACTIVITY_HTTP_ALLOW, or a name judged only when the run is made: no warning.
+        let allowed = try OutboundPolicy(parsing: "127.0.0.0/8,169.254.169.254,fd00::/8,10.0.0.0/8,localhost")
+        let quiet = DefinitionFileParser.parse(
+            text: Self.http(url: url), path: Fixture.yamlPath, relativePath: "a.yaml",
+            limits: DefinitionLimits(outboundPolicy: allowed))
+        #expect(quiet.warnings.isEmpty, "\(quiet.warnings)")
+        #expect(Fixture.parse(Self.http(url: "https://hooks.example/x")).warnings.isEmpty)
     }
 
     @Test("an http action gets the defaults")
@@ -144,8 +190,17 @@ struct ActionValidationTests {
         BrokenCase(
             "subject key in an http action", .unknownKey, at: 5, 3,
             "unknown key 'action.subject' for a http action "
-                + "(accepted: type, timeout_seconds, retry, url, method, headers)",
+                + "(accepted: type, timeout_seconds, retry, url, method, headers, max_redirects)",
             Self.http("  subject: reports.digest")),
+        BrokenCase(
+            "max_redirects above 10", .invalidValue, at: 5, 18, "'action.max_redirects' must be from 0 to 10, got 11",
+            Self.http("  max_redirects: 11")),
+        BrokenCase(
+            "max_redirects not a number", .invalidValue, at: 5, 18, "'action.max_redirects' must be a whole number",
+            Self.http("  max_redirects: many")),
+        BrokenCase(
+            "max_redirects in a nats.publish action", .unknownKey, at: 5, 3, "unknown key 'action.max_redirects'",
+            Self.nats("  max_redirects: 1")),
         BrokenCase(
             "nats.publish without subject", .missingKey, at: 3, 3, "missing required key 'action.subject'",
             "id: a\naction:\n  type: nats.publish\n  timeout_seconds: 10\n"),

@@ -4,70 +4,83 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Outbound
 import Runs
 
 /// `http`: `method url` with the run document as JSON body, `Idempotency-Key: <workflow id>`
 /// and the action's headers. A non-2xx answer or a timeout fails the attempt.
 ///
-/// One deadline (`timeout_seconds`) covers connect, headers and the whole reply; the reply
-/// body is read up to 64 KiB and the rest left unread (a large 2xx is a success, so its side
-/// effect is not repeated). Error text names scheme, host and path only, plus at most 200
-/// characters of the reply without control characters (CONTRACT section 8).
+/// Before each request the host is resolved and checked against the outbound policy, and
+/// the request goes to the address that was checked (`HTTPActionClients`). A refused target
+/// fails the run without a retry, naming the rule. Redirects are followed only up to the
+/// action's `max_redirects`, each hop checked the same way; a hop to another origin drops
+/// the action's headers, and a hop from https to http is refused.
+///
+/// One deadline (`timeout_seconds`) covers lookups, connects, headers and the whole reply;
+/// the reply body is read up to 64 KiB and the rest left unread (a large 2xx is a success,
+/// so its side effect is not repeated). Error text names scheme, host and path only, plus at
+/// most 200 characters of a non-2xx, non-redirect reply without control characters.
 public struct HTTPActionExecutor: ActionExecutor {
     public static let maxReplyBytes = 64 * 1024
     public static let maxExcerptCharacters = 200
+    static let redirectStatuses: Set<UInt> = [301, 302, 303, 307, 308]
 
-    public let client: HTTPClient
+    public let clients: HTTPActionClients
+    public let policy: OutboundPolicy
+    public let resolver: any HostResolver
 
-    public init(client: HTTPClient) {
-        self.client = client
-    }
-
-    /// The client for http actions: as many connections per host as actions may run at once
-    /// (AsyncHTTPClient keeps 8 by default, and a ninth request to one host would wait for a
-    /// connection, holding its action slot).
-    public static func makeClient(concurrentActions: Int) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrentActions)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    public init(clients: HTTPActionClients, policy: OutboundPolicy, resolver: any HostResolver = SystemHostResolver()) {
+        self.clients = clients
+        self.policy = policy
+        self.resolver = resolver
     }
 
     struct Reply: Sendable {
         var status: UInt
         var body: ByteBuffer
         var truncated: Bool
+        /// A redirect's `Location`, its body unread.
+        var location: String?
     }
 
     struct TimedOut: Error {}
 
+    /// One request of the chain: where, how, and what of the action it still carries.
+    struct Hop {
+        var url: String
+        var method: HTTPMethod
+        var sendsBody: Bool
+        var sendsHeaders: Bool
+    }
+
     public func execute(_ action: ActivityAction, document: JSONValue, workflowID: String) async throws -> JSONValue {
         guard let url = action.url else { throw ActionError("http action without a url", retryable: false) }
         let shown = "\(action.method) \(RedactedURL.describe(url))"
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: action.method)
-        for (name, value) in action.headers.sorted(by: { $0.key < $1.key }) {
-            request.headers.replaceOrAdd(name: name, value: value)
-        }
-        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
-        request.headers.replaceOrAdd(name: "Idempotency-Key", value: workflowID)
-        request.headers.replaceOrAdd(name: "User-Agent", value: "activity-core")
-        request.body = .bytes(ByteBuffer(data: document.canonicalJSON()))
         let timeout = Duration.seconds(action.timeoutSeconds)
+        let body = ByteBuffer(data: document.canonicalJSON())
         let reply: Reply
         do {
-            reply = try await self.exchange(request, within: timeout)
+            reply = try await Self.within(timeout) { deadline in
+                try await self.follow(
+                    action, url: url, body: body, workflowID: workflowID, deadline: deadline, shown: shown)
+            }
         } catch is TimedOut {
             throw ActionError("\(shown) timed out after \(action.timeoutSeconds) s", retryable: true)
+        } catch let error as ActionError {
+            throw error
         } catch {
             throw ActionError("\(shown) failed: \(Self.clean(String(describing: error)))", retryable: true)
         }
-        var body = reply.body
+        var replyBody = reply.body
         guard (200..<300).contains(reply.status) else {
-            let excerpt = Self.clean(body.readString(length: body.readableBytes) ?? "")
+            // Nothing of a redirect's reply is kept.
+            let excerpt =
+                (300..<400).contains(reply.status)
+                ? "" : Self.clean(replyBody.readString(length: replyBody.readableBytes) ?? "")
             throw ActionError(
                 "\(shown) answered \(reply.status)\(excerpt.isEmpty ? "" : ": \(excerpt)")", retryable: true)
         }
-        let data = body.readData(length: body.readableBytes) ?? Data()
+        let data = replyBody.readData(length: replyBody.readableBytes) ?? Data()
         let parsed =
             (reply.truncated ? nil : try? JSONValue.parse(data))
             ?? (data.isEmpty ? .null : .string(String(decoding: data, as: UTF8.self)))
@@ -76,35 +89,122 @@ public struct HTTPActionExecutor: ActionExecutor {
         return .object(result)
     }
 
-    /// The request and the reply's first 64 KiB, all within `timeout`: a receiver that stalls
-    /// in the middle of its body ends the attempt at the deadline like one that never answers.
-    func exchange(_ request: HTTPClientRequest, within timeout: Duration) async throws -> Reply {
-        try await withThrowingTaskGroup(of: Reply?.self) { group in
-            group.addTask {
-                let response = try await self.client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
-                var body = ByteBuffer()
-                var truncated = false
-                for try await chunk in response.body {
-                    let room = Self.maxReplyBytes - body.readableBytes
-                    if chunk.readableBytes > room {
-                        var part = chunk
-                        if room > 0, let slice = part.readSlice(length: room) { body.writeImmutableBuffer(slice) }
-                        truncated = true
-                        // The rest is left unread: leaving the loop ends the request.
-                        break
-                    }
-                    body.writeImmutableBuffer(chunk)
-                }
-                return Reply(status: response.status.code, body: body, truncated: truncated)
+    /// The request, and each redirect hop `max_redirects` allows, until a reply that is not a
+    /// redirect.
+    func follow(
+        _ action: ActivityAction, url: String, body: ByteBuffer, workflowID: String, deadline: NIODeadline,
+        shown: String
+    ) async throws -> Reply {
+        let origin = Self.origin(of: url)
+        var hop = Hop(url: url, method: HTTPMethod(rawValue: action.method), sendsBody: true, sendsHeaders: true)
+        var followed = 0
+        while true {
+            guard let components = URLComponents(string: hop.url), let host = components.host, !host.isEmpty else {
+                throw ActionError(
+                    "\(shown): \(RedactedURL.describe(hop.url)) is not an absolute http(s) URL", retryable: false)
             }
+            let written = host
+            let address: IPAddress
+            switch try await self.policy.decide(host: written, resolver: self.resolver) {
+            case .connect(let checked): address = checked
+            case .refused(let refusal):
+                let step = followed == 0 ? "" : " redirect \(followed) to \(RedactedURL.describe(hop.url))"
+                throw ActionError("\(shown)\(step) refused: \(refusal)", retryable: false)
+            }
+            var request = HTTPClientRequest(url: hop.url)
+            request.method = hop.method
+            if hop.sendsHeaders {
+                for (name, value) in action.headers.sorted(by: { $0.key < $1.key }) {
+                    request.headers.replaceOrAdd(name: name, value: value)
+                }
+            }
+            if hop.sendsBody {
+                request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+                request.body = .bytes(body)
+            }
+            request.headers.replaceOrAdd(name: "Idempotency-Key", value: workflowID)
+            request.headers.replaceOrAdd(name: "User-Agent", value: "activity-core")
+            let pinned: IPAddress? = IPAddress(written) == nil ? address : nil
+            let reply = try await self.clients.withClient(host: written, pinnedTo: pinned) { client in
+                try await Self.send(request, client: client, deadline: deadline)
+            }
+            guard let location = reply.location else { return reply }
+            guard let next = URL(string: location, relativeTo: URL(string: hop.url))?.absoluteString,
+                let scheme = URLComponents(string: next)?.scheme?.lowercased(), scheme == "http" || scheme == "https"
+            else {
+                throw ActionError(
+                    "\(shown) answered \(reply.status) with a Location that is not an http(s) URL", retryable: false)
+            }
+            guard followed < action.maxRedirects else {
+                throw ActionError(
+                    "\(shown) answered \(reply.status), a redirect to \(RedactedURL.describe(next)); redirects are followed only up to the action's max_redirects (\(action.maxRedirects))",
+                    retryable: false)
+            }
+            if hop.url.lowercased().hasPrefix("https:") && scheme == "http" {
+                throw ActionError(
+                    "\(shown) redirect \(followed + 1) to \(RedactedURL.describe(next)) refused: it leaves https for http",
+                    retryable: false)
+            }
+            followed += 1
+            // 303, and 301/302 after a POST, continue as a GET without the body (as browsers
+            // and HTTP clients do); 307 and 308 repeat the request.
+            let becomesGet =
+                reply.status == 303 || ((reply.status == 301 || reply.status == 302) && hop.method == .POST)
+            hop = Hop(
+                url: next, method: becomesGet ? .GET : hop.method, sendsBody: hop.sendsBody && !becomesGet,
+                sendsHeaders: hop.sendsHeaders && Self.origin(of: next) == origin)
+        }
+    }
+
+    /// One request and its reply's first 64 KiB; a redirect's body is not read.
+    static func send(_ request: HTTPClientRequest, client: HTTPClient, deadline: NIODeadline) async throws -> Reply {
+        let response = try await client.execute(request, deadline: deadline)
+        if Self.redirectStatuses.contains(response.status.code), let location = response.headers.first(name: "Location")
+        {
+            // Left unread: leaving the loop ends the request.
+            for try await _ in response.body { break }
+            return Reply(status: response.status.code, body: ByteBuffer(), truncated: false, location: location)
+        }
+        var body = ByteBuffer()
+        var truncated = false
+        for try await chunk in response.body {
+            let room = Self.maxReplyBytes - body.readableBytes
+            if chunk.readableBytes > room {
+                var part = chunk
+                if room > 0, let slice = part.readSlice(length: room) { body.writeImmutableBuffer(slice) }
+                truncated = true
+                // The rest is left unread: leaving the loop ends the request.
+                break
+            }
+            body.writeImmutableBuffer(chunk)
+        }
+        return Reply(status: response.status.code, body: body, truncated: truncated, location: nil)
+    }
+
+    /// `body` within `timeout`: a receiver that stalls in the middle of its body, or a lookup
+    /// that does not answer, ends the attempt at the deadline like one that never answers.
+    static func within<T: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable (NIODeadline) async throws -> T
+    ) async throws -> T {
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body(deadline) }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let reply = first else { throw TimedOut() }
-            return reply
+            guard let first = try await group.next(), let value = first else { throw TimedOut() }
+            return value
         }
+    }
+
+    /// Scheme, host and port: a hop elsewhere does not get the action's headers.
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        let scheme = components.scheme?.lowercased() ?? ""
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\((components.host ?? "").lowercased()):\(port)"
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -1,4 +1,5 @@
 import NATS
+import Outbound
 import Postgres
 import Schedules
 
@@ -170,6 +171,13 @@ extension Configuration {
         try reader.set(
             &self.httpMaxConnections, "ACTIVITY_HTTP_MAX_CONNECTIONS", 1...1_000_000,
             "expected a number of connections from 1 to 1000000")
+        if let (name, value) = reader.first("ACTIVITY_HTTP_ALLOW") {
+            do {
+                self.outboundPolicy = try OutboundPolicy(parsing: value)
+            } catch {
+                throw ConfigurationError(variable: name, error.description)
+            }
+        }
         if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
         if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {
             self.syncOnStartup = try Self.bool(value, variable: name)

@@ -1,5 +1,6 @@
 import Definitions
 import NATS
+import Outbound
 import Postgres
 import Schedules
 
@@ -60,6 +61,8 @@ public struct Configuration: Sendable {
     public var httpIdleTimeoutSeconds: Int = 60
     /// `ACTIVITY_HTTP_MAX_CONNECTIONS`: connections the HTTP server holds at once.
     public var httpMaxConnections: Int = 512
+    /// `ACTIVITY_HTTP_ALLOW`: the internal targets http actions may reach (none by default).
+    public var outboundPolicy = OutboundPolicy()
     public var adminToken: String?
     public var syncOnStartup: Bool = true
     public var syncIntervalSeconds: Int = 0
@@ -94,7 +97,9 @@ public struct Configuration: Sendable {
 
     /// What the loader accepts per file.
     public var definitionLimits: DefinitionLimits {
-        DefinitionLimits(maxFileBytes: self.maxFileBytes, readTimeout: .seconds(self.fileReadTimeoutSeconds))
+        DefinitionLimits(
+            maxFileBytes: self.maxFileBytes, readTimeout: .seconds(self.fileReadTimeoutSeconds),
+            outboundPolicy: self.outboundPolicy)
     }
 
     /// How often the router checks the store generations even without a notification

@@ -74,6 +74,22 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("ACTIVITY_HTTP_ALLOW: none by default; entries reach the loader's warnings; a bad entry is named")
+    func httpAllow() throws {
+        let defaults = try Configuration(environment: [:])
+        #expect(defaults.outboundPolicy.allowed.isEmpty)
+        let set = try Configuration(environment: ["ACTIVITY_HTTP_ALLOW": "10.20.0.0/16, hooks.internal,*.svc"])
+        #expect(set.outboundPolicy.allowed.map(\.description) == ["10.20.0.0/16", "hooks.internal", "*.svc"])
+        #expect(set.definitionLimits.outboundPolicy == set.outboundPolicy)
+        #expect(set.description.contains("httpAllow: 10.20.0.0/16,hooks.internal,*.svc"))
+        do {
+            _ = try Configuration(environment: ["ACTIVITY_HTTP_ALLOW": "10.0.0.0/8,10.0.0.0/40"])
+            Issue.record("a bad entry was accepted")
+        } catch {
+            #expect("\(error)".contains("ACTIVITY_HTTP_ALLOW") && "\(error)".contains("10.0.0.0/40"), "\(error)")
+        }
+    }
+
     @Test("an empty ACTIVITY_EVENT_STREAM selects core NATS; unset keeps the default stream")
     func emptyEventStream() throws {
         #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": ""]).eventStream == "")

@@ -26,6 +26,8 @@ public final class HTTPReceiver: Sendable {
         case stalled(declaredLength: Int)
         /// A JSON string of about `bytes` bytes.
         case large(bytes: Int)
+        /// `Location: <url>` and a short body (give the receiver a 3xx status).
+        case redirect(to: String)
     }
 
     struct State {
@@ -49,8 +51,14 @@ public final class HTTPReceiver: Sendable {
     private let recorder: Recorder
     private let channel: any Channel
     public let port: Int
+    /// The loopback address it listens on (`127.0.0.1` unless told another one of 127.0.0.0/8).
+    public let host: String
 
-    public init(statuses: [Int] = [200], delay: Duration = .zero, reply: ReplyBody = .json) async throws {
+    public init(
+        statuses: [Int] = [200], delay: Duration = .zero, reply: ReplyBody = .json, host: String = "127.0.0.1"
+    ) async throws {
+        precondition(host.hasPrefix("127."), "a test receiver listens on loopback only")
+        self.host = host
         let recorder = Recorder(State(statuses: statuses, delay: delay, reply: reply))
         self.recorder = recorder
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -60,11 +68,11 @@ public final class HTTPReceiver: Sendable {
                     channel.pipeline.addHandler(Handler(recorder: recorder))
                 }
             }
-        self.channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        self.channel = try await bootstrap.bind(host: host, port: 0).get()
         self.port = self.channel.localAddress?.port ?? 0
     }
 
-    public var url: String { "http://127.0.0.1:\(self.port)/hook" }
+    public var url: String { "http://\(self.host):\(self.port)/hook" }
     public var requests: [Request] { self.recorder.state.withLock { $0.requests } }
     public var count: Int { self.recorder.state.withLock { $0.requests.count } }
     /// When each connection that carried a request was closed (by either side), in order.
@@ -135,14 +143,17 @@ public final class HTTPReceiver: Sendable {
                 let respond: @Sendable () -> Void = {
                     let body: String
                     var declared: Int?
+                    var headers = HTTPHeaders()
                     switch reply {
                     case .json: body = #"{"ok":true}"#
                     case .stalled(let length):
                         body = "{"
                         declared = length
                     case .large(let bytes): body = "\"" + String(repeating: "x", count: max(0, bytes - 2)) + "\""
+                    case .redirect(let location):
+                        body = #"{"moved":"REDIRECT-BODY"}"#
+                        headers.add(name: "Location", value: location)
                     }
-                    var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: "application/json")
                     headers.add(name: "Content-Length", value: "\(declared ?? body.utf8.count)")
                     let head = HTTPResponseHead(

@@ -37,7 +37,7 @@ extension WorkerPorts {
             configuration: configuration.databaseURL.clientConfiguration(), backgroundLogger: logger)
         let database = try ActivityDatabase(client: client, schema: configuration.databaseSchema, logger: logger)
         let temporal = try TemporalClient(configuration: temporalConfiguration, metrics: metrics, logger: logger)
-        let http = HTTPActionExecutor.makeClient(concurrentActions: configuration.maxConcurrentActions)
+        let http = HTTPActionClients(concurrentActions: configuration.maxConcurrentActions)
         // One NATS connection for the router and the publisher: a service of its own that
         // (re)connects, and drains after the services that use it have stopped.
         let nats = NATSClient(configuration: natsConfiguration, logger: logger)
@@ -61,7 +61,7 @@ extension WorkerPorts {
             runReconcileLock: PostgresSyncLock(
                 sessions: database, key: AdvisoryLockKey.runReconcile(schema: database.schema).value),
             publisher: publisher,
-            httpAction: HTTPActionExecutor(client: http),
+            httpAction: HTTPActionExecutor(clients: http, policy: configuration.outboundPolicy),
             appliedSchedules: PostgresAppliedScheduleStore(database: database),
             changeFeed: NotificationListener(
                 url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
@@ -82,7 +82,7 @@ extension WorkerPorts {
                     workflows: set.workflows, activities: set.activities, metrics: metrics, logger: logger)
             },
             infrastructure: [client, TemporalClientService(client: temporal), nats],
-            close: { try? await http.shutdown() }
+            close: { await http.shutdown() }
         )
     }
 

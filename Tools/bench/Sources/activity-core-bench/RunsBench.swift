@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Definitions
 import Foundation
+import HTTPActions
 import Logging
 import Postgres
 import PostgresNIO
@@ -43,9 +44,9 @@ enum RunsBench {
                 roots: [folder.path], logger: logger)
             try await TemporalClient.withClient(configuration: temporalConfiguration, logger: logger) { temporal in
                 // Connections enough for every action in flight, so the runtime is what is measured.
-                var httpConfiguration = HTTPClient.Configuration()
-                httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 200
-                let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+                let clients = HTTPActionClients(concurrentActions: 200)
+                // The receiver is on loopback, as in local development.
+                let http = HTTPActionExecutor(clients: clients, policy: .loopbackAllowed)
                 let timers = TimerTotals()
                 let worker = RunWorkerFactory.make(
                     client: temporal, database: database, taskQueue: taskQueue, defaultActionURL: nil, http: http,
@@ -99,7 +100,7 @@ enum RunsBench {
                 }
                 worker.stop()
                 _ = await running.value
-                try? await http.shutdown()
+                await clients.shutdown()
             }
             try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"), logger: logger)
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CoreMetrics
 import Definitions
 import HTTPActions
@@ -17,7 +16,7 @@ public enum RunWorkerFactory {
         database: ActivityDatabase,
         taskQueue: String,
         defaultActionURL: String?,
-        http: HTTPClient,
+        http: HTTPActionExecutor,
         publisher: any EventPublisher,
         logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
@@ -29,7 +28,7 @@ public enum RunWorkerFactory {
             definitions: PostgresDocumentStore<ActivityDefinition>(database: database),
             runs: PostgresRunStore(database: database),
             actions: ActionRunner(
-                http: HTTPActionExecutor(client: http),
+                http: http,
                 natsPublish: NATSPublishActionExecutor(publisher: publisher),
                 echo: EchoActionExecutor(logger: logger)),
             publisher: publisher, defaultActionURL: defaultActionURL, metrics: metrics)
