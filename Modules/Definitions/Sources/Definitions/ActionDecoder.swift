@@ -105,6 +105,19 @@ enum ActionDecoder {
                     )
                     continue
                 }
+                switch SecretReference.parse(text) {
+                case .failure(let problem):
+                    context.report(.invalidValue, at: value, "'action.headers.\(name)': \(problem)")
+                    continue
+                case .success(let parts):
+                    let referenced = parts.contains { if case .secret = $0 { true } else { false } }
+                    if !referenced, SecretReference.looksLikeCredential(header: name) {
+                        context.warn(
+                            .activity, .literalCredential, at: value,
+                            "'action.headers.\(name)' is written in the file, so it is stored in PostgreSQL and Temporal's history: write ${secret:NAME} and keep the value in ACTIVITY_SECRETS_DIR"
+                        )
+                    }
+                }
                 action.headers[name] = text
             }
         }

@@ -30,6 +30,9 @@ public struct DefinitionIssue: Sendable, Hashable, CustomStringConvertible {
         /// An http action's literal target (an address, `localhost`) that the outbound policy
         /// refuses (a warning: the run fails when it is made).
         case refusedTarget
+        /// A credential header (Authorization, a token) written as a literal value instead of
+        /// a `${secret:NAME}` reference (a warning).
+        case literalCredential
     }
 
     public var code: Code

@@ -96,6 +96,20 @@ struct ActionValidationTests {
         #expect(Fixture.parse(Self.http(url: "https://hooks.example/x")).warnings.isEmpty)
     }
 
+    @Test("a credential header written as a literal is a warning; a secret reference is not")
+    func literalCredentials() throws {
+        let literal = Fixture.parse(Self.http("  headers: {Authorization: Bearer abc, X-Team: coulomb, X-Api-Key: k}"))
+        #expect(literal.issues.isEmpty)
+        let warnings = literal.warnings.map(\.issue).filter { $0.code == .literalCredential }
+        #expect(warnings.count == 2, "\(literal.warnings)")
+        #expect(warnings.allSatisfy { $0.location.line == 5 && $0.message.contains("${secret:NAME}") })
+        #expect(warnings.contains { $0.message.hasPrefix("'action.headers.Authorization'") })
+        let referenced = Fixture.parse(
+            Self.http("  headers: {Authorization: \"Bearer ${secret:hook-token}\", X-Api-Key: \"${secret:k}\"}"))
+        #expect(referenced.issues.isEmpty && referenced.warnings.isEmpty, "\(referenced.warnings)")
+        #expect(referenced.documents.count == 1)
+    }
+
     @Test("an http action gets the defaults")
     func httpDefaults() throws {
         let action = try Fixture.action(Self.http())
@@ -192,6 +206,14 @@ struct ActionValidationTests {
             "unknown key 'action.subject' for a http action "
                 + "(accepted: type, timeout_seconds, retry, url, method, headers, max_redirects)",
             Self.http("  subject: reports.digest")),
+        BrokenCase(
+            "secret reference not closed", .invalidValue, at: 5, 20,
+            "'action.headers.X-Key': ${secret:... is not closed",
+            Self.http("  headers: {X-Key: \"${secret:hook\"}")),
+        BrokenCase(
+            "secret reference to a path", .invalidValue, at: 5, 20,
+            "'action.headers.X-Key': ${secret:../etc} names no secret",
+            Self.http("  headers: {X-Key: \"${secret:../etc}\"}")),
         BrokenCase(
             "max_redirects above 10", .invalidValue, at: 5, 18, "'action.max_redirects' must be from 0 to 10, got 11",
             Self.http("  max_redirects: 11")),

@@ -28,10 +28,15 @@ public struct HTTPActionExecutor: ActionExecutor {
     public let clients: HTTPActionClients
     public let policy: OutboundPolicy
     public let resolver: any HostResolver
+    public let secrets: any SecretSource
 
-    public init(clients: HTTPActionClients, policy: OutboundPolicy, resolver: any HostResolver = SystemHostResolver()) {
+    public init(
+        clients: HTTPActionClients, policy: OutboundPolicy, secrets: any SecretSource = SecretDirectory(path: nil),
+        resolver: any HostResolver = SystemHostResolver()
+    ) {
         self.clients = clients
         self.policy = policy
+        self.secrets = secrets
         self.resolver = resolver
     }
 
@@ -57,12 +62,14 @@ public struct HTTPActionExecutor: ActionExecutor {
         guard let url = action.url else { throw ActionError("http action without a url", retryable: false) }
         let shown = "\(action.method) \(RedactedURL.describe(url))"
         let timeout = Duration.seconds(action.timeoutSeconds)
-        let body = ByteBuffer(data: document.canonicalJSON())
+        let body = ByteBuffer(data: Self.withoutHeaders(document).canonicalJSON())
+        let headers = try self.headers(of: action, shown: shown)
         let reply: Reply
         do {
             reply = try await Self.within(timeout) { deadline in
                 try await self.follow(
-                    action, url: url, body: body, workflowID: workflowID, deadline: deadline, shown: shown)
+                    action, headers: headers, url: url, body: body, workflowID: workflowID, deadline: deadline,
+                    shown: shown)
             }
         } catch is TimedOut {
             throw ActionError("\(shown) timed out after \(action.timeoutSeconds) s", retryable: true)
@@ -92,7 +99,8 @@ public struct HTTPActionExecutor: ActionExecutor {
     /// The request, and each redirect hop `max_redirects` allows, until a reply that is not a
     /// redirect.
     func follow(
-        _ action: ActivityAction, url: String, body: ByteBuffer, workflowID: String, deadline: NIODeadline,
+        _ action: ActivityAction, headers: [(String, String)], url: String, body: ByteBuffer, workflowID: String,
+        deadline: NIODeadline,
         shown: String
     ) async throws -> Reply {
         let origin = Self.origin(of: url)
@@ -114,9 +122,7 @@ public struct HTTPActionExecutor: ActionExecutor {
             var request = HTTPClientRequest(url: hop.url)
             request.method = hop.method
             if hop.sendsHeaders {
-                for (name, value) in action.headers.sorted(by: { $0.key < $1.key }) {
-                    request.headers.replaceOrAdd(name: name, value: value)
-                }
+                for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
             }
             if hop.sendsBody {
                 request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
@@ -154,6 +160,46 @@ public struct HTTPActionExecutor: ActionExecutor {
                 url: next, method: becomesGet ? .GET : hop.method, sendsBody: hop.sendsBody && !becomesGet,
                 sendsHeaders: hop.sendsHeaders && Self.origin(of: next) == origin)
         }
+    }
+
+    /// The action's headers with each `${secret:NAME}` filled in, read now. A reference that
+    /// cannot be filled in fails the run without a retry, naming the header and the
+    /// reference, never a value.
+    func headers(of action: ActivityAction, shown: String) throws -> [(String, String)] {
+        var filled: [(String, String)] = []
+        for (name, value) in action.headers.sorted(by: { $0.key < $1.key }) {
+            switch SecretReference.parse(value) {
+            case .failure(let problem):
+                throw ActionError("\(shown): header \(name): \(problem)", retryable: false)
+            case .success(let parts):
+                var text = ""
+                for part in parts {
+                    switch part {
+                    case .text(let written): text += written
+                    case .secret(let secret):
+                        do {
+                            text += try self.secrets.value(of: secret)
+                        } catch {
+                            throw ActionError("\(shown): header \(name): \(error)", retryable: false)
+                        }
+                    }
+                }
+                filled.append((name, text))
+            }
+        }
+        return filled
+    }
+
+    /// The run document as the request body: `definition.action.headers` left out (the
+    /// receiver has the headers themselves; a body is easily logged or forwarded).
+    static func withoutHeaders(_ document: JSONValue) -> JSONValue {
+        guard var root = document.objectValue, var definition = root["definition"]?.objectValue,
+            var action = definition["action"]?.objectValue, action["headers"] != nil
+        else { return document }
+        action["headers"] = nil
+        definition["action"] = .object(action)
+        root["definition"] = .object(definition)
+        return .object(root)
     }
 
     /// One request and its reply's first 64 KiB; a redirect's body is not read.

@@ -1,3 +1,4 @@
+import Foundation
 import NATS
 import Outbound
 import Postgres
@@ -177,6 +178,13 @@ extension Configuration {
             } catch {
                 throw ConfigurationError(variable: name, error.description)
             }
+        }
+        if let (name, value) = reader.first("ACTIVITY_SECRETS_DIR"), !value.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ConfigurationError(variable: name, "\(value) is not a folder (one file per secret)")
+            }
+            self.secretsDirectory = value
         }
         if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
         if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {

@@ -63,6 +63,8 @@ public struct Configuration: Sendable {
     public var httpMaxConnections: Int = 512
     /// `ACTIVITY_HTTP_ALLOW`: the internal targets http actions may reach (none by default).
     public var outboundPolicy = OutboundPolicy()
+    /// `ACTIVITY_SECRETS_DIR`: the folder `${secret:NAME}` header values are read from.
+    public var secretsDirectory: String?
     public var adminToken: String?
     public var syncOnStartup: Bool = true
     public var syncIntervalSeconds: Int = 0

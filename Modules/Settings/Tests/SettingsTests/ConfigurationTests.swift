@@ -90,6 +90,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("ACTIVITY_SECRETS_DIR must be a folder")
+    func secretsDirectory() throws {
+        #expect(try Configuration(environment: [:]).secretsDirectory == nil)
+        let folder = FileManager.default.temporaryDirectory.path
+        #expect(try Configuration(environment: ["ACTIVITY_SECRETS_DIR": folder]).secretsDirectory == folder)
+        do {
+            _ = try Configuration(environment: ["ACTIVITY_SECRETS_DIR": "/nonexistent/secrets"])
+            Issue.record("a missing folder was accepted")
+        } catch {
+            #expect("\(error)".contains("ACTIVITY_SECRETS_DIR") && "\(error)".contains("/nonexistent/secrets"))
+        }
+    }
+
     @Test("an empty ACTIVITY_EVENT_STREAM selects core NATS; unset keeps the default stream")
     func emptyEventStream() throws {
         #expect(try Configuration(environment: ["ACTIVITY_EVENT_STREAM": ""]).eventStream == "")

@@ -61,7 +61,9 @@ extension WorkerPorts {
             runReconcileLock: PostgresSyncLock(
                 sessions: database, key: AdvisoryLockKey.runReconcile(schema: database.schema).value),
             publisher: publisher,
-            httpAction: HTTPActionExecutor(clients: http, policy: configuration.outboundPolicy),
+            httpAction: HTTPActionExecutor(
+                clients: http, policy: configuration.outboundPolicy,
+                secrets: SecretDirectory(path: configuration.secretsDirectory)),
             appliedSchedules: PostgresAppliedScheduleStore(database: database),
             changeFeed: NotificationListener(
                 url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),

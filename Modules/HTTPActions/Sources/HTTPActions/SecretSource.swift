@@ -1,0 +1,14 @@
+/// Where `${secret:NAME}` values come from when a request is made.
+public protocol SecretSource: Sendable {
+    /// The value of `name`; throws `SecretError` (which names the reference, never a value).
+    func value(of name: String) throws(SecretError) -> String
+}
+
+/// Why a secret reference could not be filled in.
+public struct SecretError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
