@@ -297,6 +297,7 @@ let package = Package(
             name: "Settings",
             dependencies: [
                 "Definitions", "Outbound", "Postgres", "Schedules", "Runs", "Temporal", "NATS", "HTTPActions",
+                "AdminAPI",
             ],
             path: "Modules/Settings/Sources/Settings",
             swiftSettings: swiftSettings

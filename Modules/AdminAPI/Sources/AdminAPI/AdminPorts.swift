@@ -1,3 +1,4 @@
+import CoreMetrics
 import Definitions
 import Foundation
 import Runs
@@ -56,8 +57,14 @@ public struct AdminDependencies: Sendable {
     public var runs: any RunHistory
     public var readiness: any ReadinessProbe
     public var metrics: any MetricsExporter
-    /// `ACTIVITY_ADMIN_TOKEN`; nil = admin routes refused with 403.
-    public var adminToken: String?
+    /// The tokens `/admin` routes accept; none = admin routes refused with 403.
+    public var tokens: AdminTokenSet
+    /// Failed authentications per client address.
+    public var throttle: AuthThrottle
+    /// Where changing admin requests are recorded (`GET /admin/audit`).
+    public var audit: any AuditLog
+    /// Where `activity_admin_auth_failures_total` is counted.
+    public var metricsFactory: any MetricsFactory
     /// When this process started (`/healthz`).
     public var startedAt: Date
 
@@ -69,7 +76,10 @@ public struct AdminDependencies: Sendable {
         runs: any RunHistory,
         readiness: any ReadinessProbe,
         metrics: any MetricsExporter,
-        adminToken: String?,
+        tokens: AdminTokenSet,
+        audit: any AuditLog = InMemoryAuditLog(),
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+        throttle: AuthThrottle = AuthThrottle(),
         startedAt: Date = Date()
     ) {
         self.sync = sync
@@ -79,18 +89,40 @@ public struct AdminDependencies: Sendable {
         self.runs = runs
         self.readiness = readiness
         self.metrics = metrics
-        self.adminToken = adminToken
+        self.tokens = tokens
+        self.audit = audit
+        self.metricsFactory = metricsFactory
+        self.throttle = throttle
         self.startedAt = startedAt
+    }
+
+    /// One admin token (`ACTIVITY_ADMIN_TOKEN`), or none.
+    public init(
+        sync: any AdminSyncing,
+        definitions: any DefinitionCatalog,
+        trigger: any RunTriggering,
+        cancel: any RunCanceller,
+        runs: any RunHistory,
+        readiness: any ReadinessProbe,
+        metrics: any MetricsExporter,
+        adminToken: String?,
+        audit: any AuditLog = InMemoryAuditLog(),
+        startedAt: Date = Date()
+    ) {
+        let tokens = adminToken.map { [AdminToken(name: "ACTIVITY_ADMIN_TOKEN", secret: $0, role: .admin)] } ?? []
+        self.init(
+            sync: sync, definitions: definitions, trigger: trigger, cancel: cancel, runs: runs, readiness: readiness,
+            metrics: metrics, tokens: AdminTokenSet(tokens: tokens), audit: audit, startedAt: startedAt)
     }
 }
 
 extension AdminDependencies: CustomStringConvertible, CustomReflectable {
-    /// Never the admin token.
+    /// Never a token.
     public var description: String {
-        "AdminDependencies(adminToken: \(self.adminToken == nil ? "unset" : "<redacted>"))"
+        "AdminDependencies(tokens: \(self.tokens))"
     }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["adminToken": self.adminToken == nil ? "unset" : "<redacted>"], displayStyle: .struct)
+        Mirror(self, children: ["tokens": "\(self.tokens)"], displayStyle: .struct)
     }
 }

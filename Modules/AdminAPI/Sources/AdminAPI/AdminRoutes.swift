@@ -8,7 +8,7 @@ import Sync
 
 /// The HTTP API of CONTRACT section 7 on a Hummingbird router.
 public enum AdminRoutes {
-    public static func router(_ dependencies: AdminDependencies, logger: Logger) -> Router<BasicRequestContext> {
+    public static func router(_ dependencies: AdminDependencies, logger: Logger) -> Router<AdminRequestContext> {
         self.build(dependencies, logger: logger).router
     }
 
@@ -18,18 +18,23 @@ public enum AdminRoutes {
         self.build(dependencies, logger: logger).operations
     }
 
-    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    typealias Handler = @Sendable (Request, AdminRequestContext) async throws -> Response
 
     static func build(_ dependencies: AdminDependencies, logger: Logger) -> (
-        router: Router<BasicRequestContext>, operations: [String]
+        router: Router<AdminRequestContext>, operations: [String]
     ) {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: AdminRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
         // Outside the error middleware: it sees the answer an error became.
         router.add(middleware: NoStoreMiddleware())
         let known = KnownOperations()
         router.add(middleware: JSONErrorMiddleware(known: known))
-        let admin = router.group("admin").add(middleware: BearerAuthMiddleware(token: dependencies.adminToken))
+        let admin = router.group("admin")
+            .add(
+                middleware: BearerAuthMiddleware(
+                    tokens: dependencies.tokens, throttle: dependencies.throttle, metrics: dependencies.metricsFactory)
+            )
+            .add(middleware: AuditMiddleware(log: dependencies.audit, logger: logger))
         var operations: [String] = []
         // Probes and scrapers: no auth, and a query string never fails them.
         func open(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
@@ -85,8 +90,8 @@ public enum AdminRoutes {
             }
         }
 
-        guarded(.post, "sync") { request, _ in
-            try await Self.sync(request, dependencies.sync)
+        guarded(.post, "sync") { request, context in
+            try await Self.sync(request, dependencies.sync, audit: context.auditOutcome)
         }
         guarded(.get, "sync/status") { request, _ in
             _ = try QueryParameters(request, allowed: [])
@@ -108,6 +113,7 @@ public enum AdminRoutes {
             guard let workflowID = started else {
                 throw AdminError(.notFound, "no definition \"\(id)\"")
             }
+            context.auditOutcome?.set(.object(["workflow_id": .string(workflowID)]))
             return JSONResponse.make(.ok, ["workflow_id": workflowID])
         }
         guarded(.post, "runs/:workflow_id/cancel") { request, context in
@@ -124,6 +130,8 @@ public enum AdminRoutes {
             }
             switch outcome {
             case .requested:
+                context.auditOutcome?.set(
+                    .object(["workflow_id": .string(workflowID), "status": .string("cancel_requested")]))
                 return JSONResponse.make(.accepted, ["workflow_id": workflowID, "status": "cancel_requested"])
             case .notFound:
                 throw AdminError(.notFound, "no run with workflow ID \"\(workflowID)\"")
@@ -139,6 +147,17 @@ public enum AdminRoutes {
                 try await dependencies.runs.runs(activityID: activityID, limit: limit)
             }
             return JSONResponse.make(.ok, runs)
+        }
+        guarded(.get, "audit") { request, context in
+            let query = try QueryParameters(request, allowed: ["limit"])
+            let limit = try query.int("limit", default: 50, in: 1...1000)
+            guard context.tokenRole == .admin else {
+                throw AdminError(.forbidden, "the audit needs an admin token")
+            }
+            let entries = try await Self.backend("the audit", logger) {
+                try await dependencies.audit.recent(limit: limit)
+            }
+            return JSONResponse.make(.ok, entries.map(Self.json))
         }
         known.set(operations)
         return (router, operations)
@@ -159,8 +178,33 @@ public enum AdminRoutes {
         }
     }
 
+    /// An audit entry as the API shows it.
+    static func json(_ entry: AuditEntry) -> JSONValue {
+        .object([
+            "at": .string(entry.at.formatted(.iso8601)), "token_name": .string(entry.tokenName),
+            "client": .string(entry.client), "method": .string(entry.method), "path": .string(entry.path),
+            "parameters": .object(entry.parameters.mapValues(JSONValue.string)),
+            "status": .integer(Int64(entry.status)), "outcome": entry.outcome,
+        ])
+    }
+
+    /// What the audit keeps of a sync: its counts, not its list of changes.
+    static func summary(_ report: SyncReport) -> JSONValue {
+        guard let full = try? JSONValue.parse(JSONResponse.encode(report)), var object = full.objectValue else {
+            return .null
+        }
+        let errors = object["errors"]?.arrayValue?.count ?? 0
+        let changes = object["changes"]?.arrayValue?.count ?? 0
+        object = object.filter { ["ok", "dry_run", "definitions", "event_types", "schedules"].contains($0.key) }
+        object["errors"] = .integer(Int64(errors))
+        object["changes"] = .integer(Int64(changes))
+        return .object(object)
+    }
+
     /// `POST /admin/sync`: definitions and schedules on, event types opt-in, dry run off.
-    static func sync(_ request: Request, _ service: any AdminSyncing) async throws -> Response {
+    static func sync(_ request: Request, _ service: any AdminSyncing, audit: AuditOutcome? = nil) async throws
+        -> Response
+    {
         let query = try QueryParameters(
             request, allowed: ["definitions", "schedules", "event_types", "dry_run", "allow_empty", "refresh"])
         let stages = SyncStages(
@@ -182,7 +226,9 @@ public enum AdminRoutes {
             throw AdminError(.serviceUnavailable, error.description)
         }
         switch outcome {
-        case .ran(let report): return JSONResponse.make(.ok, report)
+        case .ran(let report):
+            audit?.set(Self.summary(report))
+            return JSONResponse.make(.ok, report)
         case .busy: throw AdminError(.conflict, "a sync is already running; try again when it has finished")
         }
     }

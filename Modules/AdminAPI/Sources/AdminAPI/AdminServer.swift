@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 /// The HTTP server on `ACTIVITY_HTTP_HOST:ACTIVITY_HTTP_PORT`, a service of the worker.
 public struct AdminServer: Service, CustomStringConvertible {
-    let application: Application<RouterResponder<BasicRequestContext>>
+    let application: Application<RouterResponder<AdminRequestContext>>
 
     /// `onRunning` gets the bound port (useful with port 0).
     public init(

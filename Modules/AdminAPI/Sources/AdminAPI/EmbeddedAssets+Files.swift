@@ -11,8 +11,12 @@ info:
   description: |
     The HTTP API of an activity-core worker (CONTRACT sections 7 and 8).
 
-    Every `/admin/*` operation needs `Authorization: Bearer <ACTIVITY_ADMIN_TOKEN>`: a missing
-    or wrong token is `401`; a worker without a configured token answers `403`.
+    Every `/admin/*` operation needs `Authorization: Bearer <token>`: an admin token
+    (`ACTIVITY_ADMIN_TOKEN`, `ACTIVITY_ADMIN_TOKEN_FILE`) for everything, or a read token
+    (`ACTIVITY_READ_TOKEN`, `ACTIVITY_READ_TOKEN_FILE`) for `GET` only. A missing or wrong token
+    is `401` (answered later the more an address failed); a read token on anything but `GET`,
+    and a worker without a configured token, are `403`. Every answer under `/admin` carries
+    `Cache-Control: no-store`. Every `POST` let in is audited (`GET /admin/audit`).
 
     Every error, including a request the HTTP parser refuses (unknown or lowercase method,
     request line or headers too large), is `{"error": "..."}` with
@@ -298,6 +302,37 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Error" }
+  /admin/audit:
+    get:
+      operationId: audit
+      tags: [operations]
+      summary: The newest audited admin requests (syncs, triggers, cancels), newest first.
+      description: >-
+        Each `POST` under `/admin` that the bearer check let in: the name of the token (never
+        the token), the client's address, the query parameters, the status and what came of
+        it (a sync's counts, a started or cancelled workflow ID, an error). Needs an admin
+        token.
+      parameters:
+        - name: limit
+          in: query
+          description: How many entries, 1 to 1,000.
+          schema: { type: integer, minimum: 1, maximum: 1000, default: 50 }
+      responses:
+        "200":
+          description: The entries.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/AuditEntry" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "503":
+          description: The audit cannot be read.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
 security:
   - bearer: []
 components:
@@ -352,7 +387,7 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Forbidden:
-      description: "The admin API is disabled: ACTIVITY_ADMIN_TOKEN is not set."
+      description: "A read token on an operation that needs an admin token, or the admin API is disabled (no token configured)."
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
@@ -370,6 +405,24 @@ components:
       additionalProperties: false
       properties:
         error: { type: string }
+    AuditEntry:
+      type: object
+      required: [at, token_name, client, method, path, parameters, status, outcome]
+      additionalProperties: false
+      properties:
+        at: { $ref: "#/components/schemas/Timestamp" }
+        token_name:
+          type: string
+          description: The token's name (`name:token` in a token file; `ACTIVITY_ADMIN_TOKEN` for the environment's).
+        client: { type: string, description: The client's IP address. }
+        method: { type: string }
+        path: { type: string }
+        parameters:
+          type: object
+          additionalProperties: { type: string }
+        status: { type: integer }
+        outcome:
+          description: A sync's counts, `{"workflow_id"}` of a trigger or cancel, or `{"error"}`.
     Health:
       type: object
       required: [status, pid, started_at]

@@ -197,7 +197,8 @@ struct AdminRoutesTests {
                 (response: TestResponse) async throws in
                 #expect(response.status == .forbidden)
                 #expect(
-                    try Self.json(response.body)["error"] as? String == "admin API disabled: set ACTIVITY_ADMIN_TOKEN")
+                    try Self.json(response.body)["error"] as? String
+                        == "admin API disabled: set ACTIVITY_ADMIN_TOKEN or ACTIVITY_ADMIN_TOKEN_FILE")
             }
         }
     }

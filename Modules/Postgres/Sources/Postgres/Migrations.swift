@@ -112,5 +112,25 @@ public enum Migrations {
                 "CREATE INDEX runs_running ON {schema}.runs (started_at) WHERE status = 'running'"
             ]
         ),
+        Migration(
+            version: 8,
+            name: "admin audit",
+            statements: [
+                // One row per admin request that changed something (GET /admin/audit).
+                """
+                CREATE TABLE {schema}.admin_audit (
+                    id bigserial PRIMARY KEY,
+                    at timestamptz NOT NULL,
+                    token_name text NOT NULL,
+                    client text NOT NULL,
+                    method text NOT NULL,
+                    path text NOT NULL,
+                    parameters jsonb NOT NULL,
+                    status integer NOT NULL,
+                    outcome jsonb NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 }

@@ -1,3 +1,4 @@
+import AdminAPI
 import Foundation
 import NATS
 import Outbound
@@ -187,6 +188,18 @@ extension Configuration {
             self.secretsDirectory = value
         }
         if let (_, value) = reader.first("ACTIVITY_ADMIN_TOKEN"), !value.isEmpty { self.adminToken = value }
+        if let (_, value) = reader.first("ACTIVITY_READ_TOKEN"), !value.isEmpty { self.readToken = value }
+        for (variable, role) in [
+            ("ACTIVITY_ADMIN_TOKEN_FILE", AdminToken.Role.admin), ("ACTIVITY_READ_TOKEN_FILE", .read),
+        ] {
+            guard let (name, path) = reader.first(variable), !path.isEmpty else { continue }
+            do {
+                _ = try AdminTokenSet.read(path, role: role)
+            } catch {
+                throw ConfigurationError(variable: name, error.description)
+            }
+            if role == .admin { self.adminTokenFile = path } else { self.readTokenFile = path }
+        }
         if let (name, value) = reader.first("ACTIVITY_SYNC_ON_STARTUP") {
             self.syncOnStartup = try Self.bool(value, variable: name)
         }

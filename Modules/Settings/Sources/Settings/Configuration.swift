@@ -1,3 +1,4 @@
+import AdminAPI
 import Definitions
 import NATS
 import Outbound
@@ -66,6 +67,12 @@ public struct Configuration: Sendable {
     /// `ACTIVITY_SECRETS_DIR`: the folder `${secret:NAME}` header values are read from.
     public var secretsDirectory: String?
     public var adminToken: String?
+    /// `ACTIVITY_ADMIN_TOKEN_FILE`: admin tokens, one a line (`name:token`), read again on change.
+    public var adminTokenFile: String?
+    /// `ACTIVITY_READ_TOKEN`: a token that may only `GET`.
+    public var readToken: String?
+    /// `ACTIVITY_READ_TOKEN_FILE`: read tokens, as `ACTIVITY_ADMIN_TOKEN_FILE`.
+    public var readTokenFile: String?
     public var syncOnStartup: Bool = true
     public var syncIntervalSeconds: Int = 0
     public var defaultActionURL: String?
@@ -96,6 +103,20 @@ public struct Configuration: Sendable {
     /// definitions root may stay at one path (a folder listing, a file's open or read) before
     /// the root is given up.
     public var fileReadTimeoutSeconds: Int = 30
+
+    /// Where the admin API's tokens come from, admin ones first.
+    public var adminTokenSources: [AdminTokenSet.Source] {
+        var sources: [AdminTokenSet.Source] = []
+        if let token = self.adminToken {
+            sources.append(.literal(AdminToken(name: "ACTIVITY_ADMIN_TOKEN", secret: token, role: .admin)))
+        }
+        if let path = self.adminTokenFile { sources.append(.file(path: path, role: .admin)) }
+        if let token = self.readToken {
+            sources.append(.literal(AdminToken(name: "ACTIVITY_READ_TOKEN", secret: token, role: .read)))
+        }
+        if let path = self.readTokenFile { sources.append(.file(path: path, role: .read)) }
+        return sources
+    }
 
     /// What the loader accepts per file.
     public var definitionLimits: DefinitionLimits {

@@ -22,8 +22,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let ports = try await WorkerPorts.live(
             configuration: configuration, metrics: WorkerGraph.metricsFactory(registry), logger: logger)
-        if configuration.adminToken == nil {
-            logger.warning("ACTIVITY_ADMIN_TOKEN is not set: /admin routes answer 403")
+        if configuration.adminTokenSources.isEmpty {
+            logger.warning(
+                "no admin token (ACTIVITY_ADMIN_TOKEN, ACTIVITY_ADMIN_TOKEN_FILE) is set: /admin routes answer 403")
         }
         let graph = WorkerGraph(
             configuration: configuration, ports: ports, registry: registry, logger: logger)

@@ -106,7 +106,12 @@ public struct WorkerGraph {
                 checks: ports.readinessChecks, events: ports.events, feed: ports.changeFeed, startup: startup,
                 describe: ports.describeError),
             metrics: PrometheusExporter(registry: registry, missedFires: missedFires),
-            adminToken: configuration.adminToken
+            tokens: ports.adminTokens
+                ?? AdminTokenSet(
+                    tokens: configuration.adminTokenSources.compactMap {
+                        if case .literal(let token) = $0 { token } else { nil }
+                    }, logger: logger),
+            audit: ports.audit, metricsFactory: metrics
         )
         services.append(
             .init(

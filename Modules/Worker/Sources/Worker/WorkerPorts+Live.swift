@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import AsyncHTTPClient
 import CoreMetrics
@@ -67,6 +68,8 @@ extension WorkerPorts {
             appliedSchedules: PostgresAppliedScheduleStore(database: database),
             changeFeed: NotificationListener(
                 url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
+            adminTokens: try Self.adminTokens(configuration, logger: logger),
+            audit: PostgresAuditLog(database: database),
             readinessChecks: [
                 "postgres": { _ = try await database.client.query("SELECT 1", logger: database.logger).collect() },
                 "temporal": { try await temporal.checkConnection() },
@@ -86,6 +89,17 @@ extension WorkerPorts {
             infrastructure: [client, TemporalClientService(client: temporal), nats],
             close: { await http.shutdown() }
         )
+    }
+
+    /// The admin API's tokens, each file read once: a file that went away or broke since the
+    /// configuration was read stops the process (exit 2) naming it.
+    static func adminTokens(_ configuration: Configuration, logger: Logger) throws -> AdminTokenSet {
+        do {
+            return try AdminTokenSet.load(sources: configuration.adminTokenSources, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("activity-core worker: admin tokens: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 
     /// Exit 2 when Temporal answers that the namespace does not exist or may not be used; a

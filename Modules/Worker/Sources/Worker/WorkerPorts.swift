@@ -34,6 +34,11 @@ public struct WorkerPorts: Sendable {
     public var httpAction: any ActionExecutor
     /// Tells of syncs in other processes; nil = the fallback check only.
     public var changeFeed: (any ChangeFeed)?
+    /// The admin API's tokens (files read once already); nil = the configuration's
+    /// `ACTIVITY_ADMIN_TOKEN` and `ACTIVITY_READ_TOKEN` only.
+    public var adminTokens: AdminTokenSet?
+    /// Where changing admin requests are recorded.
+    public var audit: any AuditLog
     /// `/readyz` checks by dependency name, each a call that throws when it does not answer.
     public var readinessChecks: [String: ServiceReadiness.Check]
     /// An error as `/readyz` shows it.
@@ -54,6 +59,7 @@ public struct WorkerPorts: Sendable {
         runCanceller: any RunCanceller, runWorkflowEnds: any RunWorkflowEnds, runReconcileLock: any RunReconcileLock,
         publisher: any EventPublisher, httpAction: any ActionExecutor,
         appliedSchedules: (any AppliedScheduleStore)? = nil, changeFeed: (any ChangeFeed)? = nil,
+        adminTokens: AdminTokenSet? = nil, audit: any AuditLog = InMemoryAuditLog(),
         readinessChecks: [String: ServiceReadiness.Check] = [:],
         describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
         prepare: @escaping @Sendable () async throws -> Void = {},
@@ -76,6 +82,8 @@ public struct WorkerPorts: Sendable {
         self.httpAction = httpAction
         self.appliedSchedules = appliedSchedules
         self.changeFeed = changeFeed
+        self.adminTokens = adminTokens
+        self.audit = audit
         self.readinessChecks = readinessChecks
         self.describeError = describeError
         self.prepare = prepare

@@ -9,5 +9,8 @@ enum ContractMetrics {
             _ = Counter(label: "activity_runs_total", dimensions: [("result", result)], factory: factory)
         }
         Gauge(label: "activity_schedule_missed_fires", factory: factory).record(0)
+        for reason in ["missing", "wrong", "read_only"] {
+            _ = Counter(label: "activity_admin_auth_failures_total", dimensions: [("reason", reason)], factory: factory)
+        }
     }
 }
