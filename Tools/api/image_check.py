@@ -226,7 +226,12 @@ def main():
 
     run = uuid.uuid4().hex[:8]
     token = uuid.uuid4().hex
-    secret = {"DATABASE_URL": os.environ["DATABASE_URL"], "ACTIVITY_ADMIN_TOKEN": token}
+    smoke_token = uuid.uuid4().hex
+    secret = {"DATABASE_URL": os.environ["DATABASE_URL"], "ACTIVITY_ADMIN_TOKEN": token, "smoke-token": smoke_token}
+    # The Secret activity-core-tokens as the kubelet mounts it: one file per key.
+    secret_files = {"activity-core-tokens": {
+        "admin-tokens": f"ops:{token}\nsmoke:{smoke_token}\n", "read-tokens": f"reader:{uuid.uuid4().hex}\n",
+        "smoke-token": smoke_token}}
     subjects = f"it.image.{run}"
     work = tempfile.mkdtemp(prefix="activity-core-image-")
     # The git-sync checkout (the first definitions root) holds the examples; the smoke root
@@ -241,6 +246,21 @@ def main():
     checkout = os.path.join(volumes_on_host[mount_of(worker, roots[0])["name"]],
                             os.path.relpath(roots[0], mount_of(worker, roots[0])["mountPath"]))
     copy_examples(checkout, subjects)
+    # Secret volumes: the files of the Secrets this run creates; an optional Secret it does not
+    # create is an empty folder, as the kubelet mounts it.
+    for mount in worker["volumeMounts"]:
+        volume = {v["name"]: v for v in pod_spec["volumes"]}[mount["name"]]
+        if "secret" not in volume:
+            continue
+        files = secret_files.get(volume["secret"]["secretName"])
+        if files is None and not volume["secret"].get("optional"):
+            raise RuntimeError(f"volume {mount['name']}: no stand-in for the Secret {volume['secret']['secretName']}")
+        host = os.path.join(work, mount["name"])
+        os.makedirs(host, exist_ok=True)
+        for key, text in (files or {}).items():
+            with open(os.path.join(host, key), "w") as f:
+                f.write(text)
+        volumes_on_host[mount["name"]] = host
     subprocess.run(["chmod", "-R", "a+rwX", work], check=True)
 
     replicas = [Replica(i, run) for i in range(deployment["spec"]["replicas"])]
@@ -277,6 +297,13 @@ def main():
                 f"ready {ready:.1f} s after podman run")
 
         failures += run_smoke(job, pod_spec, worker, volumes_on_host, replicas[0], secret, config, isolation, subjects)
+        # The smoke's syncs are audited under its own token's name.
+        status, body = http_request(replicas[0].url, "/admin/audit?limit=1000", token=token)
+        names = {entry.get("token_name") for entry in json.loads(body)} if status == 200 else set()
+        if "smoke" not in names:
+            failures.append(f"the audit does not name the smoke's token: {status} {sorted(map(str, names))}")
+        else:
+            log(f"the audit names the smoke Job's own token (tokens seen: {', '.join(sorted(map(str, names)))})")
         for replica in replicas:
             if (live := replica.probe(liveness)) != 200 or (answer := replica.probe(readiness)) != 200:
                 failures.append(f"{replica.name}: after the smoke, liveness {live}, readiness {answer}")

@@ -70,9 +70,11 @@ struct SingleFlightTests {
     func cancelledCaller() async throws {
         let flight = SingleFlight<Int>()
         let finished = Mutex(false)
+        // The work ends when the test says so (not after a sleep a loaded machine outlasts).
+        let release = Mutex(false)
         let first = Task {
             try await flight.join {
-                try await Task.sleep(for: .milliseconds(100))
+                while !release.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(2)) }
                 finished.withLock { $0 = true }
                 return 1
             }
@@ -82,6 +84,7 @@ struct SingleFlightTests {
         // The cancelled caller stops waiting at once; the work goes on for the next caller.
         await #expect(throws: CancellationError.self) { try await first.value }
         #expect(!finished.withLock { $0 })
+        release.withLock { $0 = true }
         let shared = try await flight.join { 2 }
         #expect(shared == 1)
         #expect(finished.withLock { $0 })

@@ -173,6 +173,21 @@ extension Configuration {
         try reader.set(
             &self.httpMaxConnections, "ACTIVITY_HTTP_MAX_CONNECTIONS", 1...1_000_000,
             "expected a number of connections from 1 to 1000000")
+        let certificate = reader.first("ACTIVITY_HTTP_TLS_CERT").flatMap { $0.1.isEmpty ? nil : $0 }
+        let key = reader.first("ACTIVITY_HTTP_TLS_KEY").flatMap { $0.1.isEmpty ? nil : $0 }
+        switch (certificate, key) {
+        case (nil, nil):
+            break
+        case (.some(let (name, _)), nil), (nil, .some(let (name, _))):
+            throw ConfigurationError(
+                variable: name, "ACTIVITY_HTTP_TLS_CERT and ACTIVITY_HTTP_TLS_KEY are set together or not at all")
+        case (.some(let (certificateName, certificatePath)), .some(let (keyName, keyPath))):
+            for (name, path) in [(certificateName, certificatePath), (keyName, keyPath)]
+            where !FileManager.default.isReadableFile(atPath: path) {
+                throw ConfigurationError(variable: name, "cannot read the PEM file \(path)")
+            }
+            (self.httpTLSCertificatePath, self.httpTLSKeyPath) = (certificatePath, keyPath)
+        }
         if let (name, value) = reader.first("ACTIVITY_HTTP_ALLOW") {
             do {
                 self.outboundPolicy = try OutboundPolicy(parsing: value)

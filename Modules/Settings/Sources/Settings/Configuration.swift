@@ -62,6 +62,10 @@ public struct Configuration: Sendable {
     public var httpIdleTimeoutSeconds: Int = 60
     /// `ACTIVITY_HTTP_MAX_CONNECTIONS`: connections the HTTP server holds at once.
     public var httpMaxConnections: Int = 512
+    /// `ACTIVITY_HTTP_TLS_CERT` and `ACTIVITY_HTTP_TLS_KEY`: PEM files; both set, the HTTP
+    /// server serves HTTPS only.
+    public var httpTLSCertificatePath: String?
+    public var httpTLSKeyPath: String?
     /// `ACTIVITY_HTTP_ALLOW`: the internal targets http actions may reach (none by default).
     public var outboundPolicy = OutboundPolicy()
     /// `ACTIVITY_SECRETS_DIR`: the folder `${secret:NAME}` header values are read from.

@@ -90,6 +90,42 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("ACTIVITY_HTTP_TLS_CERT and _KEY: both or neither, readable files; tokens: files checked at startup")
+    func httpTLSAndTokenFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pem = folder.appendingPathComponent("a.pem").path
+        try "x".write(toFile: pem, atomically: true, encoding: .utf8)
+        let both = try Configuration(environment: ["ACTIVITY_HTTP_TLS_CERT": pem, "ACTIVITY_HTTP_TLS_KEY": pem])
+        #expect(both.httpTLSCertificatePath == pem && both.httpTLSKeyPath == pem)
+        for (environment, named) in [
+            (["ACTIVITY_HTTP_TLS_CERT": pem], "ACTIVITY_HTTP_TLS_CERT"),
+            (["ACTIVITY_HTTP_TLS_KEY": pem], "ACTIVITY_HTTP_TLS_KEY"),
+            (["ACTIVITY_HTTP_TLS_CERT": pem, "ACTIVITY_HTTP_TLS_KEY": "/nonexistent.key"], "ACTIVITY_HTTP_TLS_KEY"),
+        ] {
+            do {
+                _ = try Configuration(environment: environment)
+                Issue.record("\(environment) was accepted")
+            } catch {
+                #expect("\(error)".contains(named), "\(error)")
+            }
+        }
+        let tokens = folder.appendingPathComponent("tokens").path
+        try "ops:abc\n".write(toFile: tokens, atomically: true, encoding: .utf8)
+        let configured = try Configuration(environment: [
+            "ACTIVITY_ADMIN_TOKEN_FILE": tokens, "ACTIVITY_READ_TOKEN": "r", "ACTIVITY_ADMIN_TOKEN": "a",
+        ])
+        #expect(configured.adminTokenSources.count == 3)
+        #expect(!configured.description.contains("abc") && !configured.description.contains("readToken: r,"))
+        try "ops:\n".write(toFile: tokens, atomically: true, encoding: .utf8)
+        do {
+            _ = try Configuration(environment: ["ACTIVITY_READ_TOKEN_FILE": tokens])
+            Issue.record("a bad token file was accepted")
+        } catch {
+            #expect("\(error)".contains("ACTIVITY_READ_TOKEN_FILE") && "\(error)".contains("line 1"), "\(error)")
+        }
+    }
+
     @Test("ACTIVITY_SECRETS_DIR must be a folder")
     func secretsDirectory() throws {
         #expect(try Configuration(environment: [:]).secretsDirectory == nil)

@@ -121,11 +121,14 @@ public struct WorkerGraph {
                         headerTimeout: .seconds(configuration.httpHeaderTimeoutSeconds),
                         idleTimeout: .seconds(configuration.httpIdleTimeoutSeconds),
                         maxConnections: configuration.httpMaxConnections),
-                    logger: logger,
+                    tls: ports.httpTLS, logger: logger,
                     onRunning: { port in
                         logger.info(
                             "http server listening",
-                            metadata: ["http.host": "\(configuration.httpHost)", "http.port": "\(port)"])
+                            metadata: [
+                                "http.host": "\(configuration.httpHost)", "http.port": "\(port)",
+                                "http.tls": "\(ports.httpTLS != nil)",
+                            ])
                     }),
                 failureTerminationBehavior: .gracefullyShutdownGroup))
         (self.services, self.admin, self.sync) = (services, admin, sync)

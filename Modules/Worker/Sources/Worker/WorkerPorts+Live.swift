@@ -8,6 +8,7 @@ import Foundation
 import HTTPActions
 import Logging
 import NATS
+import NIOSSL
 import Postgres
 import PostgresNIO
 import Runs
@@ -27,6 +28,8 @@ extension WorkerPorts {
     {
         let temporalConfiguration = try configuration.temporalConfiguration()
         let natsConfiguration = try configuration.natsConfiguration()
+        let adminTokens = try Self.adminTokens(configuration, logger: logger)
+        let httpTLS = try Self.httpTLS(configuration)
         do {
             try await ActivityDatabase.checkConnection(url: configuration.databaseURL, logger: logger)
         } catch {
@@ -68,8 +71,9 @@ extension WorkerPorts {
             appliedSchedules: PostgresAppliedScheduleStore(database: database),
             changeFeed: NotificationListener(
                 url: configuration.databaseURL, channel: database.notificationChannel, logger: logger),
-            adminTokens: try Self.adminTokens(configuration, logger: logger),
+            adminTokens: adminTokens,
             audit: PostgresAuditLog(database: database),
+            httpTLS: httpTLS,
             readinessChecks: [
                 "postgres": { _ = try await database.client.query("SELECT 1", logger: database.logger).collect() },
                 "temporal": { try await temporal.checkConnection() },
@@ -89,6 +93,32 @@ extension WorkerPorts {
             infrastructure: [client, TemporalClientService(client: temporal), nats],
             close: { await http.shutdown() }
         )
+    }
+
+    /// The HTTP server's TLS from `ACTIVITY_HTTP_TLS_CERT` and `ACTIVITY_HTTP_TLS_KEY`: a file
+    /// that is no PEM certificate chain or key, or a key that does not match the certificate,
+    /// stops the process (exit 2) naming the variables.
+    static func httpTLS(_ configuration: Configuration) throws -> TLSConfiguration? {
+        guard let certificatePath = configuration.httpTLSCertificatePath,
+            let keyPath = configuration.httpTLSKeyPath
+        else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+            guard !chain.isEmpty else { throw NIOSSLError.failedToLoadCertificate }
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            // Loads both and checks that the key belongs to the certificate.
+            _ = try NIOSSLContext(configuration: tls)
+            return tls
+        } catch {
+            FileHandle.standardError.write(
+                Data(
+                    "activity-core worker: ACTIVITY_HTTP_TLS_CERT/ACTIVITY_HTTP_TLS_KEY: cannot serve TLS with \(certificatePath) and \(keyPath): \(error)\n"
+                        .utf8))
+            throw ExitCode(2)
+        }
     }
 
     /// The admin API's tokens, each file read once: a file that went away or broke since the

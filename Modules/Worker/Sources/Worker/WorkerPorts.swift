@@ -1,6 +1,7 @@
 import AdminAPI
 import Definitions
 import EventTypes
+import NIOSSL
 import Runs
 import Schedules
 import ServiceLifecycle
@@ -39,6 +40,9 @@ public struct WorkerPorts: Sendable {
     public var adminTokens: AdminTokenSet?
     /// Where changing admin requests are recorded.
     public var audit: any AuditLog
+    /// The HTTP server's certificate and key (`ACTIVITY_HTTP_TLS_*`, read and checked); nil =
+    /// plain HTTP.
+    public var httpTLS: TLSConfiguration?
     /// `/readyz` checks by dependency name, each a call that throws when it does not answer.
     public var readinessChecks: [String: ServiceReadiness.Check]
     /// An error as `/readyz` shows it.
@@ -60,6 +64,7 @@ public struct WorkerPorts: Sendable {
         publisher: any EventPublisher, httpAction: any ActionExecutor,
         appliedSchedules: (any AppliedScheduleStore)? = nil, changeFeed: (any ChangeFeed)? = nil,
         adminTokens: AdminTokenSet? = nil, audit: any AuditLog = InMemoryAuditLog(),
+        httpTLS: TLSConfiguration? = nil,
         readinessChecks: [String: ServiceReadiness.Check] = [:],
         describeError: @escaping @Sendable (any Error) -> String = { "\($0)" },
         prepare: @escaping @Sendable () async throws -> Void = {},
@@ -84,6 +89,7 @@ public struct WorkerPorts: Sendable {
         self.changeFeed = changeFeed
         self.adminTokens = adminTokens
         self.audit = audit
+        self.httpTLS = httpTLS
         self.readinessChecks = readinessChecks
         self.describeError = describeError
         self.prepare = prepare
