@@ -240,6 +240,7 @@ let package = Package(
             name: "AdminAPI",
             dependencies: [
                 "Sync",
+                "Outbound",
                 "Definitions",
                 "Schedules",
                 "Runs",

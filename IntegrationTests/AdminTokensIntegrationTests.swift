@@ -10,7 +10,7 @@ import Testing
 struct AdminTokensIntegrationTests {
     @Test("read token, token rotation without a restart, the audit of who changed what, failed attempts")
     func tokensAndAudit() async throws {
-        let unique = UUID().uuidString.prefix(8)
+        let unique = UUID().uuidString
         let (old, new, read) = ("OLD-\(unique)", "NEW-\(unique)", "READ-\(unique)")
         let schema = TestDatabase.newSchemaName()
         let folder = try TemporaryFolder()

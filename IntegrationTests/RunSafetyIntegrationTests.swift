@@ -78,7 +78,9 @@ struct RunSafetyIntegrationTests {
 
         // No poller is held: the worker still runs echo actions at once.
         #expect(try await worker.call(.POST, "/admin/definitions/echo/trigger").status == 200)
-        let echo = try await worker.runs(of: "echo", timeout: .seconds(15)) {
+        // In a full test run the dev server is loaded (the stalled runs above took 33-44 s
+        // there against 5 s alone): a whole echo run then takes longer than 15 s.
+        let echo = try await worker.runs(of: "echo", timeout: .seconds(60)) {
             $0.first?["status"] as? String == "succeeded"
         }
         #expect(echo.first?["status"] as? String == "succeeded", "\(echo)")

@@ -149,11 +149,11 @@ public enum AdminRoutes {
             return JSONResponse.make(.ok, runs)
         }
         guarded(.get, "audit") { request, context in
-            let query = try QueryParameters(request, allowed: ["limit"])
-            let limit = try query.int("limit", default: 50, in: 1...1000)
             guard context.tokenRole == .admin else {
                 throw AdminError(.forbidden, "the audit needs an admin token")
             }
+            let query = try QueryParameters(request, allowed: ["limit"])
+            let limit = try query.int("limit", default: 50, in: 1...1000)
             let entries = try await Self.backend("the audit", logger) {
                 try await dependencies.audit.recent(limit: limit)
             }

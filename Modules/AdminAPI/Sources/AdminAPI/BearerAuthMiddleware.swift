@@ -36,7 +36,6 @@ struct BearerAuthMiddleware: RouterMiddleware {
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }
-        self.throttle.succeeded(address)
         guard token.role == .admin || request.method == .get || request.method == .head else {
             self.count("read_only")
             throw AdminError(.forbidden, "the token \"\(token.name)\" may only read (GET)")

@@ -3,7 +3,8 @@
 /// history, run records and logs hold only the reference.
 ///
 /// `NAME` is what a Kubernetes Secret key may be (letters, digits, `-`, `_`, `.`), not
-/// starting with a dot (the mount's own `..data` entries), at most 253 characters.
+/// starting with a dot (the mount's own `..data` entries), not ending in `.hosts` (the file
+/// that limits where a secret may be sent), at most 253 characters.
 public enum SecretReference {
     static let opening = "${secret:"
 
@@ -45,7 +46,9 @@ public enum SecretReference {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 253, !name.hasPrefix(".") else { return false }
+        guard !name.isEmpty, name.utf8.count <= 253, !name.hasPrefix("."), !name.hasSuffix(".hosts") else {
+            return false
+        }
         return name.utf8.allSatisfy { byte in
             (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39)
                 || byte == 0x2d || byte == 0x5f || byte == 0x2e

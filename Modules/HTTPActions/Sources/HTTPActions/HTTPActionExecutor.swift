@@ -107,11 +107,14 @@ public struct HTTPActionExecutor: ActionExecutor {
         var hop = Hop(url: url, method: HTTPMethod(rawValue: action.method), sendsBody: true, sendsHeaders: true)
         var followed = 0
         while true {
-            guard let components = URLComponents(string: hop.url), let host = components.host, !host.isEmpty else {
+            // The host as AsyncHTTPClient reads it (`URL.host`, brackets of an IPv6 address
+            // trimmed): the DNS override that pins the connection is looked up by it.
+            guard let parsed = URL(string: hop.url)?.host, !parsed.isEmpty else {
                 throw ActionError(
                     "\(shown): \(RedactedURL.describe(hop.url)) is not an absolute http(s) URL", retryable: false)
             }
-            let written = host
+            let written =
+                parsed.hasPrefix("[") && parsed.hasSuffix("]") ? String(parsed.dropFirst().dropLast()) : parsed
             let address: IPAddress
             switch try await self.policy.decide(host: written, resolver: self.resolver) {
             case .connect(let checked): address = checked
@@ -165,7 +168,9 @@ public struct HTTPActionExecutor: ActionExecutor {
     /// The action's headers with each `${secret:NAME}` filled in, read now. A reference that
     /// cannot be filled in fails the run without a retry, naming the header and the
     /// reference, never a value.
+    /// `host`: the URL's; headers never follow a redirect to another origin.
     func headers(of action: ActivityAction, shown: String) throws -> [(String, String)] {
+        let host = URL(string: action.url ?? "")?.host ?? ""
         var filled: [(String, String)] = []
         for (name, value) in action.headers.sorted(by: { $0.key < $1.key }) {
             switch SecretReference.parse(value) {
@@ -178,7 +183,7 @@ public struct HTTPActionExecutor: ActionExecutor {
                     case .text(let written): text += written
                     case .secret(let secret):
                         do {
-                            text += try self.secrets.value(of: secret)
+                            text += try self.secrets.value(of: secret, forHost: host)
                         } catch {
                             throw ActionError("\(shown): header \(name): \(error)", retryable: false)
                         }

@@ -9,6 +9,10 @@ import Foundation
 /// `ACTIVITY_SECRETS_DIR`: one file per secret, named by its key (a mounted Kubernetes
 /// Secret). A file is read at each request, so a rotated Secret is used as soon as the
 /// kubelet has updated the mount. One trailing line break is not part of the value.
+///
+/// Definitions are written by whoever can push to a definitions root, and any of them may name
+/// any secret. A file `NAME.hosts` beside `NAME` (host names, `*.suffix` or addresses, one a
+/// line) limits where `NAME` is sent: a request to another host fails without it.
 public struct SecretDirectory: SecretSource {
     /// A secret larger than this is refused (a header value, not a file to upload).
     public static let maxBytes = 16 * 1024
@@ -20,16 +24,17 @@ public struct SecretDirectory: SecretSource {
         self.path = path
     }
 
-    public func value(of name: String) throws(SecretError) -> String {
+    public func value(of name: String, forHost host: String) throws(SecretError) -> String {
         let reference = "${secret:\(name)}"
         guard let path = self.path else {
             throw SecretError("\(reference): ACTIVITY_SECRETS_DIR is not set")
         }
         // The name was checked when the definition was read (no '/', no leading '.'); a row
         // stored otherwise is refused here too.
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !name.hasSuffix(".hosts") else {
             throw SecretError("\(reference) names no secret")
         }
+        try self.checkHosts(of: name, path: path, host: host)
         let file = URL(fileURLWithPath: path).appendingPathComponent(name)
         // Followed through the mount's symlinks; a FIFO or device would block the read.
         var status = stat()
@@ -61,5 +66,25 @@ public struct SecretDirectory: SecretSource {
             throw SecretError("\(reference): the value holds a line break or another control character")
         }
         return text
+    }
+
+    /// Throws when `NAME.hosts` exists and does not list `host`.
+    func checkHosts(of name: String, path: String, host: String) throws(SecretError) {
+        let file = URL(fileURLWithPath: path).appendingPathComponent(name + ".hosts").path
+        guard FileManager.default.fileExists(atPath: file) else { return }
+        guard let data = FileManager.default.contents(atPath: file), data.count <= 65_536 else {
+            throw SecretError("${secret:\(name)}: \(name).hosts cannot be read")
+        }
+        let entries = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        let target = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
+        let allowed = entries.contains { entry in
+            let entry = entry.lowercased()
+            if entry.hasPrefix("*.") { return target.hasSuffix(String(entry.dropFirst(1))) }
+            return entry.trimmingCharacters(in: CharacterSet(charactersIn: "[].")) == target
+        }
+        guard allowed else {
+            throw SecretError("${secret:\(name)} may be sent only to the hosts in \(name).hosts, not to \(host)")
+        }
     }
 }

@@ -89,6 +89,32 @@ struct HTTPActionSecretTests {
         await receiver.close()
     }
 
+    @Test("NAME.hosts limits where a secret goes: another host fails without a request")
+    func hostsFile() async throws {
+        let receiver = try await HTTPReceiver()
+        let secrets = try Self.folder(["hook-token": Self.value, "hook-token.hosts": "# where\nhooks.example\n"])
+        let clients = HTTPActionClients(concurrentActions: 1)
+        let executor = HTTPActionExecutor(
+            clients: clients, policy: .loopbackAllowed, secrets: SecretDirectory(path: secrets))
+        let action = ActivityAction(
+            kind: .http, url: receiver.url, headers: ["Authorization": "Bearer ${secret:hook-token}"],
+            timeoutSeconds: 10)
+        do {
+            _ = try await executor.execute(action, document: .object([:]), workflowID: "wf-h1")
+            Issue.record("the secret went to a host its .hosts file does not list")
+        } catch let error as ActionError {
+            #expect(error.retryable == false)
+            #expect(error.message.contains("may be sent only to the hosts in hook-token.hosts, not to 127.0.0.1"))
+            #expect(!error.message.contains(Self.value))
+        }
+        #expect(receiver.count == 0)
+        try "hooks.example\n127.0.0.1\n".write(toFile: secrets + "/hook-token.hosts", atomically: true, encoding: .utf8)
+        _ = try await executor.execute(action, document: .object([:]), workflowID: "wf-h2")
+        #expect(receiver.requests.first?.headers["authorization"] == "Bearer \(Self.value)")
+        await clients.shutdown()
+        await receiver.close()
+    }
+
     @Test("references parse: text around them, several in one value; malformed ones are named")
     func parsing() {
         #expect(
@@ -96,7 +122,9 @@ struct HTTPActionSecretTests {
                 == .success([.text("Bearer "), .secret("a.b_c-1"), .text("!")]))
         #expect(SecretReference.names(in: "${secret:x}${secret:y}") == ["x", "y"])
         #expect(SecretReference.parse("plain $ {secret:x}") == .success([.text("plain $ {secret:x}")]))
-        for bad in ["${secret:}", "${secret:a/b}", "${secret:..data}", "${secret:open", "${secret:a b}"] {
+        for bad in [
+            "${secret:}", "${secret:a/b}", "${secret:..data}", "${secret:open", "${secret:a b}", "${secret:x.hosts}",
+        ] {
             guard case .failure = SecretReference.parse(bad) else {
                 Issue.record("\(bad) was accepted")
                 continue

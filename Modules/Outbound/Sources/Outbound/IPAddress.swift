@@ -38,13 +38,25 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         self = .v6(high, low)
     }
 
-    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is the IPv4 address it carries: a
-    /// socket connected to it reaches that IPv4 address.
+    /// The IPv4 address an IPv6 address carries, judged in its place, since a packet to it
+    /// can reach that IPv4 address: IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+    /// `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` (RFC 6052) and 6to4 `2002:aabb:ccdd::/48`
+    /// (RFC 3056). The address itself for any other.
     public var unmapped: IPAddress {
-        if case .v6(let high, let low) = self, high == 0, low >> 32 == 0xffff {
-            return .v4(UInt32(truncatingIfNeeded: low))
+        guard case .v6(let high, let low) = self else { return self }
+        let embedded = UInt32(truncatingIfNeeded: low)
+        switch (high, low >> 32) {
+        case (0, 0xffff):
+            return .v4(embedded)
+        case (0, 0) where embedded > 1:
+            // `::` and `::1` are IPv6's own unspecified and loopback addresses.
+            return .v4(embedded)
+        case (0x0064_ff9b_0000_0000, 0):
+            return .v4(embedded)
+        default:
+            if high >> 48 == 0x2002 { return .v4(UInt32(truncatingIfNeeded: high >> 16)) }
+            return self
         }
-        return self
     }
 
     public var isV4: Bool {

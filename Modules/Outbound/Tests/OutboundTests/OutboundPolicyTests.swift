@@ -34,6 +34,13 @@ struct OutboundPolicyTests {
             // An IPv4-mapped IPv6 address reaches the IPv4 address it carries.
             ("::ffff:127.0.0.1", .loopback, "127.0.0.0/8"), ("::ffff:169.254.169.254", .linkLocal, "169.254.0.0/16"),
             ("[::ffff:10.1.2.3]", .private, "10.0.0.0/8"),
+            // IPv6 forms that carry an IPv4 address: NAT64, IPv4-compatible, 6to4.
+            ("64:ff9b::a00:5", .private, "10.0.0.0/8"), ("64:ff9b::a9fe:a9fe", .linkLocal, "169.254.0.0/16"),
+            ("::127.0.0.1", .loopback, "127.0.0.0/8"), ("2002:7f00:1::1", .loopback, "127.0.0.0/8"),
+            ("2002:a9fe:a9fe::", .linkLocal, "169.254.0.0/16"), ("64:ff9b:1::5", .private, "64:ff9b:1::/48"),
+            // Not of the internet either.
+            ("100.100.100.200", .reserved, "100.64.0.0/10"), ("198.18.0.1", .reserved, "198.18.0.0/15"),
+            ("255.255.255.255", .reserved, "240.0.0.0/4"), ("192.0.0.170", .reserved, "192.0.0.0/24"),
         ])
     func refusedKinds(address: String, rule: AddressRule, block: String) throws {
         let parsed = try #require(IPAddress(address))
@@ -46,7 +53,10 @@ struct OutboundPolicyTests {
 
     @Test(
         "addresses of the internet are not refused",
-        arguments: ["93.184.216.34", "172.32.0.1", "172.15.255.255", "169.255.0.1", "2606:4700::1111", "8.8.8.8"])
+        arguments: [
+            "93.184.216.34", "172.32.0.1", "172.15.255.255", "169.255.0.1", "2606:4700::1111", "8.8.8.8",
+            "64:ff9b::5db8:d822", "2002:5db8:d822::1", "100.128.0.1",
+        ])
     func internet(address: String) throws {
         let parsed = try #require(IPAddress(address))
         #expect(AddressRule.match(parsed) == nil)

@@ -13,6 +13,8 @@ import Sync
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = AdminRequestContext
 
+    static let writeTimeout = Duration.seconds(2)
+
     let log: any AuditLog
     let logger: Logger
 
@@ -34,6 +36,10 @@ struct AuditMiddleware: RouterMiddleware {
             status = Int(error.status.code)
             outcome.set(.object(["error": .string(error.message)]))
             failure = error
+        } catch let error as any HTTPResponseError {
+            status = Int(error.status.code)
+            outcome.set(.object(["error": .string(error.status.reasonPhrase)]))
+            failure = error
         } catch {
             status = 500
             outcome.set(.object(["error": .string("internal error")]))
@@ -53,10 +59,28 @@ struct AuditMiddleware: RouterMiddleware {
                 "audit.parameters": "\(Self.text(entry.parameters))", "http.status": "\(status)",
                 "audit.outcome": "\(String(decoding: entry.outcome.canonicalJSON(), as: UTF8.self))",
             ])
-        do {
-            try await self.log.record(entry)
-        } catch {
-            self.logger.error("admin audit not stored", metadata: ["error": "\(error)"])
+        // The change has happened: a store that does not answer (PostgreSQL down while a
+        // cancel went to Temporal) delays the answer by at most `writeTimeout`.
+        let log = self.log
+        let stored = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await log.record(entry)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.writeTimeout)
+                return "not stored within \(Self.writeTimeout)"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let problem = stored {
+            self.logger.error("admin audit not stored", metadata: ["error": "\(problem)"])
         }
         if let failure { throw failure }
         return response ?? JSONResponse.error(.internalServerError, "internal error; see the server log")

@@ -11,11 +11,16 @@ public enum AdminTokenFile {
         public var description: String { "line \(self.line): \(self.reason)" }
     }
 
+    /// A token in a file has at least this many characters (`openssl rand -hex 32` has 64).
+    public static let minimumLength = 16
+
     public static func parse(_ text: String, role: AdminToken.Role, fileName: String) throws(LineError)
         -> [AdminToken]
     {
         var tokens: [AdminToken] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character: a file written on Windows splits into lines too.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, raw) in lines.enumerated() {
             let line = raw.trimmed(of: " \t\r")
             if line.isEmpty || line.hasPrefix("#") { continue }
             var name = "\(fileName):\(index + 1)"
@@ -29,6 +34,11 @@ public enum AdminTokenFile {
             }
             guard !secret.contains(where: { $0 == " " || $0 == "\t" || $0.asciiValue.map { $0 < 0x20 } == true }) else {
                 throw LineError(line: index + 1, reason: "a token holds no blank or control character")
+            }
+            guard secret.count >= Self.minimumLength else {
+                throw LineError(
+                    line: index + 1, reason: "the token of \"\(name)\" is shorter than \(Self.minimumLength) characters"
+                )
             }
             guard !tokens.contains(where: { $0.name == name }) else {
                 throw LineError(line: index + 1, reason: "the name \"\(name)\" is used twice")

@@ -94,11 +94,15 @@ public final class AdminTokenSet: Sendable {
                 ])
             return tokens
         } catch {
+            // A revoked line stays revoked even when another line is broken: of the last
+            // tokens, only those still written in the file stay valid.
+            let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+            let kept = text.map { text in known.tokens.filter { text.contains($0.secret) } } ?? known.tokens
             self.logger.warning(
-                "admin token file refused; its last tokens stay valid",
-                metadata: ["file": "\(path)", "error": "\(error.reason)"])
-            self.files.withLock { $0[path]?.signature = signature }
-            return known.tokens
+                "admin token file refused; its last tokens still in it stay valid",
+                metadata: ["file": "\(path)", "error": "\(error.reason)", "tokens": "\(kept.map(\.name))"])
+            self.files.withLock { $0[path] = FileState(signature: signature, tokens: kept) }
+            return kept
         }
     }
 

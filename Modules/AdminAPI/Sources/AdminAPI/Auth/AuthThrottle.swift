@@ -1,10 +1,12 @@
+import Outbound
 import Synchronization
 
-/// Failed admin authentications per client address, and how long the answer to the next
-/// failure waits: nothing for the first four within a minute, then 0.5 s, doubling up to 5 s.
-/// A request with a valid token is never held back, and a success clears its address's
-/// record. At most `maxAddresses` addresses are remembered (the least recent forgotten
-/// first), so a flood of addresses cannot grow it without bound.
+/// Failed admin authentications per client (an IPv4 address, or an IPv6 /64: one host can
+/// use a whole /64), and how long the answer to the next failure waits: nothing for the first
+/// four within a minute, then 0.5 s, doubling up to 5 s. A request with a valid token is never
+/// held back, and does not clear the count (a read token between guesses at an admin token
+/// would). At most `maxAddresses` clients are remembered (the least recent forgotten first),
+/// so a flood of addresses cannot grow it without bound.
 public final class AuthThrottle: Sendable {
     public static let window = Duration.seconds(60)
     public static let freeFailures = 4
@@ -26,6 +28,7 @@ public final class AuthThrottle: Sendable {
 
     /// Records a failure from `address`; returns how long its answer waits.
     public func failed(_ address: String) -> Duration {
+        let address = Self.client(address)
         let now = self.now()
         return self.records.withLock { records in
             var record = records[address] ?? Record(last: now)
@@ -43,7 +46,11 @@ public final class AuthThrottle: Sendable {
         }
     }
 
-    public func succeeded(_ address: String) {
-        _ = self.records.withLock { $0.removeValue(forKey: address) }
+    /// The key of an address: itself for IPv4, its /64 for IPv6.
+    static func client(_ address: String) -> String {
+        guard address.contains(":"), let parsed = IPAddress(address), case .v6(let high, _) = parsed else {
+            return address
+        }
+        return "\(IPAddress.v6(high, 0))/64"
     }
 }
