@@ -48,7 +48,7 @@ struct AdminAPIIntegrationTests {
         let pid = worker.process.processIdentifier
         defer { worker.process.terminate() }
         try await TestTemporal.withClient { client in
-            let temporal = TemporalScheduleService(client: client)
+            let temporal = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
             let hourlyID = prefix + "coulomb-hourly-coach-orientation"
             let dailyID = prefix + "coulomb-daily-coach-orientation"
             // The startup sync created the hourly schedule.
@@ -223,7 +223,7 @@ struct AdminAPIIntegrationTests {
         #expect(before["interval_seconds"] as? Int == 10)
         try folder.write("activity-definitions/daily.yaml", Self.daily)
         try await TestTemporal.withClient { client in
-            let temporal = TemporalScheduleService(client: client)
+            let temporal = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
             var found = false
             // The loop's 10 s, then a sync whose schedule create waits its turn on a dev server
             // a full test run keeps busy (a sync once took over 25 s there).

@@ -209,7 +209,8 @@ struct CommandLineTests {
         var failure: (any Error)?
         do { try await body() } catch { failure = error }
         _ = try? await TestTemporal.withClient { client in
-            await TestTemporal.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+            await TestTemporal.deleteAll(
+                prefix: prefix, service: TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout))
         }
         if let failure { throw failure }
     }

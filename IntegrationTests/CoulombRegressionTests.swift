@@ -38,7 +38,7 @@ struct CoulombRegressionTests {
             try await TestTemporal.withClient { client in
                 let folder = try TemporaryFolder()
                 try folder.write("activity-definitions/coach.yaml", Self.hourly)
-                let service = TemporalScheduleService(client: client)
+                let service = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
                 let runner = SyncRunner(
                     roots: [folder.path],
                     definitions: PostgresDocumentStore<ActivityDefinition>(database: database),

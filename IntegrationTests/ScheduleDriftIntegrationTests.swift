@@ -130,8 +130,7 @@ struct ScheduleDriftIntegrationTests {
             schema: schema, definitions: folder.path, prefix: prefix)
         defer { CommandLineTests.dropSchema(schema) }
         try await TestTemporal.withClient { client in
-            // A full test run loads the dev server: a describe there took over 10 s twice.
-            let service = TemporalScheduleService(client: client, callTimeout: .seconds(60))
+            let service = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
             defer { Task { await TestTemporal.deleteAll(prefix: prefix, service: service) } }
             let first = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
             #expect(first.status == 0, "\(first.stdout) \(first.stderr)")

@@ -39,7 +39,7 @@ struct ScheduleSyncIntegrationTests {
         let counter = RPCCounter()
         try await TestDatabase.withDatabase { (database: ActivityDatabase) async throws in
             try await TestTemporal.withClient(counter: counter) { client in
-                let service = TemporalScheduleService(client: client)
+                let service = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
                 let sync = ScheduleSync(
                     service: service,
                     applied: PostgresAppliedScheduleStore(database: database),

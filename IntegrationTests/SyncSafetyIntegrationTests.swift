@@ -169,7 +169,7 @@ struct SyncSafetyIntegrationTests {
             // Schedules an earlier deployment (the Python activity-core) left under the prefix.
             let projection = ScheduleProjection(prefix: setup.prefix, taskQueue: "orchestrator-tq")
             try await TestTemporal.withClient { client in
-                let service = TemporalScheduleService(client: client)
+                let service = TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
                 for id in ["legacy-a", "legacy-b"] {
                     let definition = ActivityDefinition(
                         id: id, trigger: .cron(CronTrigger(cronExpression: "0 6 * * *")), document: .null)

@@ -88,7 +88,8 @@ struct TemporalTLSIntegrationTests {
             #expect(report["schedules"]?["created"] == .integer(1), "\(sync.stdout)")
             // Seen through the dev server directly: the schedule is really there.
             let described = try await TestTemporal.withClient { client in
-                try await TemporalScheduleService(client: client).describeSchedule(id: prefix + "nightly")
+                try await TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout)
+                    .describeSchedule(id: prefix + "nightly")
             }
             #expect(described != nil)
             // Without the client certificate the endpoint refuses: the command fails, naming Temporal.

@@ -37,14 +37,15 @@ enum TestTemporal {
     /// Deletes every schedule with `prefix` through a client of its own.
     static func deleteAllSchedules(prefix: String) async {
         _ = try? await Self.withClient { client in
-            await Self.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+            await Self.deleteAll(
+                prefix: prefix, service: TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout))
         }
     }
 
     /// Whether the schedule `id` exists (a describe, which is consistent).
     static func scheduleExists(_ id: String) async throws -> Bool {
         try await Self.withClient { client in
-            try await TemporalScheduleService(client: client).describe(id) != nil
+            try await TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout).describe(id) != nil
         }
     }
 
@@ -68,6 +69,12 @@ enum TestTemporal {
 }
 
 extension TestTemporal {
+    /// The deadline of one schedule call in tests. A describe is answered by the schedule's
+    /// own workflow inside the dev server; in a full test run on two cores, with many suites
+    /// creating schedules at once, some took longer than the worker's 30 s (in 3 of 8 full
+    /// runs of one session), while each passed alone in seconds.
+    static let callTimeout = Duration.seconds(90)
+
     /// A workflow's whole history (latest run).
     static func history(_ workflowID: String) async throws -> [Temporal_Api_History_V1_HistoryEvent] {
         try await Self.withClient { client in

@@ -107,7 +107,9 @@ struct WorkerRuntimeIntegrationTests {
                 do { try await body(environment) } catch { failure = error }
                 await handle.stop()
                 await clients.shutdown()
-                await TestTemporal.deleteAll(prefix: prefix, service: TemporalScheduleService(client: client))
+                await TestTemporal.deleteAll(
+                    prefix: prefix,
+                    service: TemporalScheduleService(client: client, callTimeout: TestTemporal.callTimeout))
                 if let failure { throw failure }
             }
         }
@@ -133,7 +135,7 @@ struct WorkerRuntimeIntegrationTests {
         defer { Task { await receiver.close() } }
         try await Self.withRuntime(files: ["digest.yaml": Self.definition("digest", url: receiver.url)]) {
             environment in
-            let service = TemporalScheduleService(client: environment.client)
+            let service = TemporalScheduleService(client: environment.client, callTimeout: TestTemporal.callTimeout)
             let sync = ScheduleSync(
                 service: service,
                 applied: PostgresAppliedScheduleStore(database: environment.database),
