@@ -2,7 +2,7 @@ import CoreMetrics
 import HTTPTypes
 import Hummingbird
 
-/// `/admin/*` needs `Authorization: Bearer <token>` (CONTRACT section 9): `403` when no token
+/// `/admin/*` needs `Authorization: Bearer <token>` (docs/operator/security.md): `403` when no token
 /// is configured, `401` when the header is missing or matches no token (compared in constant
 /// time with each), `403` when a read token asks for anything but `GET`. The answer to a
 /// failed attempt waits longer the more an address failed (`AuthThrottle`). Failures are
