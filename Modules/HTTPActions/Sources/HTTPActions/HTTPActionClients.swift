@@ -60,14 +60,10 @@ public final class HTTPActionClients: Sendable {
         let key = Key(host: host, address: address)
         let (client, evicted) = self.lease(key)
         for old in evicted { try? await old.shutdown() }
-        do {
-            let result = try await body(client)
-            if let done = self.release(key, client) { try? await done.shutdown() }
-            return result
-        } catch {
-            if let done = self.release(key, client) { try? await done.shutdown() }
-            throw error
-        }
+        let result: Result<T, any Error>
+        do { result = .success(try await body(client)) } catch { result = .failure(error) }
+        if let done = self.release(key, client) { try? await done.shutdown() }
+        return try result.get()
     }
 
     private func lease(_ key: Key) -> (HTTPClient, [HTTPClient]) {

@@ -107,14 +107,13 @@ public struct HTTPActionExecutor: ActionExecutor {
         var hop = Hop(url: url, method: HTTPMethod(rawValue: action.method), sendsBody: true, sendsHeaders: true)
         var followed = 0
         while true {
-            // The host as AsyncHTTPClient reads it (`URL.host`, brackets of an IPv6 address
-            // trimmed): the DNS override that pins the connection is looked up by it.
-            guard let parsed = URL(string: hop.url)?.host, !parsed.isEmpty else {
+            // The host as AsyncHTTPClient reads it (`URL.host`): the DNS override that pins a
+            // name's connection is looked up by it. An address (IPv6 in brackets or not) is
+            // not pinned.
+            guard let written = URL(string: hop.url)?.host, !written.isEmpty else {
                 throw ActionError(
                     "\(shown): \(RedactedURL.describe(hop.url)) is not an absolute http(s) URL", retryable: false)
             }
-            let written =
-                parsed.hasPrefix("[") && parsed.hasSuffix("]") ? String(parsed.dropFirst().dropLast()) : parsed
             let address: IPAddress
             switch try await self.policy.decide(host: written, resolver: self.resolver) {
             case .connect(let checked): address = checked

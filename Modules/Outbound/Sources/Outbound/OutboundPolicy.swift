@@ -51,8 +51,7 @@ public struct OutboundPolicy: Sendable, Hashable {
     /// and the names below it (RFC 6761: always loopback). Nil for other names, which are
     /// judged when the request is made.
     public func literalRefusal(host: String) -> OutboundRefusal? {
-        let written = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if let address = IPAddress(written) { return self.refusal(of: address, host: host) }
+        if let address = IPAddress(host) { return self.refusal(of: address, host: host) }
         let name = AllowEntry.normalized(host)
         if name == "localhost" || name.hasSuffix(".localhost") {
             return self.refusal(of: .v4(0x7f00_0001), host: host)
@@ -63,13 +62,12 @@ public struct OutboundPolicy: Sendable, Hashable {
     /// Resolves `host` (unless it is an address) and picks the address to connect to: the
     /// first one the policy accepts. Refused when it accepts none.
     public func decide(host: String, resolver: some HostResolver) async throws -> OutboundDecision {
-        let written = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if let address = IPAddress(written) {
+        if let address = IPAddress(host) {
             if let refusal = self.refusal(of: address, host: host) { return .refused(refusal) }
             return .connect(address)
         }
-        let addresses = try await resolver.addresses(of: written)
-        guard !addresses.isEmpty else { throw HostResolutionError(host: written, reason: "no address") }
+        let addresses = try await resolver.addresses(of: host)
+        guard !addresses.isEmpty else { throw HostResolutionError(host: host, reason: "no address") }
         var refusals: [OutboundRefusal] = []
         for address in addresses {
             guard let refusal = self.refusal(of: address, host: host) else { return .connect(address) }

@@ -16,8 +16,7 @@ public struct OutboundRefusal: Sendable, Hashable, CustomStringConvertible {
     /// `localhost resolves to 127.0.0.1: loopback (127.0.0.0/8) is refused unless
     /// ACTIVITY_HTTP_ALLOW allows it`.
     public var description: String {
-        let written = self.host.hasPrefix("[") ? String(self.host.dropFirst().dropLast()) : self.host
-        let subject = IPAddress(written) != nil ? "\(self.address) is" : "\(self.host) resolves to \(self.address):"
+        let subject = IPAddress(self.host) != nil ? "\(self.address) is" : "\(self.host) resolves to \(self.address):"
         return "\(subject) \(self.rule.rawValue) (\(self.block)), refused unless ACTIVITY_HTTP_ALLOW allows it"
     }
 }
