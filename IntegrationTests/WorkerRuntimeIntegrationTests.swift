@@ -25,8 +25,40 @@ struct WorkerRuntimeIntegrationTests {
         var taskQueue: String
         var prefix: String
         var worker: WorkerHandle
+        /// Hands the first workflow task of the runs a test starts with it to `worker`.
+        var eagerStarts: EagerWorkflowStarts
 
         var runs: PostgresRunStore { PostgresRunStore(database: self.database) }
+        var trigger: ManualTrigger {
+            ManualTrigger(client: self.client, taskQueue: self.taskQueue, eager: self.eagerStarts)
+        }
+    }
+
+    /// A publisher that fails its first `failures` publishes, then records the subjects.
+    final class FlakyPublisher: EventPublisher {
+        struct Unreachable: Error, CustomStringConvertible {
+            var description: String { "NATS is unreachable (test)" }
+        }
+
+        private let state: Mutex<(failures: Int, subjects: [String])>
+
+        init(failures: Int) {
+            self.state = Mutex((failures, []))
+        }
+
+        var subjects: [String] { self.state.withLock { $0.subjects } }
+
+        func publish(subject: String, payload: Data, messageID: String?) async throws {
+            let fail = self.state.withLock { state -> Bool in
+                guard state.failures > 0 else {
+                    state.subjects.append(subject)
+                    return false
+                }
+                state.failures -= 1
+                return true
+            }
+            if fail { throw Unreachable() }
+        }
     }
 
     /// Starts the worker when the test says so, stops it (draining) at the end.
@@ -75,6 +107,8 @@ struct WorkerRuntimeIntegrationTests {
     static func withRuntime(
         files: [String: String],
         publisher: any EventPublisher = LoggingEventPublisher(logger: TestDatabase.logger),
+        localActivityBudget: Duration = .seconds(5),
+        actionSlots: Int = 2,
         _ body: @Sendable (Environment) async throws -> Void
     ) async throws {
         let taskQueue = "it-tq-\(UUID().uuidString.prefix(8).lowercased())"
@@ -87,6 +121,7 @@ struct WorkerRuntimeIntegrationTests {
                 roots: [folderPath], logger: TestDatabase.logger)
             try await TestTemporal.withClient { client in
                 let clients = HTTPActionClients(concurrentActions: 2)
+                let eagerStarts = EagerWorkflowStarts()
                 let http = HTTPActionExecutor(clients: clients, policy: .loopbackAllowed)
                 let handle = WorkerHandle(
                     worker: RunWorkerFactory.make(
@@ -97,12 +132,14 @@ struct WorkerRuntimeIntegrationTests {
                         http: http,
                         publisher: publisher,
                         logger: TestDatabase.logger,
-                        maxConcurrentActions: 2
+                        maxConcurrentActions: actionSlots,
+                        localActivityBudget: localActivityBudget,
+                        eagerStarts: eagerStarts
                     )
                 )
                 let environment = Environment(
                     database: database, client: client, folder: folderPath, taskQueue: taskQueue, prefix: prefix,
-                    worker: handle)
+                    worker: handle, eagerStarts: eagerStarts)
                 var failure: (any Error)?
                 do { try await body(environment) } catch { failure = error }
                 await handle.stop()
@@ -173,6 +210,72 @@ struct WorkerRuntimeIntegrationTests {
             #expect(run.workflowID == workflowID)
             #expect(run.attempts == 1)
             #expect(run.finishedAt != nil)
+        }
+    }
+
+    /// The history's event types, without the `EVENT_TYPE_` prefix's noise.
+    static func eventTypes(_ history: [Temporal_Api_History_V1_HistoryEvent]) -> [Temporal_Api_Enums_V1_EventType] {
+        history.map(\.eventType)
+    }
+
+    @Test("a run costs the server two workflow tasks and one activity task, both handed over without a poll")
+    func fewerRoundTrips() async throws {
+        // Two of the four action slots are held by polls, two are free for an eager task.
+        try await Self.withRuntime(files: ["quick.yaml": "id: quick\naction: {type: echo}\n"], actionSlots: 4) {
+            environment in
+            environment.worker.start()
+            let workflowID = try await environment.trigger.start(activityID: "quick")
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "quick"))
+            #expect(run.status == .succeeded)
+            let status = try await TemporalWorkerSuites.RunCancelIntegrationTests.workflowStatus(workflowID) {
+                $0 == .completed
+            }
+            #expect(status == .completed)
+            let history = try await TestTemporal.history(workflowID)
+            // PrepareRun's marker in the first task; FinishRun's answer ends the workflow, so its
+            // marker is left out.
+            #expect(
+                Self.eventTypes(history) == [
+                    .workflowExecutionStarted, .workflowTaskScheduled, .workflowTaskStarted, .workflowTaskCompleted,
+                    .markerRecorded, .activityTaskScheduled, .activityTaskStarted, .activityTaskCompleted,
+                    .workflowTaskScheduled, .workflowTaskStarted, .workflowTaskCompleted, .workflowExecutionCompleted,
+                ])
+            // The dev server of Tools/services offers eager execution, as production servers do.
+            let eager = environment.worker.worker.eagerTasks
+            #expect(eager.workflow == 1, "the first workflow task came through a poll")
+            #expect(eager.activity == 1, "the action's task came through a poll")
+        }
+    }
+
+    @Test("a FinishRun that keeps failing in the worker is scheduled as an activity, and the run ends")
+    func localFallBack() async throws {
+        // Three failed publishes: the local attempt, then two server attempts of the activity.
+        let publisher = FlakyPublisher(failures: 3)
+        try await Self.withRuntime(
+            files: ["quick.yaml": "id: quick\naction: {type: echo}\n"], publisher: publisher,
+            localActivityBudget: .milliseconds(500)
+        ) { environment in
+            environment.worker.start()
+            let workflowID = try await environment.trigger.start(activityID: "quick")
+            let status = try await TemporalWorkerSuites.RunCancelIntegrationTests.workflowStatus(
+                workflowID, timeout: .seconds(60)
+            ) {
+                $0 == .completed
+            }
+            #expect(status == .completed)
+            let run = try #require(try await Self.waitForRun(environment.runs, activityID: "quick"))
+            #expect(run.status == .succeeded)
+            #expect(publisher.subjects == [FinishRunActivity.completedSubject])
+            let history = try await TestTemporal.history(workflowID)
+            let finish = history.first {
+                $0.eventType == .activityTaskScheduled
+                    && $0.activityTaskScheduledEventAttributes.activityType.name == RunActivityWorkflow.finish
+            }
+            #expect(
+                finish?.activityTaskScheduledEventAttributes.taskQueue.name
+                    == RunContract.bookkeepingTaskQueue(environment.taskQueue))
+            // PrepareRun still ran in the worker.
+            #expect(history.count(where: { $0.eventType == .markerRecorded }) == 1)
         }
     }
 

@@ -136,6 +136,12 @@ KEEP_FIELDS: dict[str, set[str]] = {
     "temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest": {"worker_instance_key"},
     "temporal.api.workflowservice.v1.PollActivityTaskQueueRequest": {"worker_instance_key"},
     "temporal.api.workflowservice.v1.ShutdownWorkerRequest": {"worker_instance_key"},
+    # Eager workflow start: the first workflow task comes back in the start's answer.
+    "temporal.api.workflowservice.v1.StartWorkflowExecutionRequest": {"request_eager_execution"},
+    "temporal.api.workflowservice.v1.StartWorkflowExecutionResponse": {"eager_workflow_task"},
+    # Eager activity dispatch: the activity task comes back in RespondWorkflowTaskCompleted's
+    # answer (`activity_tasks`).
+    "temporal.api.command.v1.ScheduleActivityTaskCommandAttributes": {"request_eager_execution"},
 }
 
 # Individual fields dropped for size (message full name -> field names).

@@ -42,12 +42,20 @@ struct RunActivityWorkflowTests {
         )
     }
 
+    /// The one activity `commands` ask for: the action as an activity task, the bookkeeping
+    /// (`PrepareRun`, `FinishRun`) as a local activity.
     func invocation(_ commands: [WorkflowCommand]) throws -> ActivityInvocation {
-        guard commands.count == 1, case .scheduleActivity(let invocation) = commands[0] else {
+        switch commands.first {
+        case .scheduleActivity(let invocation)? where commands.count == 1:
+            #expect(invocation.activityType == RunActivityWorkflow.execute, "bookkeeping runs as a local activity")
+            return invocation
+        case .runLocalActivity(let invocation)? where commands.count == 1:
+            #expect(invocation.activityType != RunActivityWorkflow.execute, "the action is an activity task")
+            return invocation
+        default:
             Issue.record("expected one activity to schedule, got \(commands)")
             throw CancellationError()
         }
-        return invocation
     }
 
     @Test("first task: schedule PrepareRun with the run's identity and scheduled time")
@@ -62,6 +70,58 @@ struct RunActivityWorkflowTests {
         #expect(input.workflowID == "activity-digest-2026-11-29T06:00:00Z")
         #expect(input.runID == "run-1")
         #expect(input.scheduledTime == Date(timeIntervalSince1970: 1_795_000_000))
+    }
+
+    @Test("a run whose bookkeeping ran as local activities: markers stand for PrepareRun and FinishRun")
+    func localBookkeeping() throws {
+        var events: [WorkflowEvent] = [
+            .localActivityRecorded(eventID: 5, activityID: "PrepareRun", outcome: .completed(Self.prepared()))
+        ]
+        let execute = try self.invocation(self.workflow.decide(Self.history(events)))
+        #expect(execute.activityType == "ExecuteAction")
+        events += [
+            .activityScheduled(eventID: 6, activityID: "ExecuteAction", activityType: "ExecuteAction"),
+            .activityCompleted(scheduledEventID: 6, result: Data(#"{"status":200}"#.utf8)),
+        ]
+        let finish = try self.invocation(self.workflow.decide(Self.history(events)))
+        #expect(finish.activityType == "FinishRun")
+        #expect(try RunJSON.decode(FinishInput.self, from: finish.input).status == .succeeded)
+        events.append(.localActivityRecorded(eventID: 12, activityID: "FinishRun", outcome: .completed(nil)))
+        let commands = self.workflow.decide(Self.history(events))
+        guard case .completeWorkflow(let result)? = commands.first, commands.count == 1 else {
+            Issue.record("expected completion, got \(commands)")
+            return
+        }
+        #expect(try JSONValue.parse(result)["status"] == .string("succeeded"))
+        #expect(try JSONValue.parse(result)["result"]?["status"] == .integer(200))
+    }
+
+    @Test("a local PrepareRun that failed for good: FinishRun records the failure, the workflow fails")
+    func localPrepareFailed() throws {
+        var events: [WorkflowEvent] = [
+            .localActivityRecorded(
+                eventID: 5, activityID: "PrepareRun",
+                outcome: .failed(message: "no definition digest is stored", type: "DefinitionNotFound"))
+        ]
+        let finish = try self.invocation(self.workflow.decide(Self.history(events)))
+        let input = try RunJSON.decode(FinishInput.self, from: finish.input)
+        #expect(input.status == .failed)
+        #expect(input.error == "no definition digest is stored")
+        events.append(.localActivityRecorded(eventID: 6, activityID: "FinishRun", outcome: .completed(nil)))
+        #expect(
+            self.workflow.decide(Self.history(events)) == [
+                .failWorkflow(message: "no definition digest is stored", type: "DefinitionNotFound")
+            ])
+    }
+
+    @Test("a PrepareRun that fell back to an activity task is waited for like one")
+    func fellBack() throws {
+        let events: [WorkflowEvent] = [
+            .activityScheduled(eventID: 5, activityID: "PrepareRun", activityType: "PrepareRun")
+        ]
+        #expect(self.workflow.decide(Self.history(events)).isEmpty)
+        let done = events + [.activityCompleted(scheduledEventID: 5, result: Self.prepared())]
+        #expect(try self.invocation(self.workflow.decide(Self.history(done))).activityType == "ExecuteAction")
     }
 
     @Test("while an activity runs there is nothing to do")

@@ -10,13 +10,16 @@ extension TemporalClient {
 
     /// Starts a workflow. With `rejectDuplicate` (the default) an ID that was used before
     /// (within the namespace's retention) answers `.alreadyStarted` instead of running again.
+    /// With `eager`, a worker of this process may take the run's first workflow task from the
+    /// start's answer (`EagerWorkflowStarts`).
     public func startWorkflow(
         id: String,
         type: String,
         taskQueue: String,
         input: Data,
         rejectDuplicate: Bool = true,
-        requestID: String = UUID().uuidString
+        requestID: String = UUID().uuidString,
+        eager: EagerWorkflowStarts? = nil
     ) async throws(TemporalError) -> StartOutcome {
         var request = Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest()
         request.namespace = self.configuration.namespace
@@ -28,13 +31,21 @@ extension TemporalClient {
         request.identity = self.configuration.identity
         request.requestID = requestID
         request.workflowIDReusePolicy = rejectDuplicate ? .rejectDuplicate : .allowDuplicate
+        // A worker of this process polling the queue with a free slot takes the first task.
+        let worker = eager?.reserve(taskQueue: taskQueue)
+        request.requestEagerExecution = worker != nil
         do {
             let response = try await self.call("StartWorkflowExecution") { [request] service, metadata, options in
                 try await service.startWorkflowExecution(request, metadata: metadata, options: options)
             }
+            worker?.runEagerWorkflowTask(response.hasEagerWorkflowTask ? response.eagerWorkflowTask : nil)
             return .started(runID: response.runID)
         } catch  where error.code == .alreadyExists {
+            worker?.runEagerWorkflowTask(nil)
             return .alreadyStarted
+        } catch {
+            worker?.runEagerWorkflowTask(nil)
+            throw error
         }
     }
 }

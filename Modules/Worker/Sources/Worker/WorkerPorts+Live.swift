@@ -47,6 +47,8 @@ extension WorkerPorts {
         let nats = NATSClient(configuration: natsConfiguration, logger: logger)
         let publisher = NATSEventPublisher(client: nats)
         let source = Self.eventSource(configuration, nats: nats, metrics: metrics, logger: logger)
+        // The worker built below takes the first workflow task of the runs this process starts.
+        let eagerStarts = EagerWorkflowStarts()
         let runtime = CommandRuntime(
             configuration: configuration, database: database, temporal: temporal, logger: logger)
         return WorkerPorts(
@@ -58,8 +60,8 @@ extension WorkerPorts {
                 client: temporal, callTimeout: .seconds(configuration.temporalTimeoutSeconds)),
             runs: PostgresRunStore(database: database),
             events: source,
-            starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue),
-            manualRuns: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue),
+            starter: TemporalWorkflowStarter(client: temporal, taskQueue: configuration.taskQueue, eager: eagerStarts),
+            manualRuns: ManualTrigger(client: temporal, taskQueue: configuration.taskQueue, eager: eagerStarts),
             runCanceller: TemporalRunCanceller(client: temporal),
             runWorkflowEnds: TemporalRunWorkflowEnds(client: temporal),
             runReconcileLock: PostgresSyncLock(
@@ -88,7 +90,8 @@ extension WorkerPorts {
             workflowRuntime: { set in
                 TemporalWorker(
                     client: temporal, configuration: configuration.temporalWorkerConfiguration,
-                    workflows: set.workflows, activities: set.activities, metrics: metrics, logger: logger)
+                    workflows: set.workflows, activities: set.activities, metrics: metrics, eagerStarts: eagerStarts,
+                    logger: logger)
             },
             infrastructure: [client, TemporalClientService(client: temporal), nats],
             close: { await http.shutdown() }

@@ -3,6 +3,12 @@ import Foundation
 /// What a workflow task answers with.
 public enum WorkflowCommand: Sendable, Hashable {
     case scheduleActivity(ActivityInvocation)
+    /// Runs the activity in the worker, within the workflow task, and records how it ended as a
+    /// marker in the history (no activity task, no round trip to the server). Retried locally
+    /// per its policy; a worker that cannot end it within its local budget schedules it as a
+    /// normal activity instead (`scheduleActivity`, on the invocation's task queue), so the
+    /// workflow finds it either way through `WorkflowHistory.activityState`.
+    case runLocalActivity(ActivityInvocation)
     /// Asks the server to cancel the activity scheduled by that event: one not started yet is
     /// never started; a running one learns it from its next heartbeat.
     case requestCancelActivity(scheduledEventID: Int64)

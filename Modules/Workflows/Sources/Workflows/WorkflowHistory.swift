@@ -38,8 +38,14 @@ public struct WorkflowHistory: Sendable, Hashable {
     }
 
     /// The activity scheduled with `activityID`: its scheduling event, whether the workflow
-    /// asked to cancel it, and how it ended (nil while it runs); nil when never scheduled.
+    /// asked to cancel it, and how it ended (nil while it runs); nil when never scheduled. A
+    /// local activity's marker counts as scheduled and ended.
     public func activityState(_ activityID: String) -> ActivityState? {
+        for event in self.events {
+            if case .localActivityRecorded(let eventID, activityID, let outcome) = event {
+                return ActivityState(scheduledEventID: eventID, outcome: outcome, isLocal: true)
+            }
+        }
         guard
             let scheduledEventID = self.events.lazy.compactMap({ event -> Int64? in
                 if case .activityScheduled(let eventID, let id, _) = event, id == activityID { return eventID }
@@ -71,11 +77,16 @@ public struct ActivityState: Sendable, Hashable {
     public var cancelRequested = false
     /// Nil while it runs.
     public var outcome: ActivityOutcome?
+    /// It ran in the worker (`runLocalActivity`): `scheduledEventID` is its marker's event.
+    public var isLocal: Bool
 
-    public init(scheduledEventID: Int64, cancelRequested: Bool = false, outcome: ActivityOutcome? = nil) {
+    public init(
+        scheduledEventID: Int64, cancelRequested: Bool = false, outcome: ActivityOutcome? = nil, isLocal: Bool = false
+    ) {
         self.scheduledEventID = scheduledEventID
         self.cancelRequested = cancelRequested
         self.outcome = outcome
+        self.isLocal = isLocal
     }
 }
 
@@ -98,4 +109,6 @@ public enum WorkflowEvent: Sendable, Hashable {
     case activityCancelRequested(scheduledEventID: Int64)
     /// Someone asked to cancel the workflow.
     case cancelRequested
+    /// A local activity's marker (`runLocalActivity`): how it ended, after its local retries.
+    case localActivityRecorded(eventID: Int64, activityID: String, outcome: ActivityOutcome)
 }

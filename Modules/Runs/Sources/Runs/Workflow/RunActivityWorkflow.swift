@@ -191,17 +191,19 @@ public struct RunActivityWorkflow: TemporalWorkflow {
         return self.finishing(finish, history: history) { .cancelWorkflow }
     }
 
+    /// `ExecuteAction` as an activity on the workflow's queue; the bookkeeping as local
+    /// activities (run by the worker within the workflow task, their outcome a marker in the
+    /// history), which a worker that cannot end them in time schedules on the bookkeeping queue.
     private func schedule(_ type: String, input: Data, timeout: Int, retry: ActivityRetry) -> WorkflowCommand {
-        .scheduleActivity(
-            ActivityInvocation(
-                activityID: type,
-                activityType: type,
-                input: input,
-                taskQueue: type == Self.execute ? self.taskQueue : RunContract.bookkeepingTaskQueue(self.taskQueue),
-                startToCloseSeconds: timeout,
-                heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
-                retry: retry
-            )
+        let invocation = ActivityInvocation(
+            activityID: type,
+            activityType: type,
+            input: input,
+            taskQueue: type == Self.execute ? self.taskQueue : RunContract.bookkeepingTaskQueue(self.taskQueue),
+            startToCloseSeconds: timeout,
+            heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
+            retry: retry
         )
+        return type == Self.execute ? .scheduleActivity(invocation) : .runLocalActivity(invocation)
     }
 }

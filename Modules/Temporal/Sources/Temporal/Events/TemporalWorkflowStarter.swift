@@ -6,10 +6,13 @@ import Runs
 public struct TemporalWorkflowStarter: WorkflowStarter {
     public let client: TemporalClient
     public let taskQueue: String
+    /// This process's worker, which may take the run's first workflow task from the start.
+    public let eager: EagerWorkflowStarts?
 
-    public init(client: TemporalClient, taskQueue: String) {
+    public init(client: TemporalClient, taskQueue: String, eager: EagerWorkflowStarts? = nil) {
         self.client = client
         self.taskQueue = taskQueue
+        self.eager = eager
     }
 
     public func start(workflowID: String, input: Data) async throws -> Bool {
@@ -20,7 +23,8 @@ public struct TemporalWorkflowStarter: WorkflowStarter {
             id: workflowID,
             type: RunContract.workflowType,
             taskQueue: self.taskQueue,
-            input: input
+            input: input,
+            eager: self.eager
         ) {
         case .started: true
         case .alreadyStarted: false

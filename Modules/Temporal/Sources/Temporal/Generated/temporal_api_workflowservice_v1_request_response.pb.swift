@@ -81,9 +81,9 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_DescribeNamespaceRespo
   fileprivate var _config: Temporal_Api_Namespace_V1_NamespaceConfig? = nil
 }
 
-/// Official fields left out here: request_eager_execution = 17, completion_callbacks = 21,
-/// user_metadata = 23, links = 24, versioning_override = 25, on_conflict_options = 26,
-/// priority = 27, eager_worker_deployment_options = 28, time_skipping_config = 29,
+/// Official fields left out here: completion_callbacks = 21, user_metadata = 23, links = 24,
+/// versioning_override = 25, on_conflict_options = 26, priority = 27,
+/// eager_worker_deployment_options = 28, time_skipping_config = 29,
 /// propagated_nexus_serialization_context = 30.
 public nonisolated struct Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -215,6 +215,11 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_StartWorkflowExecution
   /// Clears the value of `header`. Subsequent reads from it will return its default value.
   public mutating func clearHeader() {_uniqueStorage()._header = nil}
 
+  public var requestEagerExecution: Bool {
+    get {_storage._requestEagerExecution}
+    set {_uniqueStorage()._requestEagerExecution = newValue}
+  }
+
   public var continuedFailure: Temporal_Api_Failure_V1_Failure {
     get {_storage._continuedFailure ?? Temporal_Api_Failure_V1_Failure()}
     set {_uniqueStorage()._continuedFailure = newValue}
@@ -249,7 +254,7 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_StartWorkflowExecution
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-/// Official fields left out here: eager_workflow_task = 2, link = 4.
+/// Official fields left out here: link = 4.
 public nonisolated struct Temporal_Api_Workflowservice_V1_StartWorkflowExecutionResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -263,9 +268,20 @@ public nonisolated struct Temporal_Api_Workflowservice_V1_StartWorkflowExecution
 
   public var status: Temporal_Api_Enums_V1_WorkflowExecutionStatus = .unspecified
 
+  public var eagerWorkflowTask: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse {
+    get {_eagerWorkflowTask ?? Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse()}
+    set {_eagerWorkflowTask = newValue}
+  }
+  /// Returns true if `eagerWorkflowTask` has been explicitly set.
+  public var hasEagerWorkflowTask: Bool {self._eagerWorkflowTask != nil}
+  /// Clears the value of `eagerWorkflowTask`. Subsequent reads from it will return its default value.
+  public mutating func clearEagerWorkflowTask() {self._eagerWorkflowTask = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _eagerWorkflowTask: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse? = nil
 }
 
 public nonisolated struct Temporal_Api_Workflowservice_V1_GetWorkflowExecutionHistoryRequest: Sendable {
@@ -1599,7 +1615,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_DescribeNamespaceResponse:
 
 nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartWorkflowExecutionRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}workflow_id\0\u{3}workflow_type\0\u{3}task_queue\0\u{1}input\0\u{3}workflow_execution_timeout\0\u{3}workflow_run_timeout\0\u{3}workflow_task_timeout\0\u{1}identity\0\u{3}request_id\0\u{3}workflow_id_reuse_policy\0\u{3}retry_policy\0\u{3}cron_schedule\0\u{1}memo\0\u{3}search_attributes\0\u{1}header\0\u{4}\u{2}continued_failure\0\u{3}last_completion_result\0\u{3}workflow_start_delay\0\u{4}\u{2}workflow_id_conflict_policy\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}workflow_id\0\u{3}workflow_type\0\u{3}task_queue\0\u{1}input\0\u{3}workflow_execution_timeout\0\u{3}workflow_run_timeout\0\u{3}workflow_task_timeout\0\u{1}identity\0\u{3}request_id\0\u{3}workflow_id_reuse_policy\0\u{3}retry_policy\0\u{3}cron_schedule\0\u{1}memo\0\u{3}search_attributes\0\u{1}header\0\u{3}request_eager_execution\0\u{3}continued_failure\0\u{3}last_completion_result\0\u{3}workflow_start_delay\0\u{4}\u{2}workflow_id_conflict_policy\0")
 
   fileprivate class _StorageClass {
     var _namespace: String = String()
@@ -1619,6 +1635,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
     var _memo: Temporal_Api_Common_V1_Memo? = nil
     var _searchAttributes: Temporal_Api_Common_V1_SearchAttributes? = nil
     var _header: Temporal_Api_Common_V1_Header? = nil
+    var _requestEagerExecution: Bool = false
     var _continuedFailure: Temporal_Api_Failure_V1_Failure? = nil
     var _lastCompletionResult: Temporal_Api_Common_V1_Payloads? = nil
     var _workflowStartDelay: SwiftProtobuf.Google_Protobuf_Duration? = nil
@@ -1649,6 +1666,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
       _memo = source._memo
       _searchAttributes = source._searchAttributes
       _header = source._header
+      _requestEagerExecution = source._requestEagerExecution
       _continuedFailure = source._continuedFailure
       _lastCompletionResult = source._lastCompletionResult
       _workflowStartDelay = source._workflowStartDelay
@@ -1686,6 +1704,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._memo) }()
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._searchAttributes) }()
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._header) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._requestEagerExecution) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._continuedFailure) }()
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._lastCompletionResult) }()
         case 20: try { try decoder.decodeSingularMessageField(value: &_storage._workflowStartDelay) }()
@@ -1750,6 +1769,9 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
       try { if let v = _storage._header {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
       } }()
+      if _storage._requestEagerExecution != false {
+        try visitor.visitSingularBoolField(value: _storage._requestEagerExecution, fieldNumber: 17)
+      }
       try { if let v = _storage._continuedFailure {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
       } }()
@@ -1788,6 +1810,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
         if _storage._memo != rhs_storage._memo {return false}
         if _storage._searchAttributes != rhs_storage._searchAttributes {return false}
         if _storage._header != rhs_storage._header {return false}
+        if _storage._requestEagerExecution != rhs_storage._requestEagerExecution {return false}
         if _storage._continuedFailure != rhs_storage._continuedFailure {return false}
         if _storage._lastCompletionResult != rhs_storage._lastCompletionResult {return false}
         if _storage._workflowStartDelay != rhs_storage._workflowStartDelay {return false}
@@ -1802,7 +1825,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionRequ
 
 nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartWorkflowExecutionResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{2}\u{2}started\0\u{2}\u{2}status\0\u{3}first_execution_run_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}eager_workflow_task\0\u{1}started\0\u{2}\u{2}status\0\u{3}first_execution_run_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1811,6 +1834,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionResp
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.runID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._eagerWorkflowTask) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.started) }()
       case 5: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.firstExecutionRunID) }()
@@ -1820,9 +1844,16 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionResp
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.runID.isEmpty {
       try visitor.visitSingularStringField(value: self.runID, fieldNumber: 1)
     }
+    try { if let v = self._eagerWorkflowTask {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
     if self.started != false {
       try visitor.visitSingularBoolField(value: self.started, fieldNumber: 3)
     }
@@ -1840,6 +1871,7 @@ nonisolated extension Temporal_Api_Workflowservice_V1_StartWorkflowExecutionResp
     if lhs.firstExecutionRunID != rhs.firstExecutionRunID {return false}
     if lhs.started != rhs.started {return false}
     if lhs.status != rhs.status {return false}
+    if lhs._eagerWorkflowTask != rhs._eagerWorkflowTask {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -6,10 +6,13 @@ import Runs
 public struct ManualTrigger: ManualRunStarter {
     public let client: TemporalClient
     public let taskQueue: String
+    /// This process's worker, which may take the run's first workflow task from the start.
+    public let eager: EagerWorkflowStarts?
 
-    public init(client: TemporalClient, taskQueue: String) {
+    public init(client: TemporalClient, taskQueue: String, eager: EagerWorkflowStarts? = nil) {
         self.client = client
         self.taskQueue = taskQueue
+        self.eager = eager
     }
 
     public func start(activityID: String) async throws -> String {
@@ -19,7 +22,8 @@ public struct ManualTrigger: ManualRunStarter {
             id: workflowID,
             type: RunContract.workflowType,
             taskQueue: self.taskQueue,
-            input: RunInput(activityID: activityID, trigger: "manual").json.canonicalJSON()
+            input: RunInput(activityID: activityID, trigger: "manual").json.canonicalJSON(),
+            eager: self.eager
         )
         return workflowID
     }

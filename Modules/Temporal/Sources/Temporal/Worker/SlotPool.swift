@@ -76,6 +76,18 @@ final class SlotPool: Sendable {
         return true
     }
 
+    /// Takes a free slot if there is one now, without waiting (and never ahead of a waiter).
+    func tryAcquire() -> Bool {
+        let taken = self.state.withLock { state -> (Int, Int)? in
+            guard !state.closed, state.waiters.isEmpty, state.used < self.capacity else { return nil }
+            state.used += 1
+            return (state.used, state.handling)
+        }
+        guard let taken else { return false }
+        self.observe(taken.0, taken.1)
+        return true
+    }
+
     /// Gives a slot back (`used`: its task was handled); the longest waiter takes it.
     func release(used: Bool = false) {
         let (waiter, taken, handling) = self.state.withLock { state -> (Waiter?, Int, Int) in

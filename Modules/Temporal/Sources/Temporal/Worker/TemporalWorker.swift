@@ -27,6 +27,10 @@ public final class TemporalWorker: Service {
     /// Names this worker's polls, so that `ShutdownWorker` has the server answer them.
     let instanceKey = UUID().uuidString.lowercased()
     let pools: [PollGroup]
+    /// Tasks handed over outside a poll (eager activities and workflow starts), run as children
+    /// of `run()`.
+    let handedOver: AsyncStream<@Sendable () async -> Void>
+    let handOver: AsyncStream<@Sendable () async -> Void>.Continuation
 
     /// One queue and kind of task with its slots.
     struct PollGroup: Sendable {
@@ -47,6 +51,8 @@ public final class TemporalWorker: Service {
         var polls: [UUID: Task<Void, Never>] = [:]
         var pollsCancelled = false
         var inFlight = 0
+        var eagerWorkflowTasks = 0
+        var eagerActivityTasks = 0
     }
 
     let state = Mutex(State())
@@ -57,6 +63,7 @@ public final class TemporalWorker: Service {
         workflows: [any TemporalWorkflow],
         activities: [any TemporalActivity],
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        eagerStarts: EagerWorkflowStarts? = nil,
         logger: Logger
     ) {
         self.client = client
@@ -74,15 +81,23 @@ public final class TemporalWorker: Service {
                     capacity: capacity,
                     observe: metrics.slots(workerType: kind.rawValue, taskQueue: queue, capacity: capacity)))
         }
+        (self.handedOver, self.handOver) = AsyncStream.makeStream()
         self.pools =
             [
                 group(.workflow, configuration.taskQueue, configuration.maxConcurrentWorkflowTasks),
                 group(.activity, configuration.taskQueue, configuration.maxConcurrentActivities),
             ] + configuration.activityQueues.map { group(.activity, $0.name, $0.slots) }
+        eagerStarts?.attach(self)
     }
 
     /// Tasks being handled right now.
     public var inFlight: Int { self.state.withLock { $0.inFlight } }
+
+    /// Tasks the server handed over in an answer instead of a poll, so far: first workflow
+    /// tasks of runs this process started, and activity tasks of its workflow tasks' answers.
+    public var eagerTasks: (workflow: Int, activity: Int) {
+        self.state.withLock { ($0.eagerWorkflowTasks, $0.eagerActivityTasks) }
+    }
 
     public func run() async throws {
         self.logger.info(
@@ -96,20 +111,31 @@ public final class TemporalWorker: Service {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { worker in
                 worker.addTask { await self.shutdownWhenAsked() }
-                await withDiscardingTaskGroup { group in
-                    for pool in self.pools {
-                        for _ in 0..<TemporalWorkerConfiguration.pollers(slots: pool.slots.capacity) {
-                            switch pool.kind {
-                            case .workflow:
-                                group.addTask {
-                                    await self.pollLoop(WorkflowTaskHandler(worker: self, queue: pool.queue), pool)
-                                }
-                            case .activity:
-                                group.addTask {
-                                    await self.pollLoop(ActivityTaskHandler(worker: self, queue: pool.queue), pool)
+                await withDiscardingTaskGroup { tasks in
+                    tasks.addTask {
+                        await withDiscardingTaskGroup { group in
+                            for pool in self.pools {
+                                for _ in 0..<TemporalWorkerConfiguration.pollers(slots: pool.slots.capacity) {
+                                    switch pool.kind {
+                                    case .workflow:
+                                        group.addTask {
+                                            await self.pollLoop(
+                                                WorkflowTaskHandler(worker: self, queue: pool.queue), pool)
+                                        }
+                                    case .activity:
+                                        group.addTask {
+                                            await self.pollLoop(
+                                                ActivityTaskHandler(worker: self, queue: pool.queue), pool)
+                                        }
+                                    }
                                 }
                             }
                         }
+                        // No workflow task is in hand any more: none can hand an activity over.
+                        self.handOver.finish()
+                    }
+                    for await work in self.handedOver {
+                        tasks.addTask { await work() }
                     }
                 }
                 // Every task in hand has ended: the grace timer has nothing left to cut.
@@ -134,6 +160,73 @@ public final class TemporalWorker: Service {
     }
 
     var isStopping: Bool { self.state.withLock { $0.stopping } }
+
+    /// The pool of the main queue's activities.
+    private var actionPool: PollGroup { self.pools[1] }
+
+    /// Takes a workflow slot for the first task of a run this process starts, if one is free
+    /// and the worker is not stopping; `runEagerWorkflowTask` uses or gives it back.
+    func reserveEagerWorkflowTask() -> Bool {
+        guard !self.isStopping else { return false }
+        return self.pools[0].slots.tryAcquire()
+    }
+
+    /// Handles the workflow task a start was answered with in the slot taken for it; without
+    /// one (declined, or the start failed) gives the slot back.
+    func runEagerWorkflowTask(_ task: Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse?) {
+        let pool = self.pools[0]
+        guard let task, !task.taskToken.isEmpty else {
+            pool.slots.release()
+            return
+        }
+        self.state.withLock {
+            $0.inFlight += 1
+            $0.eagerWorkflowTasks += 1
+        }
+        pool.slots.use()
+        self.handOver(
+            { @Sendable in
+                await WorkflowTaskHandler(worker: self, queue: pool.queue).handle(task)
+                self.state.withLock { $0.inFlight -= 1 }
+                pool.slots.release(used: true)
+            })
+    }
+
+    /// Runs `work` as a child of `run()`.
+    private func handOver(_ work: @escaping @Sendable () async -> Void) {
+        if case .terminated = self.handOver.yield(work) {
+            // The worker has stopped (or never ran): run it all the same, the task is ours.
+            Task { await work() }
+        }
+    }
+
+    /// Takes a slot of the main queue's activities for an eager activity, if one is free and
+    /// the worker is not stopping; `runEagerActivities` uses or gives it back.
+    func reserveEagerActivity() -> Bool {
+        guard self.configuration.eagerActivities, !self.isStopping else { return false }
+        return self.actionPool.slots.tryAcquire()
+    }
+
+    /// Runs the activity tasks the server handed back with a workflow task's answer, each in
+    /// one of the `reserved` slots; the slots left over are given back.
+    func runEagerActivities(_ tasks: [Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse], reserved: Int) {
+        let pool = self.actionPool
+        let handed = tasks.prefix(reserved)
+        for task in handed {
+            self.state.withLock {
+                $0.inFlight += 1
+                $0.eagerActivityTasks += 1
+            }
+            pool.slots.use()
+            self.handOver(
+                { @Sendable in
+                    await ActivityTaskHandler(worker: self, queue: pool.queue).handle(task)
+                    self.state.withLock { $0.inFlight -= 1 }
+                    pool.slots.release(used: true)
+                })
+        }
+        for _ in handed.count..<max(handed.count, reserved) { pool.slots.release() }
+    }
 
     /// Takes a slot, polls, hands a task to a child task that gives the slot back, and again,
     /// until the worker stops; then waits for the tasks in hand.

@@ -26,6 +26,12 @@ public struct TemporalWorkerConfiguration: Sendable, Hashable {
     /// How long the tasks in hand may take once a graceful shutdown began; an activity still
     /// running then fails its attempt at once, as retryable.
     public var shutdownGrace: Duration
+    /// How long the local activities of one workflow task may take (retries included), at most
+    /// half the workflow task timeout; what does not end by then is scheduled as an activity.
+    public var localActivityBudget: Duration
+    /// Ask the server to hand an activity on `taskQueue` back in the workflow task's answer when
+    /// a slot is free (eager activity execution), instead of through a poll.
+    public var eagerActivities: Bool
 
     public init(
         taskQueue: String,
@@ -34,7 +40,9 @@ public struct TemporalWorkerConfiguration: Sendable, Hashable {
         activityQueues: [ActivityQueue] = [],
         pollTimeout: Duration = .seconds(70),
         heartbeatInterval: Duration = .seconds(5),
-        shutdownGrace: Duration = .seconds(30)
+        shutdownGrace: Duration = .seconds(30),
+        localActivityBudget: Duration = .seconds(5),
+        eagerActivities: Bool = true
     ) {
         self.taskQueue = taskQueue
         self.maxConcurrentWorkflowTasks = max(1, maxConcurrentWorkflowTasks)
@@ -43,6 +51,8 @@ public struct TemporalWorkerConfiguration: Sendable, Hashable {
         self.pollTimeout = pollTimeout
         self.heartbeatInterval = heartbeatInterval
         self.shutdownGrace = shutdownGrace
+        self.localActivityBudget = localActivityBudget
+        self.eagerActivities = eagerActivities
     }
 
     /// Long polls kept open for a pool of `slots`: one per ten slots, at least two (one poll

@@ -11,6 +11,10 @@ public struct TemporalWorkerMetrics: Sendable {
     let activityScheduleToStart: CoreMetrics.Timer
     let activityExecution: CoreMetrics.Timer
     let activityExecutionFailed: Counter
+    /// A local activity's attempts, from the first to its marker or its fall-back.
+    let localActivityExecution: CoreMetrics.Timer
+    /// Local activities that did not end within their budget and became normal activities.
+    let localActivityFallBacks: Counter
     let workflowCompleted: Counter
     let workflowFailed: Counter
     let workflowCanceled: Counter
@@ -30,6 +34,8 @@ public struct TemporalWorkerMetrics: Sendable {
         self.activityScheduleToStart = timer("temporal_activity_schedule_to_start_latency")
         self.activityExecution = timer("temporal_activity_execution_latency")
         self.activityExecutionFailed = counter("temporal_activity_execution_failed")
+        self.localActivityExecution = timer("temporal_local_activity_execution_latency")
+        self.localActivityFallBacks = counter("temporal_local_activity_fallback")
         self.workflowCompleted = counter("temporal_workflow_completed")
         self.workflowFailed = counter("temporal_workflow_failed")
         self.workflowCanceled = counter("temporal_workflow_canceled")
@@ -68,6 +74,7 @@ public struct TemporalWorkerMetrics: Sendable {
         "temporal_activity_schedule_to_start_latency": seconds([0.1, 0.5, 1, 5, 10, 100, 1000]),
         "temporal_workflow_task_execution_latency": seconds([0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]),
         "temporal_activity_execution_latency": seconds([0.05, 0.1, 0.5, 1, 5, 10, 60]),
+        "temporal_local_activity_execution_latency": seconds([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
     ]
 
     private static func seconds(_ values: [Double]) -> [Duration] {

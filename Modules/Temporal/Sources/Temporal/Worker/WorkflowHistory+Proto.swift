@@ -46,6 +46,8 @@ extension WorkflowHistory {
                 self.events.append(.activityCancelRequested(scheduledEventID: requested.scheduledEventID))
             case .workflowExecutionCancelRequestedEventAttributes:
                 self.events.append(.cancelRequested)
+            case .markerRecordedEventAttributes(let marker):
+                if let local = LocalActivityMarker(marker) { self.events.append(local.event(id: event.eventID)) }
             default:
                 continue
             }
@@ -58,7 +60,9 @@ extension WorkflowCommand {
     var proto: Temporal_Api_Command_V1_Command {
         var command = Temporal_Api_Command_V1_Command()
         switch self {
-        case .scheduleActivity(let invocation):
+        // A local activity reaches the server only when the worker gave up running it: then it
+        // is a normal activity.
+        case .scheduleActivity(let invocation), .runLocalActivity(let invocation):
             command.commandType = .scheduleActivityTask
             var attributes = Temporal_Api_Command_V1_ScheduleActivityTaskCommandAttributes()
             attributes.activityID = invocation.activityID

@@ -21,7 +21,9 @@ public enum RunWorkerFactory {
         logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         maxConcurrentActions: Int = 100,
-        maxConcurrentWorkflowTasks: Int = 50
+        maxConcurrentWorkflowTasks: Int = 50,
+        localActivityBudget: Duration = .seconds(5),
+        eagerStarts: EagerWorkflowStarts? = nil
     ) -> TemporalWorker {
         let set = RunWorkflowSet(
             taskQueue: taskQueue,
@@ -39,7 +41,8 @@ public enum RunWorkerFactory {
                 maxConcurrentActivities: maxConcurrentActions,
                 activityQueues: [
                     .init(name: RunContract.bookkeepingTaskQueue(taskQueue), slots: maxConcurrentWorkflowTasks)
-                ]),
-            workflows: set.workflows, activities: set.activities, metrics: metrics, logger: logger)
+                ], localActivityBudget: localActivityBudget),
+            workflows: set.workflows, activities: set.activities, metrics: metrics, eagerStarts: eagerStarts,
+            logger: logger)
     }
 }
