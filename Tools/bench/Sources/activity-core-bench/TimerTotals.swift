@@ -1,8 +1,8 @@
 import CoreMetrics
 import Synchronization
 
-/// A metrics factory that keeps only the timers' totals and counts by label: enough for a
-/// benchmark to read what the worker measured of itself.
+/// A metrics factory that keeps only the timers' totals and counts and the counters' sums, by
+/// label: enough for a benchmark to read what the worker measured of itself.
 final class TimerTotals: MetricsFactory, Sendable {
     private let totals = Mutex<[String: (count: Int, nanoseconds: Int64)]>([:])
 
@@ -12,8 +12,31 @@ final class TimerTotals: MetricsFactory, Sendable {
         return (value.count, Double(value.nanoseconds) / 1e9)
     }
 
+    private let counts = Mutex<[String: Int64]>([:])
+
+    /// The sum of the counter `label` over its dimensions.
+    func counter(_ label: String) -> Int64 {
+        self.counts.withLock { $0[label] ?? 0 }
+    }
+
     func reset() {
         self.totals.withLock { $0 = [:] }
+    }
+
+    private final class Counting: CounterHandler, Sendable {
+        let label: String
+        let owner: TimerTotals
+
+        init(label: String, owner: TimerTotals) {
+            self.label = label
+            self.owner = owner
+        }
+
+        func increment(by amount: Int64) {
+            self.owner.counts.withLock { $0[self.label, default: 0] += amount }
+        }
+
+        func reset() {}
     }
 
     private final class Handler: TimerHandler, Sendable {
@@ -47,7 +70,9 @@ final class TimerTotals: MetricsFactory, Sendable {
         func decrement(by: Double) {}
     }
 
-    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { Ignored() }
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        Counting(label: label, owner: self)
+    }
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         Ignored()
     }

@@ -26,9 +26,13 @@ public struct RunActivityWorkflow: TemporalWorkflow {
 
     public var name: String { Self.name }
     public let taskQueue: String
+    /// PrepareRun and FinishRun as local activities (the default); false schedules them as
+    /// activity tasks on the bookkeeping queue, as 1.0.0 did (for the benchmarks' comparison).
+    public let localBookkeeping: Bool
 
-    public init(taskQueue: String) {
+    public init(taskQueue: String, localBookkeeping: Bool = true) {
         self.taskQueue = taskQueue
+        self.localBookkeeping = localBookkeeping
     }
 
     /// Start-to-close of the bookkeeping activities: short, because a task lost on its way to
@@ -204,6 +208,7 @@ public struct RunActivityWorkflow: TemporalWorkflow {
             heartbeatSeconds: timeout > Self.heartbeatTimeout ? Self.heartbeatTimeout : nil,
             retry: retry
         )
-        return type == Self.execute ? .scheduleActivity(invocation) : .runLocalActivity(invocation)
+        return type == Self.execute || !self.localBookkeeping
+            ? .scheduleActivity(invocation) : .runLocalActivity(invocation)
     }
 }

@@ -15,9 +15,10 @@ public struct RunWorkflowSet: Sendable {
         actions: ActionRunner,
         publisher: any EventPublisher,
         defaultActionURL: String?,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        localBookkeeping: Bool = true
     ) {
-        self.workflows = [RunActivityWorkflow(taskQueue: taskQueue)]
+        self.workflows = [RunActivityWorkflow(taskQueue: taskQueue, localBookkeeping: localBookkeeping)]
         self.activities = [
             PrepareRunActivity(definitions: definitions, runs: runs, defaultActionURL: defaultActionURL),
             ExecuteActionActivity(actions: actions, runs: runs),

@@ -23,7 +23,8 @@ public enum RunWorkerFactory {
         maxConcurrentActions: Int = 100,
         maxConcurrentWorkflowTasks: Int = 50,
         localActivityBudget: Duration = .seconds(5),
-        eagerStarts: EagerWorkflowStarts? = nil
+        eagerStarts: EagerWorkflowStarts? = nil,
+        shape: RuntimeShape = .current
     ) -> TemporalWorker {
         let set = RunWorkflowSet(
             taskQueue: taskQueue,
@@ -33,7 +34,8 @@ public enum RunWorkerFactory {
                 http: http,
                 natsPublish: NATSPublishActionExecutor(publisher: publisher),
                 echo: EchoActionExecutor(logger: logger)),
-            publisher: publisher, defaultActionURL: defaultActionURL, metrics: metrics)
+            publisher: publisher, defaultActionURL: defaultActionURL, metrics: metrics,
+            localBookkeeping: shape == .current)
         return TemporalWorker(
             client: client,
             configuration: TemporalWorkerConfiguration(
@@ -41,8 +43,15 @@ public enum RunWorkerFactory {
                 maxConcurrentActivities: maxConcurrentActions,
                 activityQueues: [
                     .init(name: RunContract.bookkeepingTaskQueue(taskQueue), slots: maxConcurrentWorkflowTasks)
-                ], localActivityBudget: localActivityBudget),
-            workflows: set.workflows, activities: set.activities, metrics: metrics, eagerStarts: eagerStarts,
-            logger: logger)
+                ], localActivityBudget: localActivityBudget, eagerActivities: shape == .current),
+            workflows: set.workflows, activities: set.activities, metrics: metrics,
+            eagerStarts: shape == .current ? eagerStarts : nil, logger: logger)
+    }
+
+    /// How a run uses the server: as now (local bookkeeping, eager start and activity), or as
+    /// 1.0.0 did (three activity tasks, every task through a poll), for the benchmarks.
+    public enum RuntimeShape: String, Sendable {
+        case current
+        case release1_0 = "1.0"
     }
 }
