@@ -40,11 +40,15 @@ struct ScheduleDriftIntegrationTests {
             #expect(created.created == 1, "\(created.errors)")
             let original = try #require(try await service.describe(id)).schedule.spec.structuredCalendar
             _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.count == 1 }
-            // The create recorded its observed form; the next sync writes nothing.
+            // The create recorded no form and described nothing; the next sync learns the form
+            // from its listing and writes nothing to Temporal.
+            #expect(try await sync.applied.applied()[id]?.observedSpec == nil)
             counter.reset()
             let learned = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
             #expect(learned.changes.isEmpty && learned.drifted == 0, "\(learned.changes)")
             #expect(ScheduleSyncIntegrationTests.writes(counter) == 0)
+            #expect(counter.snapshot["DescribeSchedule"] == nil, "\(counter.snapshot)")
+            #expect(try await sync.applied.applied()[id]?.observedSpec != nil)
             // Nothing drifted: one ListSchedules, no describe, no write.
             counter.reset()
             let quiet = try await sync.sync(definitions: definitions, logger: TestDatabase.logger)
@@ -135,6 +139,9 @@ struct ScheduleDriftIntegrationTests {
             let first = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
             #expect(first.status == 0, "\(first.stdout) \(first.stderr)")
             _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.count == 1 }
+            // A create records no form: the next sync learns it from its listing (the baseline).
+            let second = try await ActivityCoreProcess.run(["sync", "--all"], environment: environment)
+            #expect(second.status == 0, "\(second.stdout) \(second.stderr)")
             let quiet = try await ActivityCoreProcess.run(["plan"], environment: environment)
             #expect(quiet.status == 0, "\(quiet.stdout) \(quiet.stderr)")
 

@@ -9,6 +9,9 @@ public protocol AppliedScheduleStore: Sendable {
     func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws
     /// Keeps hash and paused state; a schedule without a row is left without one.
     func recordObservedSpec(scheduleID: String, observedSpec: String) async throws
+    /// `recordObservedSpec` for many schedules at once (a sync after a first one learns a form
+    /// for every schedule it created); a store that can writes them in one statement.
+    func recordObservedSpecs(_ forms: [String: String]) async throws
     /// The drifted fields left as they are (empty: none); a write (`recordApplied`) clears them.
     func recordDrift(scheduleID: String, fields: [String]) async throws
     /// Keeps the hash; a schedule without a row is left without one.
@@ -19,6 +22,12 @@ public protocol AppliedScheduleStore: Sendable {
 extension AppliedScheduleStore {
     public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
         try await self.recordApplied(scheduleID: scheduleID, specHash: specHash, paused: paused, observedSpec: nil)
+    }
+
+    public func recordObservedSpecs(_ forms: [String: String]) async throws {
+        for (id, form) in forms.sorted(by: { $0.key < $1.key }) {
+            try await self.recordObservedSpec(scheduleID: id, observedSpec: form)
+        }
     }
 
     /// The spec hashes alone.

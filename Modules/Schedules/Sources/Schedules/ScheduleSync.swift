@@ -70,10 +70,17 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 }
             }
             // The scheduler's form of a spec written before it was known (a create, a row of an
-            // older version): the baseline later listings are compared with.
-            for (id, observed) in current.learnedSpecs.sorted(by: { $0.key < $1.key }) {
-                await self.record(id, into: &report, logger: logger) {
-                    try await self.applied.recordObservedSpec(scheduleID: id, observedSpec: observed)
+            // older version): the baseline later listings are compared with. One write for all.
+            if !current.learnedSpecs.isEmpty {
+                do {
+                    try await self.applied.recordObservedSpecs(current.learnedSpecs)
+                } catch {
+                    for id in current.learnedSpecs.keys.sorted() {
+                        report.errors.append(ScheduleSyncReport.Failure(scheduleID: id, message: "\(error)"))
+                    }
+                    logger.warning(
+                        "applied-schedule record failed",
+                        metadata: ["schedules": "\(current.learnedSpecs.count)", "error": "\(error)"])
                 }
             }
         }
@@ -106,11 +113,9 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
         for action in plan.actions where !action.isWrite { report.count(action) }
         let outcomes = await self.execute(plan.writes, hashes: hashes, logger: logger)
-        var unobserved: [DesiredSchedule] = []
         for outcome in outcomes.sorted(by: { $0.scheduleID < $1.scheduleID }) {
             switch outcome.result {
             case .success(let done):
-                if let schedule = done.unobserved { unobserved.append(schedule) }
                 report.count(done.action)
                 if let warning = done.warning { report.warnings.append(warning) }
             case .failure(let error):
@@ -119,7 +124,6 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                     "schedule write failed", metadata: ["schedule.id": "\(outcome.scheduleID)", "error": "\(error)"])
             }
         }
-        await self.observe(unobserved, into: &report, logger: logger)
         // What GET /admin/definitions shows: drift left as it is, until a write or a sync that
         // no longer sees it.
         let corrected = Set(report.changes.filter { $0.action == "correct" }.map(\.scheduleID))
@@ -315,26 +319,6 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         }
     }
 
-    /// Records the observed spec form of schedules just created without one: one describe per
-    /// distinct spec (cron, zone, jitter; Temporal turns the same spec into the same form),
-    /// after all writes, when the new schedules have started. A failing describe leaves it to
-    /// the next listing.
-    private func observe(_ created: [DesiredSchedule], into report: inout ScheduleSyncReport, logger: Logger) async {
-        let groups = Dictionary(grouping: created) { "\($0.cronExpression)|\($0.timezone)|\($0.jitterSeconds)" }
-        let sorted = groups.sorted { $0.key < $1.key }
-        let forms = await LimitedConcurrency.map(sorted.compactMap(\.value.first), limit: self.parallelism) {
-            try? await self.service.describeSchedule(id: $0.scheduleID)?.observedSpec
-        }
-        for ((_, schedules), form) in zip(sorted, forms) {
-            guard let form else { continue }
-            for schedule in schedules {
-                await self.record(schedule.scheduleID, into: &report, logger: logger) {
-                    try await self.applied.recordObservedSpec(scheduleID: schedule.scheduleID, observedSpec: form)
-                }
-            }
-        }
-    }
-
     /// One schedule a refresh described, or why it could not.
     struct Described: Sendable {
         var id: String
@@ -347,8 +331,6 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     struct Done: Sendable {
         var action: ScheduleAction
         var warning: ScheduleWarning?
-        /// A create whose observed spec form the service did not return.
-        var unobserved: DesiredSchedule?
     }
 
     struct Outcome: Sendable {
@@ -397,10 +379,11 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             } catch let error as ScheduleServiceError where error.code == .alreadyExists {
                 return try await self.converge(schedule, hashes: hashes)
             }
+            // Without a form from the service, the next listing's is learned (a schedule that
+            // did not exist before cannot list an older spec).
             try await self.applied.recordApplied(
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
                 observedSpec: observed)
-            if observed == nil { return Done(action: action, unobserved: schedule) }
         case .update(let schedule, let paused, let notes), .correct(let schedule, let paused, let notes, _):
             let observed = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
             try await self.applied.recordApplied(
@@ -431,7 +414,7 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             try await self.applied.recordApplied(
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
                 observedSpec: observed)
-            return Done(action: .create(schedule, notes: ""), unobserved: observed == nil ? schedule : nil)
+            return Done(action: .create(schedule, notes: ""))
         }
         let plan = SchedulePlan(
             desired: [schedule.scheduleID: schedule],

@@ -16,16 +16,17 @@ struct ScheduleDriftTests {
             service: service, applied: applied, projection: Fixtures.projection, parallelism: 4, driftPolicy: policy)
     }
 
-    /// Created (the observed form recorded as the baseline), then synced once more.
+    /// Created, then synced once more (which learns the observed form from the listing, the
+    /// baseline later listings are compared with).
     func created(
         _ service: InMemoryScheduleService, _ applied: InMemoryAppliedScheduleStore, policy: DriftPolicy = .correct
     ) async throws -> (ScheduleSync<InMemoryScheduleService, InMemoryAppliedScheduleStore>, [ActivityDefinition]) {
         let sync = self.makeSync(service, applied, policy: policy)
         let definitions = [Fixtures.definition("digest", cron: "0 6 * * *")]
         _ = try await sync.sync(definitions: definitions, logger: self.logger)
-        #expect(try await applied.applied()[Self.id]?.observedSpec != nil)
         let second = try await sync.sync(definitions: definitions, logger: self.logger)
         #expect(second.changes.isEmpty && second.drifted == 0)
+        #expect(try await applied.applied()[Self.id]?.observedSpec != nil)
         return (sync, definitions)
     }
 
@@ -198,17 +199,27 @@ struct ScheduleDriftTests {
         #expect(report.drifted == 0 && report.changes.isEmpty)
     }
 
-    @Test("creates record their observed form with one describe per distinct spec, after all writes")
-    func createsObservedPerSpec() async throws {
+    @Test("a first sync only creates; the next learns every observed form from its listing, describing nothing")
+    func createsThenLearns() async throws {
         let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
         let sync = self.makeSync(service, applied)
         let definitions = (0..<100).map { Fixtures.definition("d\($0)", cron: "\($0 % 10) 6 * * *") }
         let report = try await sync.sync(definitions: definitions, logger: self.logger)
         #expect(report.created == 100)
-        #expect(service.calls["describe"] == 10)
+        #expect(service.calls["describe"] == nil)
+        #expect(service.calls.values.reduce(0, +) == 101, "one list and 100 creates: \(service.calls)")
+        let repeated = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(repeated.changes.isEmpty && repeated.drifted == 0)
+        #expect(service.calls["describe"] == nil)
         let rows = try await applied.applied()
         #expect(rows.count == 100 && rows.values.allSatisfy { $0.observedSpec != nil })
         #expect(rows["activity-schedule-d3"]?.observedSpec == rows["activity-schedule-d13"]?.observedSpec)
         #expect(rows["activity-schedule-d3"]?.observedSpec != rows["activity-schedule-d4"]?.observedSpec)
+        // A cron changed by hand after that is drift (the baseline was learned).
+        let changed = Fixtures.definition("d3", cron: "30 7 * * *")
+        try await service.updateSchedule(
+            Fixtures.projection.project([changed]).values.first!, paused: false, notes: "")
+        let third = try await sync.sync(definitions: definitions, logger: self.logger)
+        #expect(third.drift["activity-schedule-d3"] == ["spec"])
     }
 }

@@ -56,6 +56,22 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         try await self.set("observed_spec", to: observedSpec, scheduleID: scheduleID)
     }
 
+    /// One statement for all of them.
+    public func recordObservedSpecs(_ forms: [String: String]) async throws {
+        guard !forms.isEmpty else { return }
+        let sorted = forms.sorted { $0.key < $1.key }
+        var query = PostgresQuery(
+            unsafeSQL: """
+                UPDATE \(self.database.table("applied_schedules")) AS a SET observed_spec = f.form
+                FROM unnest($1::text[], $2::text[]) AS f(id, form)
+                WHERE a.schedule_id = f.id
+                """
+        )
+        query.binds.append(sorted.map(\.key))
+        query.binds.append(sorted.map(\.value))
+        try await self.run(query)
+    }
+
     public func recordPaused(scheduleID: String, paused: Bool) async throws {
         var query = PostgresQuery(
             unsafeSQL: """
