@@ -52,6 +52,6 @@ public enum RunWorkerFactory {
     /// 1.0.0 did (three activity tasks, every task through a poll), for the benchmarks.
     public enum RuntimeShape: String, Sendable {
         case current
-        case release1_0 = "1.0"
+        case firstRelease = "1.0"
     }
 }
