@@ -281,6 +281,7 @@ let package = Package(
                 "Definitions",
                 "Outbound",
                 "Runs",
+                "Workflows",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -6,6 +6,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import Outbound
 import Runs
+import Workflows
 
 /// `http`: `method url` with the run document as JSON body, `Idempotency-Key: <workflow id>`
 /// and the action's headers. A non-2xx answer or a timeout fails the attempt.
@@ -240,7 +241,9 @@ public struct HTTPActionExecutor: ActionExecutor {
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body(deadline) }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                // Released as soon as the body ends (a `Task.sleep` would hold its timer for the
+                // whole timeout after every request).
+                try await CancellableSleep.sleep(for: timeout)
                 return nil
             }
             defer { group.cancelAll() }

@@ -1,8 +1,8 @@
 import Foundation
 import Workflows
 
-/// The concurrent parts of one activity attempt: the activity itself, its heartbeats and its
-/// lease (the start-to-close timeout).
+/// The concurrent parts of one activity attempt: the activity itself, its heartbeats (none for
+/// a local activity) and its lease (the start-to-close timeout).
 ///
 /// What stops the attempt (a heartbeat that learns of a cancel request, or that Temporal no
 /// longer knows the attempt; the lease running out) cancels the activity, and heartbeats go on
@@ -29,7 +29,7 @@ enum ActivityAttempt {
     /// The activity's result (nil when it was left behind) and what stopped it (nil: nothing).
     static func run(
         activity: @escaping @Sendable () async -> Result<Data, ActivityError>,
-        heartbeat: @escaping @Sendable () async -> Stop?,
+        heartbeat: (@Sendable () async -> Stop?)?,
         interval: Duration,
         lease: Duration?,
         grace: Duration,
@@ -45,14 +45,17 @@ enum ActivityAttempt {
         var stopped: Stop?
         await withTaskCancellationHandler {
             await withDiscardingTaskGroup { timers in
-                timers.addTask {
-                    while (try? await Task.sleep(for: interval)) != nil {
-                        if let stop = await heartbeat() { continuation.yield(.stop(stop)) }
+                // The timers are `CancellableSleep`s: the attempt usually ends long before them.
+                if let heartbeat {
+                    timers.addTask {
+                        while (try? await CancellableSleep.sleep(for: interval)) != nil {
+                            if let stop = await heartbeat() { continuation.yield(.stop(stop)) }
+                        }
                     }
                 }
                 if let lease {
                     timers.addTask {
-                        guard (try? await Task.sleep(for: lease)) != nil else { return }
+                        guard (try? await CancellableSleep.sleep(for: lease)) != nil else { return }
                         continuation.yield(.stop(.deadline(lease)))
                     }
                 }
@@ -67,7 +70,7 @@ enum ActivityAttempt {
                         work.cancel()
                         if stop == .workerShutdown { break loop }
                         timers.addTask {
-                            guard (try? await Task.sleep(for: grace)) != nil else { return }
+                            guard (try? await CancellableSleep.sleep(for: grace)) != nil else { return }
                             continuation.yield(.gaveUp)
                         }
                     case .gaveUp:

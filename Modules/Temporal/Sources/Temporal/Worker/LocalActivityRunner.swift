@@ -49,7 +49,7 @@ struct LocalActivityRunner: Sendable {
                         return .failure(ActivityError("\(error)"))
                     }
                 },
-                heartbeat: { nil }, interval: .seconds(3600), lease: min(startToClose, remaining), grace: self.grace,
+                heartbeat: nil, interval: .seconds(1), lease: min(startToClose, remaining), grace: self.grace,
                 cut: self.cut)
             let failure: ActivityError
             switch (stopped, result) {
@@ -78,7 +78,7 @@ struct LocalActivityRunner: Sendable {
                 return .fallBack(
                     reason: "attempt \(attempt) failed (\(failure.message)) and no retry fits its local budget")
             }
-            try? await Task.sleep(for: delay)
+            try? await CancellableSleep.sleep(for: delay)
             if Task.isCancelled { return .fallBack(reason: "the workflow task was cancelled") }
             attempt += 1
         }
