@@ -59,6 +59,11 @@ struct EagerDeclinedIntegrationTests {
                     let eager = worker.eagerTasks
                     #expect(eager.workflow == 0, "the server offers no eager start")
                     #expect(eager.activity == 0, "the server offers no eager activity")
+                    // The last run is recorded within its last workflow task: let that task end.
+                    let settled = ContinuousClock.now + .seconds(10)
+                    while worker.inFlight > 0 && ContinuousClock.now < settled {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                     // Only the two polls of each pool hold slots: none was kept for a task that
                     // never came (two kept ones would fill either pool).
                     #expect(worker.pools[0].slots.taken <= 2, "workflow slots kept after declined starts")

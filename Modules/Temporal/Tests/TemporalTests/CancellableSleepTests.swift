@@ -14,36 +14,48 @@ struct CancellableSleepTests {
         try await CancellableSleep.sleep(for: .zero)
     }
 
+    /// Runs `sleep` as a child task, cancels it after `after`, and returns how it ended.
+    func cancelled(after: Duration = .zero, _ sleep: @escaping @Sendable () async throws -> Void) async
+        -> Result<Void, any Error>
+    {
+        await withTaskGroup(of: Result<Void, any Error>.self) { group in
+            group.addTask {
+                do { return .success(try await sleep()) } catch { return .failure(error) }
+            }
+            if after > .zero { try? await Task.sleep(for: after) }
+            group.cancelAll()
+            return await group.next() ?? .success(())
+        }
+    }
+
     @Test("a cancelled hour-long sleep ends at once with CancellationError, many times over")
     func cancelled() async throws {
         for _ in 0..<200 {
-            let task = Task { try await CancellableSleep.sleep(for: .seconds(3600)) }
-            task.cancel()
-            let result = await task.result
+            let result = await self.cancelled { try await CancellableSleep.sleep(for: .seconds(3600)) }
             #expect(throws: CancellationError.self) { try result.get() }
         }
         let started = ContinuousClock.now
-        let sleeping = Task { try await CancellableSleep.sleep(for: .seconds(3600)) }
-        try await Task.sleep(for: .milliseconds(50))
-        sleeping.cancel()
-        await #expect(throws: CancellationError.self) { try await sleeping.value }
+        let result = await self.cancelled(after: .milliseconds(50)) {
+            try await CancellableSleep.sleep(for: .seconds(3600))
+        }
+        #expect(throws: CancellationError.self) { try result.get() }
         #expect(started.duration(to: .now) < .seconds(30))
     }
 
     @Test("a task cancelled before it sleeps does not sleep")
     func cancelledBefore() async {
-        let task = Task {
+        let result = await self.cancelled {
             withUnsafeCurrentTask { $0?.cancel() }
             try await CancellableSleep.sleep(for: .seconds(3600))
         }
-        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(throws: CancellationError.self) { try result.get() }
     }
 
     @Test("a duration past what a dispatch time holds is a sleep without end, still cancellable")
     func huge() async {
-        let task = Task { try await CancellableSleep.sleep(for: .seconds(Int64.max)) }
-        try? await Task.sleep(for: .milliseconds(20))
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let result = await self.cancelled(after: .milliseconds(20)) {
+            try await CancellableSleep.sleep(for: .seconds(Int64.max))
+        }
+        #expect(throws: CancellationError.self) { try result.get() }
     }
 }

@@ -15,21 +15,7 @@ public enum CancellableSleep {
         guard duration > .zero else { return }
         let state = Mutex<State>(.waiting)
         let timer = Timer()
-        timer.source.setEventHandler {
-            let waiting = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                switch state {
-                case .armed(let continuation):
-                    state = .done
-                    return continuation
-                case .waiting:
-                    state = .fired
-                    return nil
-                case .fired, .cancelled, .done:
-                    return nil
-                }
-            }
-            waiting?.resume()
-        }
+        timer.source.setEventHandler { state.withLock { $0.end(.fired) }?.resume() }
         timer.source.schedule(deadline: Self.deadline(after: duration), leeway: .milliseconds(1))
         // Activated before anything can cancel it (an inactive source must not be released).
         timer.source.activate()
@@ -54,20 +40,8 @@ public enum CancellableSleep {
                 if let now { continuation.resume(with: now) }
             }
         } onCancel: {
-            let waiting = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                switch state {
-                case .armed(let continuation):
-                    state = .done
-                    return continuation
-                case .waiting:
-                    state = .cancelled
-                    return nil
-                case .fired, .cancelled, .done:
-                    return nil
-                }
-            }
             timer.source.cancel()
-            waiting?.resume(throwing: CancellationError())
+            state.withLock { $0.end(.cancelled) }?.resume(throwing: CancellationError())
         }
     }
 
@@ -91,5 +65,20 @@ public enum CancellableSleep {
         case fired
         case cancelled
         case done
+
+        /// The timer fired or the task was cancelled (`ending`, the first only): the waiting
+        /// continuation to resume, or nil when none waits yet (it sees `ending` when it arms).
+        mutating func end(_ ending: State) -> CheckedContinuation<Void, any Error>? {
+            switch self {
+            case .armed(let continuation):
+                self = .done
+                return continuation
+            case .waiting:
+                self = ending
+                return nil
+            case .fired, .cancelled, .done:
+                return nil
+            }
+        }
     }
 }

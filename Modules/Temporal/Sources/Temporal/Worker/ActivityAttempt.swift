@@ -26,6 +26,19 @@ enum ActivityAttempt {
         case gaveUp
     }
 
+    /// One call of `activity`, any error as an `ActivityError` (retryable unless it says not).
+    static func outcome(of activity: any TemporalActivity, input: Data, context: ActivityContext) async
+        -> Result<Data, ActivityError>
+    {
+        do {
+            return .success(try await activity.run(input: input, context: context))
+        } catch let error as ActivityError {
+            return .failure(error)
+        } catch {
+            return .failure(ActivityError("\(error)"))
+        }
+    }
+
     /// The activity's result (nil when it was left behind) and what stopped it (nil: nothing).
     static func run(
         activity: @escaping @Sendable () async -> Result<Data, ActivityError>,

@@ -139,15 +139,7 @@ struct ActivityTaskHandler: TaskHandler {
             ? task.startToCloseTimeout.duration : nil
         let token = task.taskToken
         let (result, stopped) = await ActivityAttempt.run(
-            activity: {
-                do {
-                    return .success(try await activity.run(input: input, context: context))
-                } catch let error as ActivityError {
-                    return .failure(error)
-                } catch {
-                    return .failure(ActivityError("\(error)"))
-                }
-            },
+            activity: { await ActivityAttempt.outcome(of: activity, input: input, context: context) },
             heartbeat: { await self.heartbeat(token) },
             interval: interval, lease: lease, grace: interval, cut: self.worker.cut)
         return Self.ending(result, stopped: stopped)

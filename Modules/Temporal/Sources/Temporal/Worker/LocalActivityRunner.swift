@@ -40,15 +40,7 @@ struct LocalActivityRunner: Sendable {
                 maxAttempts: retry.maxAttempts)
             let input = invocation.input
             let (result, stopped) = await ActivityAttempt.run(
-                activity: {
-                    do {
-                        return .success(try await activity.run(input: input, context: context))
-                    } catch let error as ActivityError {
-                        return .failure(error)
-                    } catch {
-                        return .failure(ActivityError("\(error)"))
-                    }
-                },
+                activity: { await ActivityAttempt.outcome(of: activity, input: input, context: context) },
                 heartbeat: nil, interval: .seconds(1), lease: min(startToClose, remaining), grace: self.grace,
                 cut: self.cut)
             let failure: ActivityError

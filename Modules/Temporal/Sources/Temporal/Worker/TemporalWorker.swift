@@ -179,24 +179,27 @@ public final class TemporalWorker: Service {
             pool.slots.release()
             return
         }
-        self.state.withLock {
-            $0.inFlight += 1
-            $0.eagerWorkflowTasks += 1
-        }
-        pool.slots.use()
-        self.handOver(
-            { @Sendable in
-                await WorkflowTaskHandler(worker: self, queue: pool.queue).handle(task)
-                self.state.withLock { $0.inFlight -= 1 }
-                pool.slots.release(used: true)
-            })
+        self.state.withLock { $0.eagerWorkflowTasks += 1 }
+        self.handOver(task, to: WorkflowTaskHandler(worker: self, queue: pool.queue), pool: pool)
     }
 
-    /// Runs `work` as a child of `run()`.
-    private func handOver(_ work: @escaping @Sendable () async -> Void) {
+    /// Handles `task` in the slot of `pool` taken for it, as a child of `run()` (as a polled
+    /// task is a child of its poll loop). Once the worker has stopped no child can start: the
+    /// slot is given back and Temporal hands the task out again after its timeout.
+    private func handOver<Handler: TaskHandler>(_ task: Handler.Polled, to handler: Handler, pool: PollGroup) {
+        self.state.withLock { $0.inFlight += 1 }
+        pool.slots.use()
+        let work: @Sendable () async -> Void = {
+            await handler.handle(task)
+            self.state.withLock { $0.inFlight -= 1 }
+            pool.slots.release(used: true)
+        }
         if case .terminated = self.handOver.yield(work) {
-            // The worker has stopped (or never ran): run it all the same, the task is ours.
-            Task { await work() }
+            self.state.withLock { $0.inFlight -= 1 }
+            pool.slots.release(used: true)
+            self.logger.warning(
+                "task handed over after the worker stopped; Temporal hands it out again after its timeout",
+                metadata: ["temporal.task_queue": "\(pool.queue)"])
         }
     }
 
@@ -213,17 +216,8 @@ public final class TemporalWorker: Service {
         let pool = self.actionPool
         let handed = tasks.prefix(reserved)
         for task in handed {
-            self.state.withLock {
-                $0.inFlight += 1
-                $0.eagerActivityTasks += 1
-            }
-            pool.slots.use()
-            self.handOver(
-                { @Sendable in
-                    await ActivityTaskHandler(worker: self, queue: pool.queue).handle(task)
-                    self.state.withLock { $0.inFlight -= 1 }
-                    pool.slots.release(used: true)
-                })
+            self.state.withLock { $0.eagerActivityTasks += 1 }
+            self.handOver(task, to: ActivityTaskHandler(worker: self, queue: pool.queue), pool: pool)
         }
         for _ in handed.count..<max(handed.count, reserved) { pool.slots.release() }
     }
