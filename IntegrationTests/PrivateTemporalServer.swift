@@ -46,10 +46,13 @@ final class PrivateTemporalServer: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if await PrivateNATSServer.accepts(port: self.port) {
-                let ready = try? await TemporalClient.withClient(
+                let ready: Bool? = try? await TemporalClient.withClient(
                     configuration: configuration, logger: Logger(label: "private-temporal")
-                ) { client in try await client.checkNamespace() }
-                if ready != nil { return }
+                ) { client in
+                    try await client.checkNamespace()
+                    return true
+                }
+                if ready == true { return }
             }
             try await Task.sleep(for: .milliseconds(200))
         }

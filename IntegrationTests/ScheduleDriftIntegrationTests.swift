@@ -84,6 +84,43 @@ struct ScheduleDriftIntegrationTests {
         }
     }
 
+    @Test("an update is one DescribeSchedule and one UpdateSchedule; the syncs after it learn its form, no drift")
+    func updateLearnsFormAfter() async throws {
+        try await ScheduleSyncIntegrationTests.withSync { sync, service, counter in
+            let prefix = sync.projection.prefix
+            let id = prefix + "digest"
+            let daily = [ScheduleSyncIntegrationTests.definition("digest", cron: "0 6 * * *")]
+            #expect(try await sync.sync(definitions: daily, logger: TestDatabase.logger).created == 1)
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.first?.observedSpec != nil }
+            _ = try await sync.sync(definitions: daily, logger: TestDatabase.logger)
+            let before = try #require(try await sync.applied.applied()[id]?.observedSpec)
+
+            let hourly = [ScheduleSyncIntegrationTests.definition("digest", cron: "0 * * * *")]
+            counter.reset()
+            let update = try await sync.sync(definitions: hourly, logger: TestDatabase.logger)
+            #expect(update.updated == 1, "\(update.errors)")
+            #expect(
+                counter.snapshot == ["ListSchedules": 1, "DescribeSchedule": 1, "UpdateSchedule": 1],
+                "\(counter.snapshot)")
+            let row = try #require(try await sync.applied.applied()[id])
+            #expect(row.observedSpec == nil && row.supersededSpec == before)
+            let after = try #require(try await service.describeSchedule(id: id)?.observedSpec)
+            #expect(after != before)
+
+            // Right away (the list may still show the form before): no drift, no write.
+            let next = try await sync.sync(definitions: hourly, logger: TestDatabase.logger)
+            #expect(next.changes.isEmpty && next.drifted == 0, "\(next.changes) \(next.drift)")
+            _ = try await TestTemporal.waitForList(service, prefix: prefix) { $0.first?.observedSpec == after }
+            let caughtUp = try await sync.sync(definitions: hourly, logger: TestDatabase.logger)
+            #expect(caughtUp.changes.isEmpty && caughtUp.drifted == 0, "\(caughtUp.changes) \(caughtUp.drift)")
+            #expect(try await sync.applied.applied()[id]?.observedSpec == after)
+            counter.reset()
+            let quiet = try await sync.sync(definitions: hourly, logger: TestDatabase.logger)
+            #expect(quiet.changes.isEmpty && quiet.drifted == 0)
+            #expect(counter.snapshot == ["ListSchedules": 1], "\(counter.snapshot)")
+        }
+    }
+
     @Test("a refresh finds nothing on schedules as written; a hand-changed task queue and payload only by a refresh")
     func refreshFindsActionDrift() async throws {
         try await ScheduleSyncIntegrationTests.withSync { sync, service, counter in

@@ -5,9 +5,13 @@
 public protocol AppliedScheduleStore: Sendable {
     func applied() async throws -> [String: AppliedSchedule]
     /// `observedSpec`: the scheduler's form of the spec just written, nil when not known
-    /// (it is then learned from the next listing).
-    func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws
-    /// Keeps hash and paused state; a schedule without a row is left without one.
+    /// (it is then learned from the next listing); `supersededSpec`: its form before the
+    /// write, when the form after it is not known (a listing still showing it is stale).
+    func recordApplied(
+        scheduleID: String, specHash: String, paused: Bool, observedSpec: String?, supersededSpec: String?
+    ) async throws
+    /// Keeps hash and paused state (and forgets a superseded form); a schedule without a row
+    /// is left without one.
     func recordObservedSpec(scheduleID: String, observedSpec: String) async throws
     /// `recordObservedSpec` for many schedules at once (a sync after a first one learns a form
     /// for every schedule it created); a store that can writes them in one statement.
@@ -21,7 +25,14 @@ public protocol AppliedScheduleStore: Sendable {
 
 extension AppliedScheduleStore {
     public func recordApplied(scheduleID: String, specHash: String, paused: Bool) async throws {
-        try await self.recordApplied(scheduleID: scheduleID, specHash: specHash, paused: paused, observedSpec: nil)
+        try await self.recordApplied(
+            scheduleID: scheduleID, specHash: specHash, paused: paused, observedSpec: nil, supersededSpec: nil)
+    }
+
+    public func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws {
+        try await self.recordApplied(
+            scheduleID: scheduleID, specHash: specHash, paused: paused, observedSpec: observedSpec,
+            supersededSpec: nil)
     }
 
     public func recordObservedSpecs(_ forms: [String: String]) async throws {

@@ -10,9 +10,13 @@ public final class InMemoryAppliedScheduleStore: AppliedScheduleStore {
         self.rows.withLock { $0 }
     }
 
-    public func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws {
+    public func recordApplied(
+        scheduleID: String, specHash: String, paused: Bool, observedSpec: String?, supersededSpec: String?
+    ) async throws {
         self.rows.withLock {
-            $0[scheduleID] = AppliedSchedule(specHash: specHash, paused: paused, observedSpec: observedSpec)
+            $0[scheduleID] = AppliedSchedule(
+                specHash: specHash, paused: paused, observedSpec: observedSpec,
+                supersededSpec: observedSpec == nil ? supersededSpec : nil)
         }
     }
 
@@ -21,7 +25,10 @@ public final class InMemoryAppliedScheduleStore: AppliedScheduleStore {
     }
 
     public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
-        self.rows.withLock { $0[scheduleID]?.observedSpec = observedSpec }
+        self.rows.withLock {
+            $0[scheduleID]?.observedSpec = observedSpec
+            $0[scheduleID]?.supersededSpec = nil
+        }
     }
 
     public func recordPaused(scheduleID: String, paused: Bool) async throws {

@@ -118,7 +118,7 @@ public final class InMemoryScheduleService: ScheduleService {
         }
     }
 
-    /// Returns nil, as Temporal's does: the sync describes its creates afterwards.
+    /// Returns nil, as Temporal's does: the sync learns the form from the next listing.
     @discardableResult
     public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
         try self.write("create", schedule.scheduleID) { state in
@@ -131,18 +131,19 @@ public final class InMemoryScheduleService: ScheduleService {
         return nil
     }
 
+    /// Tells the form before the update only, as Temporal's does (its update answers nothing).
     @discardableResult
-    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String? {
-        var observed: String?
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> UpdatedSpec {
+        var superseded: String?
         try self.write("update", schedule.scheduleID) { state in
             guard let existing = state.schedules[schedule.scheduleID] else {
                 throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
             }
-            let stored = Stored(schedule: schedule, paused: paused, notes: notes, memo: existing.memo)
-            state.schedules[schedule.scheduleID] = stored
-            observed = stored.observedSpec
+            superseded = existing.observedSpec
+            state.schedules[schedule.scheduleID] = Stored(
+                schedule: schedule, paused: paused, notes: notes, memo: existing.memo)
         }
-        return observed
+        return UpdatedSpec(superseded: superseded)
     }
 
     public func pauseSchedule(id: String, notes: String) async throws {

@@ -2,8 +2,8 @@
 public enum ScheduleAction: Sendable, Hashable {
     /// Create the schedule, paused with `notes` when the definition is disabled.
     case create(DesiredSchedule, notes: String)
-    /// Replace spec and action (describe, then update with its conflict token), setting the
-    /// pause state and notes given.
+    /// Replace spec and action (describe, then update), setting the pause state and notes
+    /// given.
     case update(DesiredSchedule, paused: Bool, notes: String)
     /// Like `update`, for a schedule changed in the scheduler behind activity-core's back
     /// (`fields`: what differed).

@@ -18,10 +18,10 @@ public protocol ScheduleService: Sendable {
     func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String?
 
     /// Replaces spec, action and policies, and sets the pause state and notes; the memo is
-    /// left as it is. Returns the spec's observed form after the update (nil when not known).
+    /// left as it is. Returns what the update tells of the spec's form, after it or before it.
     /// Throws `notFound` when there is no such schedule.
     @discardableResult
-    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String?
+    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> UpdatedSpec
 
     func pauseSchedule(id: String, notes: String) async throws
     func unpauseSchedule(id: String, notes: String) async throws

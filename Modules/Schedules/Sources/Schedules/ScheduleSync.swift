@@ -225,7 +225,9 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// whose listed spec form differs from the one recorded at the last write. The list is
     /// eventually consistent (it can still show the spec before activity-core's own update),
     /// so such a schedule is described before it counts as drifted: the no-op path makes no
-    /// call. A schedule without a recorded form gets the listed one as its baseline.
+    /// call. A schedule without a recorded form gets the listed one as its baseline, unless
+    /// the listing shows the form from before the last update (the list not caught up yet, or
+    /// an update that left the spec as it was): then a describe tells.
     func findDrift(
         in current: inout Current, described: Set<String>, applied: [String: AppliedSchedule],
         wanted: [String: String]
@@ -236,7 +238,14 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 let observed = summary.observedSpec
             else { continue }
             guard let recorded = row.observedSpec else {
-                current.learnedSpecs[id] = observed
+                guard observed == row.supersededSpec, !described.contains(id) else {
+                    current.learnedSpecs[id] = observed
+                    continue
+                }
+                // Unconfirmed (the describe failed): learned by a later sync.
+                guard let fresh = try? await self.service.describeSchedule(id: id) else { continue }
+                current.actual[index] = fresh
+                if let form = fresh.observedSpec { current.learnedSpecs[id] = form }
                 continue
             }
             guard observed != recorded else { continue }
@@ -385,9 +394,10 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
                 scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: schedule.paused,
                 observedSpec: observed)
         case .update(let schedule, let paused, let notes), .correct(let schedule, let paused, let notes, _):
-            let observed = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
+            let spec = try await self.service.updateSchedule(schedule, paused: paused, notes: notes)
             try await self.applied.recordApplied(
-                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: paused, observedSpec: observed)
+                scheduleID: schedule.scheduleID, specHash: schedule.specHash, paused: paused,
+                observedSpec: spec.observed, supersededSpec: spec.superseded)
         case .pause(let id, let notes):
             try await self.service.pauseSchedule(id: id, notes: notes)
             try await self.applied.recordPaused(scheduleID: id, paused: true)

@@ -109,8 +109,37 @@ struct ScheduleDriftTests {
         let changed = [Fixtures.definition("digest", cron: "0 7 * * *")]
         let update = try await sync.sync(definitions: changed, logger: self.logger)
         #expect(update.updated == 1)
+        // The update knows the form before it, not after it.
+        let row = try #require(try await applied.applied()[Self.id])
+        #expect(row.observedSpec == nil && row.supersededSpec == "0 6 * * *|UTC|0")
+        let describes = service.calls["describe"] ?? 0
         let next = try await sync.sync(definitions: changed, logger: self.logger)
         #expect(next.drifted == 0 && next.changes.isEmpty)
+        // The listing still shows the form before: a describe tells the one after.
+        #expect(service.calls["describe"] == describes + 1)
+        let learned = try #require(try await applied.applied()[Self.id])
+        #expect(learned.observedSpec == "0 7 * * *|UTC|0" && learned.supersededSpec == nil)
+    }
+
+    @Test("an update that leaves the spec as it was: the next sync describes it once, the one after nothing")
+    func updateKeepingSpec() async throws {
+        let (service, applied) = (InMemoryScheduleService(), InMemoryAppliedScheduleStore())
+        let (sync, _) = try await self.created(service, applied)
+        let changed = [Fixtures.definition("digest", cron: "0 6 * * *", policy: .catchupLatest)]
+        let update = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(update.updated == 1)
+        let describes = service.calls["describe"] ?? 0
+        let next = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(next.drifted == 0 && next.changes.isEmpty)
+        #expect(service.calls["describe"] == describes + 1)
+        #expect(try await applied.applied()[Self.id]?.observedSpec == "0 6 * * *|UTC|0")
+        let quiet = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(quiet.drifted == 0 && quiet.changes.isEmpty)
+        #expect(service.calls["describe"] == describes + 1)
+        // And a cron changed by hand after that is drift again.
+        service.editByHand(Self.id) { $0.cronExpression = "*/5 * * * *" }
+        let drifted = try await sync.sync(definitions: changed, logger: self.logger)
+        #expect(drifted.drift == [Self.id: ["spec"]])
     }
 
     @Test("drift of a schedule whose definition changed too is a plain update")

@@ -17,7 +17,7 @@ struct ListedScheduleService: ScheduleService {
     func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
         throw UnexpectedCall(call: "create")
     }
-    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String? {
+    func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> UpdatedSpec {
         throw UnexpectedCall(call: "update")
     }
     func pauseSchedule(id: String, notes: String) async throws { throw UnexpectedCall(call: "pause") }

@@ -15,14 +15,15 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
             let rows = try await self.database.client.query(
                 PostgresQuery(
                     unsafeSQL:
-                        "SELECT schedule_id, spec_hash, paused, observed_spec, drift FROM \(self.database.table("applied_schedules"))"
+                        "SELECT schedule_id, spec_hash, paused, observed_spec, superseded_spec, drift FROM \(self.database.table("applied_schedules"))"
                 ),
                 logger: self.database.logger
             )
-            for try await (id, hash, paused, observed, drift) in rows.decode(
-                (String, String, Bool?, String?, [String]).self)
+            for try await (id, hash, paused, observed, superseded, drift) in rows.decode(
+                (String, String, Bool?, String?, String?, [String]).self)
             {
-                applied[id] = AppliedSchedule(specHash: hash, paused: paused, observedSpec: observed, drift: drift)
+                applied[id] = AppliedSchedule(
+                    specHash: hash, paused: paused, observedSpec: observed, supersededSpec: superseded, drift: drift)
             }
         } catch {
             throw DatabaseError(
@@ -31,20 +32,24 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         return applied
     }
 
-    public func recordApplied(scheduleID: String, specHash: String, paused: Bool, observedSpec: String?) async throws {
+    public func recordApplied(
+        scheduleID: String, specHash: String, paused: Bool, observedSpec: String?, supersededSpec: String?
+    ) async throws {
         var query = PostgresQuery(
             unsafeSQL: """
-                INSERT INTO \(self.database.table("applied_schedules")) (schedule_id, spec_hash, paused, observed_spec)
-                VALUES ($1, $2, $3, $4)
+                INSERT INTO \(self.database.table("applied_schedules"))
+                    (schedule_id, spec_hash, paused, observed_spec, superseded_spec)
+                VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (schedule_id) DO UPDATE
                 SET spec_hash = EXCLUDED.spec_hash, paused = EXCLUDED.paused, observed_spec = EXCLUDED.observed_spec,
-                    drift = '{}', applied_at = now()
+                    superseded_spec = EXCLUDED.superseded_spec, drift = '{}', applied_at = now()
                 """
         )
         query.binds.append(scheduleID)
         query.binds.append(specHash)
         query.binds.append(paused)
         query.binds.append(observedSpec)
+        query.binds.append(observedSpec == nil ? supersededSpec : nil)
         try await self.run(query)
     }
 
@@ -53,7 +58,7 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
     }
 
     public func recordObservedSpec(scheduleID: String, observedSpec: String) async throws {
-        try await self.set("observed_spec", to: observedSpec, scheduleID: scheduleID)
+        try await self.recordObservedSpecs([scheduleID: observedSpec])
     }
 
     /// One statement for all of them.
@@ -62,7 +67,7 @@ public struct PostgresAppliedScheduleStore: AppliedScheduleStore {
         let sorted = forms.sorted { $0.key < $1.key }
         var query = PostgresQuery(
             unsafeSQL: """
-                UPDATE \(self.database.table("applied_schedules")) AS a SET observed_spec = f.form
+                UPDATE \(self.database.table("applied_schedules")) AS a SET observed_spec = f.form, superseded_spec = NULL
                 FROM unnest($1::text[], $2::text[]) AS f(id, form)
                 WHERE a.schedule_id = f.id
                 """

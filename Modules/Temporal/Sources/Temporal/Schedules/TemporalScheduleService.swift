@@ -114,8 +114,8 @@ public struct TemporalScheduleService: ScheduleService {
         }
     }
 
-    /// Returns nil: a describe right after a create waits for the new schedule to start, so
-    /// the sync describes its creates once all are written, one per distinct spec.
+    /// Returns nil: the form Temporal stores is learned from the next listing (a describe
+    /// right after a create waits for the new schedule to start).
     @discardableResult
     public func createSchedule(_ schedule: DesiredSchedule, notes: String) async throws -> String? {
         var request = Temporal_Api_Workflowservice_V1_CreateScheduleRequest()
@@ -135,39 +135,33 @@ public struct TemporalScheduleService: ScheduleService {
         return nil
     }
 
-    /// Describe, then update with its conflict token: UpdateSchedule replaces the whole
-    /// schedule, so what activity-core does not own (fields this client does not know
-    /// included, kept by protobuf as unknown fields) is carried over from the description.
-    /// A stale token makes Temporal answer OK and do nothing, so the result is verified.
+    /// Describe, then update: UpdateSchedule replaces the whole schedule, so what
+    /// activity-core does not own (fields this client does not know included, kept by
+    /// protobuf as unknown fields) is carried over from the description. The update carries
+    /// no conflict token: Temporal answers OK to an update whose token went stale and drops
+    /// it, which only a third call could detect; without one, the update always lands, and
+    /// a change made by hand in the moment between the two calls is replaced, as a later
+    /// sync would correct it anyway. Two calls: the answer tells the form before the update
+    /// (the next listing teaches the form after it).
     @discardableResult
-    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> String? {
-        for _ in 0..<3 {
-            guard let current = try await self.describe(schedule.scheduleID) else {
-                throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
-            }
-            var message = current.schedule
-            try Self.apply(schedule, to: &message)
-            message.state.paused = paused
-            message.state.notes = notes
-            var request = Temporal_Api_Workflowservice_V1_UpdateScheduleRequest()
-            request.namespace = self.namespace
-            request.scheduleID = schedule.scheduleID
-            request.schedule = message
-            request.conflictToken = current.conflictToken
-            request.identity = self.identity
-            request.requestID = UUID().uuidString
-            _ = try await self.call("UpdateSchedule") { [request] service, metadata, options in
-                try await service.updateSchedule(request, metadata: metadata, options: options)
-            }
-            guard let after = try await self.describe(schedule.scheduleID) else {
-                throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) disappeared during its update")
-            }
-            if after.conflictToken != current.conflictToken {
-                return after.schedule.hasSpec ? Self.observedSpec(after.schedule.spec) : nil
-            }
+    public func updateSchedule(_ schedule: DesiredSchedule, paused: Bool, notes: String) async throws -> UpdatedSpec {
+        guard let current = try await self.describe(schedule.scheduleID) else {
+            throw ScheduleServiceError(.notFound, "schedule \(schedule.scheduleID) not found")
         }
-        throw ScheduleServiceError(
-            .conflict, "schedule \(schedule.scheduleID) kept changing during its update; try again")
+        var message = current.schedule
+        try Self.apply(schedule, to: &message)
+        message.state.paused = paused
+        message.state.notes = notes
+        var request = Temporal_Api_Workflowservice_V1_UpdateScheduleRequest()
+        request.namespace = self.namespace
+        request.scheduleID = schedule.scheduleID
+        request.schedule = message
+        request.identity = self.identity
+        request.requestID = UUID().uuidString
+        _ = try await self.call("UpdateSchedule") { [request] service, metadata, options in
+            try await service.updateSchedule(request, metadata: metadata, options: options)
+        }
+        return UpdatedSpec(superseded: current.schedule.hasSpec ? Self.observedSpec(current.schedule.spec) : nil)
     }
 
     public func pauseSchedule(id: String, notes: String) async throws {
