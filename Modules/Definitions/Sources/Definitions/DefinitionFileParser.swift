@@ -144,7 +144,8 @@ public enum DefinitionFileParser {
             return
         }
         do {
-            let parser = try Parser(yaml: yaml)
+            // UTF-8 named: Yams' default looks the encoding up in the environment every time.
+            let parser = try Parser(yaml: yaml, encoding: .utf8)
             while let composed = try parser.nextRoot() {
                 if MappingReader.isNull(composed) { continue }
                 let before = context.issues.count

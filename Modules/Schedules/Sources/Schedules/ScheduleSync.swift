@@ -36,20 +36,22 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// entry in `errors`, and every other schedule is still planned and applied. `refresh`
     /// describes every owned schedule first and compares all activity-core owns (action and
     /// policies too, which a list entry does not carry).
+    /// `listing`: what `read()` returned when it was started early (while the definitions were
+    /// still being read); nil reads it now.
     public func sync(
         definitions: [ActivityDefinition], dryRun: Bool = false, guard orphanGuard: OrphanGuard = OrphanGuard(),
-        refresh: Bool = false, logger: Logger
+        refresh: Bool = false, listing: ScheduleListing? = nil, logger: Logger
     ) async throws -> ScheduleSyncReport {
         let desired = self.projection.project(definitions)
-        // The three are independent: the list is the slow one, the applied rows and the hashes
-        // of the projections (CPU only, once per schedule and sync) come alongside.
-        async let listed = self.service.listSchedules(prefix: self.projection.prefix)
-        async let appliedRows = self.applied.applied()
+        // Independent of the listing: the hashes of the projections (CPU only, once per
+        // schedule and sync) come alongside.
         async let projectedHashes = desired.mapValues(\.specHash)
-        let applied = try await appliedRows
+        let read = if let listing { listing } else { await self.read() }
+        let applied = try read.applied.get()
+        let listed = try read.listed.get()
         let hashes = applied.mapValues(\.specHash)
         let wanted = await projectedHashes
-        var current = await self.current(try await listed, applied: applied, desired: desired, wanted: wanted)
+        var current = await self.current(listed, applied: applied, desired: desired, wanted: wanted)
         if refresh { await self.refresh(&current, applied: applied, desired: desired, wanted: wanted) }
         var report = ScheduleSyncReport(dryRun: dryRun)
         for (id, message) in current.failed.sorted(by: { $0.key < $1.key }) {
@@ -138,6 +140,17 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         return report
     }
 
+    /// Lists the owned schedules and reads the applied rows, both at once: what a sync plans
+    /// from besides the definitions. The list is the slow part (a page per thousand
+    /// schedules), so a caller that reads the definitions first starts this before.
+    public func read() async -> ScheduleListing {
+        async let listed = ScheduleListing.outcome {
+            try await self.service.listSchedules(prefix: self.projection.prefix)
+        }
+        async let applied = ScheduleListing.outcome { try await self.applied.applied() }
+        return ScheduleListing(listed: await listed, applied: await applied)
+    }
+
     /// Runs one bookkeeping write; a failure is that schedule's error, not the run's.
     private func record(
         _ id: String, into report: inout ScheduleSyncReport, logger: Logger, _ write: () async throws -> Void
@@ -190,30 +203,20 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
             $0.hasPrefix(self.projection.prefix) && !listedIDs.contains($0) && desired[$0] == nil
         }
         toDescribe += unlisted.sorted().map { ($0, nil) }
-        var unavailable: String?
-        for (id, summary) in toDescribe {
-            // Once Temporal is unavailable, the rest would each wait out their deadlines.
-            if let unavailable {
-                current.failed[id] = "not described: Temporal is unavailable (\(unavailable))"
+        let listedIDsDescribed = Set(toDescribe.filter { $0.listed != nil }.map(\.id))
+        for result in await self.describeAll(toDescribe.map(\.id)) {
+            let id = result.id
+            if let failure = result.failure {
+                current.failed[id] = failure
                 continue
             }
-            let described: ScheduleSummary?
-            do {
-                described = try await self.service.describeSchedule(id: id)
-            } catch {
-                current.failed[id] = "cannot describe the schedule: \(error)"
-                if let error = error as? ScheduleServiceError, error.code == .unavailable {
-                    unavailable = error.message
-                }
-                continue
-            }
-            guard let described else {
+            guard let described = result.summary else {
                 current.gone.append(id)
                 continue
             }
             current.actual.append(described)
             // Only a listed schedule's pause state is remembered (an unlisted one is an orphan).
-            if summary != nil, let known = applied[id]?.paused, described.paused != known {
+            if listedIDsDescribed.contains(id), let known = applied[id]?.paused, described.paused != known {
                 current.observedPaused[id] = described.paused
             }
         }
@@ -232,38 +235,71 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         in current: inout Current, described: Set<String>, applied: [String: AppliedSchedule],
         wanted: [String: String]
     ) async {
-        for (index, summary) in current.actual.enumerated() {
+        var toLearn: [String] = []
+        var toConfirm: [String: String] = [:]
+        for summary in current.actual {
             let id = summary.scheduleID
             guard let row = applied[id], let hash = wanted[id], row.specHash == hash,
                 let observed = summary.observedSpec
             else { continue }
             guard let recorded = row.observedSpec else {
-                guard observed == row.supersededSpec, !described.contains(id) else {
+                if observed == row.supersededSpec, !described.contains(id) {
+                    toLearn.append(id)
+                } else {
                     current.learnedSpecs[id] = observed
-                    continue
                 }
-                // Unconfirmed (the describe failed): learned by a later sync.
-                guard let fresh = try? await self.service.describeSchedule(id: id) else { continue }
-                current.actual[index] = fresh
-                if let form = fresh.observedSpec { current.learnedSpecs[id] = form }
                 continue
             }
             guard observed != recorded else { continue }
-            var confirmed = summary
-            if !described.contains(id) {
-                do {
-                    guard let fresh = try await self.service.describeSchedule(id: id) else { continue }
-                    confirmed = fresh
-                    current.actual[index] = fresh
-                } catch {
-                    // Unconfirmed: no drift this run (the next sync looks again).
-                    continue
-                }
-            }
-            if let form = confirmed.observedSpec, form != recorded {
+            if described.contains(id) {
                 current.drift[id] = ["spec"]
+            } else {
+                toConfirm[id] = recorded
             }
         }
+        guard !toLearn.isEmpty || !toConfirm.isEmpty else { return }
+        let positions = Self.positions(of: current.actual)
+        // A describe that fails leaves the schedule as the list shows it: unconfirmed drift is
+        // no drift this run, an unlearned form is learned by a later sync.
+        for result in await self.describeAll(toLearn + toConfirm.keys.sorted()) {
+            guard let fresh = result.summary else { continue }
+            if let position = positions[result.id] { current.actual[position] = fresh }
+            guard let form = fresh.observedSpec else { continue }
+            if let recorded = toConfirm[result.id] {
+                if form != recorded { current.drift[result.id] = ["spec"] }
+            } else {
+                current.learnedSpecs[result.id] = form
+            }
+        }
+    }
+
+    /// Each schedule's position in `actual`.
+    static func positions(of actual: [ScheduleSummary]) -> [String: Int] {
+        Dictionary(
+            actual.enumerated().map { ($0.element.scheduleID, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Describes the schedules, `parallelism` at a time; once Temporal is unavailable, the
+    /// rest are not described (each would wait out its deadline).
+    func describeAll(_ ids: [String]) async -> [Described] {
+        await LimitedConcurrency.map(
+            ids, limit: self.parallelism,
+            giveUp: { result in
+                guard let unavailable = result.unavailable else { return nil }
+                return { Described(id: $0, failure: "not described: Temporal is unavailable (\(unavailable))") }
+            },
+            { id in
+                do {
+                    return Described(id: id, summary: try await self.service.describeSchedule(id: id))
+                } catch {
+                    let unavailable = (error as? ScheduleServiceError).flatMap {
+                        $0.code == .unavailable ? $0.message : nil
+                    }
+                    return Described(
+                        id: id, failure: "cannot describe the schedule: \(error)", unavailable: unavailable)
+                }
+            }
+        )
     }
 
     /// `refresh`: describes (`parallelism` at a time) every wanted schedule whose projection is
@@ -281,29 +317,8 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
         var described = candidates.filter { $0.owned != nil }.map {
             Described(id: $0.scheduleID, summary: $0)
         }
-        let ids = candidates.filter { $0.owned == nil }.map(\.scheduleID)
-        let describe: @Sendable (String) async -> Described = { id in
-            do {
-                return Described(id: id, summary: try await self.service.describeSchedule(id: id))
-            } catch {
-                let unavailable = (error as? ScheduleServiceError).flatMap {
-                    $0.code == .unavailable ? $0.message : nil
-                }
-                return Described(id: id, failure: "cannot describe the schedule: \(error)", unavailable: unavailable)
-            }
-        }
-        described += await LimitedConcurrency.map(
-            ids, limit: self.parallelism,
-            giveUp: { result in
-                // Once Temporal is unavailable, the rest would each wait out their deadlines.
-                guard let unavailable = result.unavailable else { return nil }
-                return { Described(id: $0, failure: "not described: Temporal is unavailable (\(unavailable))") }
-            },
-            describe
-        )
-        let positions = Dictionary(
-            current.actual.enumerated().map { ($0.element.scheduleID, $0.offset) },
-            uniquingKeysWith: { first, _ in first })
+        described += await self.describeAll(candidates.filter { $0.owned == nil }.map(\.scheduleID))
+        let positions = Self.positions(of: current.actual)
         for result in described {
             let id = result.id
             if let failure = result.failure {

@@ -124,7 +124,7 @@ struct OrphanGuardTests {
         let service = InMemoryScheduleService()
         let applied = InMemoryAppliedScheduleStore()
         let sync = ScheduleSync(service: service, applied: applied, projection: Fixtures.projection, parallelism: 4)
-        let ids = ["a", "b", "c", "d"]
+        let ids = (0..<10).map { "d\($0)" }
         _ = try await sync.sync(definitions: ids.map { Fixtures.definition($0) }, logger: self.logger)
         // Every schedule was paused by hand: the list disagrees with what was applied.
         for id in ids {
@@ -133,8 +133,9 @@ struct OrphanGuardTests {
         }
         let describes = service.calls["describe"] ?? 0
         let report = try await sync.sync(definitions: ids.map { Fixtures.definition($0) }, logger: self.logger)
-        #expect((service.calls["describe"] ?? 0) == describes + 1)
-        #expect(report.errors.count == 4)
-        #expect(report.errors.filter { $0.message.hasPrefix("not described: Temporal is unavailable") }.count == 3)
+        // Four at a time: the first answer stops the six not started yet.
+        #expect((service.calls["describe"] ?? 0) <= describes + 4)
+        #expect(report.errors.count == 10)
+        #expect(report.errors.filter { $0.message.hasPrefix("not described: Temporal is unavailable") }.count >= 6)
     }
 }

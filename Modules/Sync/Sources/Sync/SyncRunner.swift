@@ -40,14 +40,22 @@ public struct SyncRunner<
     {
         let clock = ContinuousClock.now
         var report = SyncReport(dryRun: dryRun, startedAt: Date())
+        // The reads that do not depend on the files start with them: the stored definitions
+        // and the schedules stage's listing (a page per thousand schedules, the slowest).
+        async let storedDefinitions = stages.definitions ? await self.readDefinitions() : nil
+        async let listing = stages.schedules ? await self.schedules.read() : nil
         let load = await self.loader.loadInBackground(roots: self.roots)
         var liveDefinitions: [ActivityDefinition]?
         var orphanGuard = OrphanGuard(allowEmpty: allowEmpty)
 
         if stages.definitions {
             do {
+                guard let read = await storedDefinitions else {
+                    preconditionFailure("the stored definitions are read whenever the definitions stage runs")
+                }
+                let stored = try read.get()
                 let (result, live, unreadable) = try await self.syncDefinitions(
-                    load: load, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
+                    load: load, stored: stored, dryRun: dryRun, allowEmpty: allowEmpty, logger: logger)
                 report.definitions = SyncReport.Counts(result)
                 report.add(result, stage: .definitions)
                 liveDefinitions = live
@@ -87,7 +95,8 @@ public struct SyncRunner<
                     orphanGuard.protectedActivityIDs = Set(contents.unreadable.map(\.id))
                 }
                 let result = try await self.schedules.sync(
-                    definitions: definitions, dryRun: dryRun, guard: orphanGuard, refresh: refresh, logger: logger)
+                    definitions: definitions, dryRun: dryRun, guard: orphanGuard, refresh: refresh,
+                    listing: await listing, logger: logger)
                 report.add(result)
             } catch {
                 report.addError(stage: .schedules, item: "temporal", message: "\(error)")
@@ -116,10 +125,9 @@ public struct SyncRunner<
 
     /// Syncs definitions and returns the live definitions afterwards (as they would be, in a
     /// dry run) and the ids of stored rows that cannot be read.
-    private func syncDefinitions(load: LoadResult, dryRun: Bool, allowEmpty: Bool, logger: Logger) async throws -> (
-        DocumentSyncReport, [ActivityDefinition], Set<String>
-    ) {
-        let stored = try await self.definitions.contents()
+    private func syncDefinitions(
+        load: LoadResult, stored: StoredContents<ActivityDefinition>, dryRun: Bool, allowEmpty: Bool, logger: Logger
+    ) async throws -> (DocumentSyncReport, [ActivityDefinition], Set<String>) {
         guard dryRun else {
             let result = try await DocumentSync(store: self.definitions).sync(
                 load: load, stored: stored, allowEmpty: allowEmpty, logger: logger)
@@ -137,6 +145,15 @@ public struct SyncRunner<
         result.generation = try await self.definitions.generation()
         let after = try await shadow.contents()
         return (result, after.records.filter { !$0.isRetired }.map(\.document), Set(after.unreadable.map(\.id)))
+    }
+
+    /// The stored definitions, or why they could not be read.
+    private func readDefinitions() async -> Result<StoredContents<ActivityDefinition>, any Error> {
+        do {
+            return .success(try await self.definitions.contents())
+        } catch {
+            return .failure(error)
+        }
     }
 
     static func log(_ report: SyncReport, logger: Logger) {

@@ -14,11 +14,14 @@ enum SchedulesBench {
         let url = try DatabaseURL(
             environment["DATABASE_URL"] ?? "postgres://activity:activity@127.0.0.1:5432/activity_core")
         let temporalConfiguration = try TemporalConfiguration(
-            address: environment["TEMPORAL_ADDRESS"] ?? "127.0.0.1:7233")
+            address: environment["TEMPORAL_ADDRESS"] ?? "127.0.0.1:7233",
+            namespace: environment["BENCH_NAMESPACE"] ?? "default")
         let run = String(UUID().uuidString.prefix(8)).lowercased()
         let prefix = "bench-\(run)-"
         let schema = "bench_\(run)"
 
+        // BENCH_DISTINCT=1: every cron its own (as Tools/bench/sdk_schedules_peer.py's), else 60.
+        let distinct = environment["BENCH_DISTINCT"] == "1"
         @Sendable func definitions(hour: Int) -> [ActivityDefinition] {
             (0..<count).map { index in
                 ActivityDefinition(
@@ -26,7 +29,7 @@ enum SchedulesBench {
                     enabled: index % 10 != 9,
                     trigger: .cron(
                         CronTrigger(
-                            cronExpression: "\(index % 60) \(hour) * * *",
+                            cronExpression: "\(index % 60) \(distinct ? (index / 60 + hour) % 24 : hour) * * *",
                             timezone: index % 2 == 0 ? "UTC" : "Europe/Berlin",
                             misfirePolicy: index % 3 == 0 ? .catchupLatest : .skip
                         )
@@ -88,7 +91,7 @@ enum SchedulesBench {
                     var entries: [Temporal_Api_Schedule_V1_ScheduleListEntry] = []
                     repeat {
                         var request = Temporal_Api_Workflowservice_V1_ListSchedulesRequest()
-                        request.namespace = "default"
+                        request.namespace = temporalConfiguration.namespace
                         request.maximumPageSize = Int32(environment["BENCH_PAGE"] ?? "1000") ?? 1000
                         request.nextPageToken = token
                         let pageStart = clock.now

@@ -20,23 +20,29 @@ public struct TemporalScheduleService: ScheduleService {
     var namespace: String { self.client.configuration.namespace }
     var identity: String { self.client.configuration.identity }
 
+    /// Pages of a thousand; the next page is asked for while the current one is converted.
     public func listSchedules(prefix: String) async throws -> [ScheduleSummary] {
         var summaries: [ScheduleSummary] = []
-        var token = Data()
-        repeat {
-            var request = Temporal_Api_Workflowservice_V1_ListSchedulesRequest()
-            request.namespace = self.namespace
-            request.maximumPageSize = 1000
-            request.nextPageToken = token
-            let response = try await self.call("ListSchedules") { [request] service, metadata, options in
-                try await service.listSchedules(request, metadata: metadata, options: options)
-            }
-            for entry in response.schedules where entry.scheduleID.hasPrefix(prefix) {
+        var page = try await self.listPage(after: Data())
+        while true {
+            let token = page.nextPageToken
+            async let next = token.isEmpty ? nil : self.listPage(after: token)
+            for entry in page.schedules where entry.scheduleID.hasPrefix(prefix) {
                 summaries.append(Self.summary(of: entry))
             }
-            token = response.nextPageToken
-        } while !token.isEmpty
-        return summaries
+            guard let following = try await next else { return summaries }
+            page = following
+        }
+    }
+
+    private func listPage(after token: Data) async throws -> Temporal_Api_Workflowservice_V1_ListSchedulesResponse {
+        var request = Temporal_Api_Workflowservice_V1_ListSchedulesRequest()
+        request.namespace = self.namespace
+        request.maximumPageSize = 1000
+        request.nextPageToken = token
+        return try await self.call("ListSchedules") { [request] service, metadata, options in
+            try await service.listSchedules(request, metadata: metadata, options: options)
+        }
     }
 
     /// What a list entry says about a schedule (no action fields: the list does not carry them).
