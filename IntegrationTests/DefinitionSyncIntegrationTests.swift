@@ -45,6 +45,30 @@ struct DefinitionSyncIntegrationTests {
         }
     }
 
+    @Test("a store reads a row another replica changed as it is now, not as it decoded it before")
+    func readsOtherReplicasWrites() async throws {
+        try await TestDatabase.withDatabase { (database: ActivityDatabase) async throws in
+            let folder = try TemporaryFolder()
+            try folder.write("a.yaml", Self.cron("alpha"))
+            try folder.write("b.yaml", Self.cron("beta"))
+            _ = try await Self.sync(folder, database)
+            let store = PostgresDefinitionStore(database: database)
+            func crons() async throws -> [String: String] {
+                var crons: [String: String] = [:]
+                for record in try await store.contents().records {
+                    if case .cron(let trigger) = record.document.trigger { crons[record.id] = trigger.cronExpression }
+                }
+                return crons
+            }
+            #expect(try await crons() == ["alpha": "0 * * * *", "beta": "0 * * * *"])
+            // Another replica (another store) writes alpha daily.
+            try folder.write("a.yaml", Self.cron("alpha", "0 6 * * *"))
+            #expect(try await Self.sync(folder, database).upserted == 1)
+            #expect(try await crons() == ["alpha": "0 6 * * *", "beta": "0 * * * *"])
+            #expect(try await crons() == ["alpha": "0 6 * * *", "beta": "0 * * * *"])
+        }
+    }
+
     @Test("a broken file keeps its definitions' stored state")
     func brokenFileKeepsState() async throws {
         try await TestDatabase.withDatabase { (database: ActivityDatabase) async throws in

@@ -51,7 +51,8 @@ def schedule_calls(metrics: str, namespace: str) -> dict[str, int]:
     with urllib.request.urlopen(metrics) as response:
         for line in response.read().decode().splitlines():
             match = CALLS.match(line)
-            if match and match["ns"] == namespace:
+            # Prometheus labels: "-" written as "_".
+            if match and match["ns"] == namespace.replace("-", "_"):
                 counts[match["op"]] = counts.get(match["op"], 0) + int(float(match["value"]))
     return counts
 

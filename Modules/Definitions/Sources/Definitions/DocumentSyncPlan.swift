@@ -138,10 +138,17 @@ public struct DocumentSyncPlan<Document: StoredDocument>: Sendable, Hashable {
             let id = candidate.document.document.id
             seen.insert(id)
             guard !protectedIDs.contains(id), let document = Document(candidate.document.document) else { continue }
-            let record = StoredRecord(
-                document: document,
-                source: DefinitionSource(root: candidate.root.identity, path: candidate.file.relativePath))
+            let source = DefinitionSource(root: candidate.root.identity, path: candidate.file.relativePath)
             locations[id] = candidate.document.location
+            // The same document from the same place is unchanged without hashing it (the hash is
+            // a function of both): the common case of a repeat sync costs a comparison.
+            if let existing = storedByID[id], !existing.isRetired, existing.document == document,
+                existing.source == source
+            {
+                unchangedIDs.append(id)
+                continue
+            }
+            let record = StoredRecord(document: document, source: source)
             switch storedByID[id] {
             case nil:
                 upserts.append(record)

@@ -54,15 +54,47 @@ public struct DesiredSchedule: Sendable, Hashable, Codable {
 
     /// SHA-256 of the spec, action and policies an update writes. Left out: the memo (never
     /// updated, so it must not make a schedule look changed) and the pause state (compared
-    /// with what the list says, and changed by pause/unpause, not by an update).
+    /// with what the list says, and changed by pause/unpause, not by an update). The hashed
+    /// bytes are the JSON `JSONEncoder` writes (sorted keys) with memo empty and paused false,
+    /// as the hashes stored by earlier versions were; written without an encoder.
     public var specHash: String {
+        SHA256Hex.of(self.hashedJSON())
+    }
+
+    /// The bytes `specHash` hashes.
+    func hashedJSON() -> [UInt8] {
+        var writer = CanonicalJSONWriter()
+        let written = writer.object(Self.hashedKeys) { writer, key in
+            switch key {
+            case "activityID": writer.string(self.activityID)
+            case "catchupWindowSeconds": writer.integer(self.catchupWindowSeconds)
+            case "cronExpression": writer.string(self.cronExpression)
+            case "input": return writer.write(self.input)
+            case "jitterSeconds": writer.integer(self.jitterSeconds)
+            case "memo": _ = writer.object([]) { _, _ in true }
+            case "overlap": writer.string(self.overlap.rawValue)
+            case "paused": writer.bool(false)
+            case "scheduleID": writer.string(self.scheduleID)
+            case "taskQueue": writer.string(self.taskQueue)
+            case "timezone": writer.string(self.timezone)
+            case "workflowID": writer.string(self.workflowID)
+            default: writer.string(self.workflowType)
+            }
+            return true
+        }
+        if written { return writer.bytes }
+        // A number with a fraction in the input: the encoder's own formatting.
         var copy = self
         copy.memo = [:]
         copy.paused = false
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // A struct of strings, numbers and JSONValue always encodes.
-        let data = (try? encoder.encode(copy)) ?? Data()
-        return SHA256Hex.of(data)
+        return Array((try? encoder.encode(copy)) ?? Data())
     }
+
+    static let hashedKeys = [
+        "activityID", "catchupWindowSeconds", "cronExpression", "input", "jitterSeconds", "memo", "overlap", "paused",
+        "scheduleID", "taskQueue", "timezone", "workflowID", "workflowType",
+    ]
 }

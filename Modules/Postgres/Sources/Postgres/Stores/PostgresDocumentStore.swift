@@ -10,6 +10,8 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
     public let database: ActivityDatabase
     /// Unreadable rows already logged by this store (shared by its copies).
     let unreadableLog = UnreadableRowLog()
+    /// The documents of the last full read, by stored JSON (shared by its copies).
+    let decoded = DecodedDocuments<Document>()
 
     public init(database: ActivityDatabase) {
         self.database = database
@@ -45,6 +47,9 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
         )
         if let id { query.binds.append(id) }
         let decoder = JSONDecoder()
+        let fullRead = id == nil
+        let known = fullRead ? self.decoded.last : [:]
+        var used: [String: Document] = [:]
         var contents = StoredContents<Document>(records: [])
         do {
             let rows = try await self.database.client.query(query, logger: self.database.logger)
@@ -54,7 +59,8 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
                 let source = DefinitionSource(root: root, path: path)
                 let document: Document
                 do {
-                    document = try decoder.decode(Document.self, from: Data(spec.utf8))
+                    document = try known[spec] ?? decoder.decode(Document.self, from: Data(spec.utf8))
+                    if fullRead { used[spec] = document }
                 } catch {
                     // One row that cannot be read must not hide the others: it is reported
                     // (once per process in the log) and its id protected by the sync.
@@ -76,6 +82,7 @@ public struct PostgresDocumentStore<Document: StoredDocument>: DocumentStore {
             throw DatabaseError(
                 .queryFailed, "cannot read \(self.tableName): \(DatabaseError.describe(error))", cause: error)
         }
+        if fullRead { self.decoded.keep(used) }
         return contents
     }
 
