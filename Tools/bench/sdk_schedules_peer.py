@@ -108,7 +108,10 @@ async def sync(client: Client, prefix: str, wanted: dict[str, dict]) -> None:
                 await client.create_schedule(schedule_id, desired)
                 return
             action = description.schedule.action
-            current = action.args[0] if isinstance(action, ScheduleActionStartWorkflow) and action.args else None
+            current = None
+            if isinstance(action, ScheduleActionStartWorkflow) and action.args:
+                # A description carries the raw payloads.
+                current = (await client.data_converter.decode([action.args[0]]))[0]
             paused = description.schedule.state.paused
             if current == desired.action.args[0] and paused == desired.state.paused:
                 return

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds and parses definition files under roots (CONTRACT section 3, "Where").
 ///
@@ -160,32 +161,81 @@ public struct DefinitionLoader: Sendable {
         }
 
         mutating func parse(fileAt url: URL, path: String, relativePath: String) -> ParsedFile {
+            switch self.read(fileAt: url, path: path, relativePath: relativePath) {
+            case .done(let file):
+                return file
+            case .toParse(let text):
+                return self.parse([text], at: path)[0]
+            }
+        }
+
+        /// A file read: done (unreadable, or found in the cache), or its text to parse.
+        enum Read {
+            case done(ParsedFile)
+            case toParse(Text)
+        }
+
+        struct Text {
+            var text: String
+            var path: String
+            var relativePath: String
+        }
+
+        mutating func read(fileAt url: URL, path: String, relativePath: String) -> Read {
             self.at(path)
             let read = DefinitionFileParser.read(
                 fileAt: url, path: path, relativePath: relativePath, limits: self.limits, reader: self.reader)
             switch read {
             case .unreadable(let file):
-                return file
+                return .done(file)
             case .text(let text):
-                guard let cache = self.cache else {
-                    return self.parsing(at: path) {
-                        DefinitionFileParser.parse(
-                            text: text, path: path, relativePath: relativePath, limits: self.limits)
-                    }
-                }
                 let key = ParseCache.Key(path: path, relativePath: relativePath, text: text)
-                if let file = self.used[key] ?? cache.entry(key) {
+                if let cache = self.cache, let file = self.used[key] ?? cache.entry(key) {
                     self.counts.hits += 1
                     self.used[key] = file
-                    return file
+                    return .done(file)
                 }
-                self.counts.misses += 1
-                let file = self.parsing(at: path) {
-                    DefinitionFileParser.parse(text: text, path: path, relativePath: relativePath, limits: self.limits)
-                }
-                self.used[key] = file
-                return file
+                return .toParse(Text(text: text, path: path, relativePath: relativePath))
             }
+        }
+
+        /// Parses texts already read, on every core when there are many (parsing is a pure
+        /// function of text and path), and keeps them for the cache. The deadline restarts at
+        /// `path` afterwards.
+        mutating func parse(_ texts: [Text], at path: String) -> [ParsedFile] {
+            let limits = self.limits
+            let files = self.parsing(at: path) {
+                guard texts.count >= 64 else {
+                    return texts.map {
+                        DefinitionFileParser.parse(
+                            text: $0.text, path: $0.path, relativePath: $0.relativePath, limits: limits)
+                    }
+                }
+                let parsed = Mutex([ParsedFile?](repeating: nil, count: texts.count))
+                let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                    var mine: [(Int, ParsedFile)] = []
+                    for index in stride(from: lane, to: texts.count, by: lanes) {
+                        let text = texts[index]
+                        mine.append(
+                            (
+                                index,
+                                DefinitionFileParser.parse(
+                                    text: text.text, path: text.path, relativePath: text.relativePath, limits: limits)
+                            ))
+                    }
+                    parsed.withLock { all in
+                        for (index, file) in mine { all[index] = file }
+                    }
+                }
+                return parsed.withLock { $0.map { $0! } }
+            }
+            guard self.cache != nil else { return files }
+            for (text, file) in zip(texts, files) {
+                self.counts.misses += 1
+                self.used[ParseCache.Key(path: text.path, relativePath: text.relativePath, text: text.text)] = file
+            }
+            return files
         }
     }
 
@@ -227,15 +277,30 @@ public struct DefinitionLoader: Sendable {
                     visited: &visited, loaded: &loaded, session: session)
             }
         }
-        loaded.files = files.sorted { $0.relative < $1.relative }.map { entry in
+        // Read one by one (the watcher follows the reading), then parsed all at once.
+        var parsed: [ParsedFile?] = []
+        var toParse: [(index: Int, text: Session.Text)] = []
+        for entry in files.sorted(by: { $0.relative < $1.relative }) {
             let path = Self.join(root, entry.relative)
-            guard let problem = entry.problem else {
-                return session.parse(fileAt: entry.url, path: path, relativePath: entry.relative)
+            if let problem = entry.problem {
+                parsed.append(
+                    ParsedFile(
+                        path: path, relativePath: entry.relative,
+                        issues: [DefinitionIssue(.unresolvableLink, at: SourceLocation(path: path), problem)]))
+                continue
             }
-            return ParsedFile(
-                path: path, relativePath: entry.relative,
-                issues: [DefinitionIssue(.unresolvableLink, at: SourceLocation(path: path), problem)])
+            switch session.read(fileAt: entry.url, path: path, relativePath: entry.relative) {
+            case .done(let file):
+                parsed.append(file)
+            case .toParse(let text):
+                toParse.append((parsed.count, text))
+                parsed.append(nil)
+            }
         }
+        for (index, file) in zip(toParse.map(\.index), session.parse(toParse.map(\.text), at: root)) {
+            parsed[index] = file
+        }
+        loaded.files = parsed.map { $0! }
         return loaded
     }
 

@@ -29,6 +29,31 @@ struct ParseCacheTests {
         #expect(second.allIssues.count == 1)
     }
 
+    @Test("a root of many files is parsed on every core into the load one file at a time gives")
+    func manyFilesParsedAtOnce() throws {
+        let tree = try TemporaryTree()
+        defer { tree.remove() }
+        for index in 0..<150 {
+            let name = String(format: "activity-definitions/d%03d.yaml", index)
+            try tree.write(name, index % 10 == 7 ? "id: d\(index)\ntrigger: [" : Self.definition("d\(index)"))
+        }
+        let cache = ParseCache()
+        let loaded = DefinitionLoader(cache: cache).load(roots: [tree.path])
+        #expect(cache.lastLoad == ParseCache.Counts(hits: 0, misses: 150))
+        let files = try #require(loaded.roots.first?.files)
+        #expect(files.map(\.relativePath) == (0..<150).map { String(format: "activity-definitions/d%03d.yaml", $0) })
+        #expect(
+            files.filter { !$0.isValid }.map(\.relativePath)
+                == files.map(\.relativePath).filter { $0.hasSuffix("7.yaml") })
+        // One at a time (each root's files through the single-file path) gives the same files.
+        let single = files.map { file in
+            DefinitionLoader().load(roots: [tree.path + "/" + file.relativePath]).roots[0].files[0].documents
+        }
+        #expect(files.map(\.documents) == single)
+        #expect(DefinitionLoader(cache: cache).load(roots: [tree.path]) == loaded)
+        #expect(cache.lastLoad == ParseCache.Counts(hits: 150, misses: 0))
+    }
+
     @Test("an edited file is parsed again; a removed one leaves the cache")
     func editedAndRemoved() throws {
         let tree = try TemporaryTree()
