@@ -211,7 +211,8 @@ public struct DefinitionLoader: Sendable {
                             text: $0.text, path: $0.path, relativePath: $0.relativePath, limits: limits)
                     }
                 }
-                let parsed = Mutex([ParsedFile?](repeating: nil, count: texts.count))
+                // Every slot is written by the lane that owns its index.
+                let parsed = Mutex([ParsedFile](repeating: ParsedFile(path: "", relativePath: ""), count: texts.count))
                 let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
                 DispatchQueue.concurrentPerform(iterations: lanes) { lane in
                     var mine: [(Int, ParsedFile)] = []
@@ -228,7 +229,7 @@ public struct DefinitionLoader: Sendable {
                         for (index, file) in mine { all[index] = file }
                     }
                 }
-                return parsed.withLock { $0.map { $0! } }
+                return parsed.withLock { $0 }
             }
             guard self.cache != nil else { return files }
             for (text, file) in zip(texts, files) {
@@ -278,7 +279,7 @@ public struct DefinitionLoader: Sendable {
             }
         }
         // Read one by one (the watcher follows the reading), then parsed all at once.
-        var parsed: [ParsedFile?] = []
+        var parsed: [ParsedFile] = []
         var toParse: [(index: Int, text: Session.Text)] = []
         for entry in files.sorted(by: { $0.relative < $1.relative }) {
             let path = Self.join(root, entry.relative)
@@ -294,13 +295,13 @@ public struct DefinitionLoader: Sendable {
                 parsed.append(file)
             case .toParse(let text):
                 toParse.append((parsed.count, text))
-                parsed.append(nil)
+                parsed.append(ParsedFile(path: path, relativePath: entry.relative))  // parsed below
             }
         }
         for (index, file) in zip(toParse.map(\.index), session.parse(toParse.map(\.text), at: root)) {
             parsed[index] = file
         }
-        loaded.files = parsed.map { $0! }
+        loaded.files = parsed
         return loaded
     }
 
