@@ -24,7 +24,7 @@ public struct CanonicalJSONWriter: Sendable {
     public mutating func write(_ value: JSONValue) -> Bool {
         switch value {
         case .null: self.bytes += Array("null".utf8)
-        case .bool(let flag): self.bytes += Array((flag ? "true" : "false").utf8)
+        case .bool(let flag): self.bool(flag)
         case .integer(let number): self.integer(number)
         case .number: return false
         case .string(let text): self.string(text)

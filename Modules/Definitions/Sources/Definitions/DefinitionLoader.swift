@@ -169,16 +169,11 @@ public struct DefinitionLoader: Sendable {
             }
         }
 
-        /// A file read: done (unreadable, or found in the cache), or its text to parse.
+        /// A file read: done (unreadable, or found in the cache), or its text (with its path:
+        /// the cache's key) to parse.
         enum Read {
             case done(ParsedFile)
-            case toParse(Text)
-        }
-
-        struct Text {
-            var text: String
-            var path: String
-            var relativePath: String
+            case toParse(ParseCache.Key)
         }
 
         mutating func read(fileAt url: URL, path: String, relativePath: String) -> Read {
@@ -195,14 +190,14 @@ public struct DefinitionLoader: Sendable {
                     self.used[key] = file
                     return .done(file)
                 }
-                return .toParse(Text(text: text, path: path, relativePath: relativePath))
+                return .toParse(key)
             }
         }
 
         /// Parses texts already read, on every core when there are many (parsing is a pure
         /// function of text and path), and keeps them for the cache. The deadline restarts at
         /// `path` afterwards.
-        mutating func parse(_ texts: [Text], at path: String) -> [ParsedFile] {
+        mutating func parse(_ texts: [ParseCache.Key], at path: String) -> [ParsedFile] {
             let limits = self.limits
             let files = self.parsing(at: path) {
                 guard texts.count >= 64 else {
@@ -232,9 +227,9 @@ public struct DefinitionLoader: Sendable {
                 return parsed.withLock { $0 }
             }
             guard self.cache != nil else { return files }
-            for (text, file) in zip(texts, files) {
+            for (key, file) in zip(texts, files) {
                 self.counts.misses += 1
-                self.used[ParseCache.Key(path: text.path, relativePath: text.relativePath, text: text.text)] = file
+                self.used[key] = file
             }
             return files
         }
@@ -280,7 +275,7 @@ public struct DefinitionLoader: Sendable {
         }
         // Read one by one (the watcher follows the reading), then parsed all at once.
         var parsed: [ParsedFile] = []
-        var toParse: [(index: Int, text: Session.Text)] = []
+        var toParse: [(index: Int, text: ParseCache.Key)] = []
         for entry in files.sorted(by: { $0.relative < $1.relative }) {
             let path = Self.join(root, entry.relative)
             if let problem = entry.problem {

@@ -10,11 +10,4 @@ public struct ScheduleListing: Sendable {
         self.applied = applied
     }
 
-    static func outcome<Value>(_ body: () async throws -> Value) async -> Result<Value, any Error> {
-        do {
-            return .success(try await body())
-        } catch {
-            return .failure(error)
-        }
-    }
 }

@@ -144,10 +144,10 @@ public struct ScheduleSync<Service: ScheduleService, Applied: AppliedScheduleSto
     /// from besides the definitions. The list is the slow part (a page per thousand
     /// schedules), so a caller that reads the definitions first starts this before.
     public func read() async -> ScheduleListing {
-        async let listed = ScheduleListing.outcome {
+        async let listed = Result.catching {
             try await self.service.listSchedules(prefix: self.projection.prefix)
         }
-        async let applied = ScheduleListing.outcome { try await self.applied.applied() }
+        async let applied = Result.catching { try await self.applied.applied() }
         return ScheduleListing(listed: await listed, applied: await applied)
     }
 

@@ -1,3 +1,4 @@
+import Coordination
 import Definitions
 import Foundation
 import Logging
@@ -42,7 +43,8 @@ public struct SyncRunner<
         var report = SyncReport(dryRun: dryRun, startedAt: Date())
         // The reads that do not depend on the files start with them: the stored definitions
         // and the schedules stage's listing (a page per thousand schedules, the slowest).
-        async let storedDefinitions = stages.definitions ? await self.readDefinitions() : nil
+        async let storedDefinitions =
+            stages.definitions ? await Result.catching { try await self.definitions.contents() } : nil
         async let listing = stages.schedules ? await self.schedules.read() : nil
         let load = await self.loader.loadInBackground(roots: self.roots)
         var liveDefinitions: [ActivityDefinition]?
@@ -145,15 +147,6 @@ public struct SyncRunner<
         result.generation = try await self.definitions.generation()
         let after = try await shadow.contents()
         return (result, after.records.filter { !$0.isRetired }.map(\.document), Set(after.unreadable.map(\.id)))
-    }
-
-    /// The stored definitions, or why they could not be read.
-    private func readDefinitions() async -> Result<StoredContents<ActivityDefinition>, any Error> {
-        do {
-            return .success(try await self.definitions.contents())
-        } catch {
-            return .failure(error)
-        }
     }
 
     static func log(_ report: SyncReport, logger: Logger) {
